@@ -1,0 +1,16 @@
+"""The `crm` console script."""
+
+import typer
+
+from bot import cli_admin
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="crm-interactions: record and manage interactions with contacts.",
+)
+cli_admin.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,53 @@
+"""Engine and session setup. `DATABASE_URL` picks the database; the default is `crm.db` (SQLite) in the
+current folder, in WAL mode with foreign keys enforced."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///crm.db"
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    # Let people paste the URL their hosting gives them; we talk to PostgreSQL through psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # A transaction that reads and then writes fails at once with "database is locked" when another
+        # writer committed in between; taking the write lock up front makes it wait its turn instead.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, see make_engine
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back if it raises."""
+    with sessions.begin() as session:
+        yield session
