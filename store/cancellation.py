@@ -1,0 +1,170 @@
+"""Canceling and restoring log entries and logged segments, and deleting what is canceled.
+
+Deletes test "canceled" in the DELETE statement itself, so on PostgreSQL an entry restored by a
+concurrent transaction is re-checked against its committed row and kept; restores lock their rows first,
+so a restore that loses the race to a delete says the entry is gone instead of silently doing nothing."""
+
+from dataclasses import replace
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from store import audit
+from store.errors import Conflict, NotFound
+from store.filters import CanceledFilter, EntryFilter
+from store.interactions import entries_by_no
+from store.models import Attachment, InteractionLogEntry, InteractionTemplateLanguage, LoggedSegment
+
+# Bulk statements: the session need not chase the rows they touch, which may be hundreds of thousands.
+NO_SYNC = {"synchronize_session": False}
+
+
+def cancel_entries(
+    session: Session, team_id: str, user_id: str, entry_nos: list[int]
+) -> list[InteractionLogEntry]:
+    entries = entries_by_no(session, team_id, entry_nos, for_update=True)
+    postponed = [str(e.entry_no) for e in entries if e.postponed]
+    if postponed:
+        raise Conflict(
+            f"Postponed interactions cannot be canceled ({', '.join(postponed)}): resume them or delete them."
+        )
+    for entry in entries:
+        entry.canceled = True
+    audit.record(session, team_id, user_id, "cancel", entries=[e.entry_no for e in entries])
+    session.flush()
+    return entries
+
+
+def restore_entries(
+    session: Session, team_id: str, user_id: str, entry_nos: list[int]
+) -> list[InteractionLogEntry]:
+    """An entry of a canceled logged segment can only come back with its segment."""
+    entries = entries_by_no(session, team_id, entry_nos, for_update=True)
+    segments = {e.logged_segment_entry_no for e in entries if e.logged_segment_entry_no is not None}
+    canceled_segments = set(
+        session.scalars(
+            select(LoggedSegment.entry_no).where(
+                LoggedSegment.team_id == team_id,
+                LoggedSegment.entry_no.in_(segments),
+                LoggedSegment.canceled.is_(True),
+            )
+        )
+    )
+    blocked = [e for e in entries if e.logged_segment_entry_no in canceled_segments]
+    if blocked:
+        entry = blocked[0]
+        raise Conflict(
+            f"Entry {entry.entry_no} belongs to logged segment {entry.logged_segment_entry_no}, "
+            "which is canceled: restore the logged segment instead."
+        )
+    for entry in entries:
+        entry.canceled = False
+    audit.record(session, team_id, user_id, "restore", entries=[e.entry_no for e in entries])
+    session.flush()
+    return entries
+
+
+def set_logged_segment_canceled(
+    session: Session, team_id: str, user_id: str, logged_segment_no: int, canceled: bool
+) -> int:
+    """Cancel or restore a logged segment with all of its entries (restoring also revives entries that
+    were canceled one by one). Returns the number of entries changed."""
+    logged = session.scalar(
+        select(LoggedSegment)
+        .where(LoggedSegment.team_id == team_id, LoggedSegment.entry_no == logged_segment_no)
+        .with_for_update()
+    )
+    if logged is None:
+        raise NotFound(f"Logged segment {logged_segment_no} does not exist.")
+    logged.canceled = canceled
+    changed = session.execute(
+        update(InteractionLogEntry)
+        .where(
+            InteractionLogEntry.team_id == team_id,
+            InteractionLogEntry.logged_segment_entry_no == logged_segment_no,
+            InteractionLogEntry.canceled.is_not(canceled),
+        )
+        .values(canceled=canceled),
+        execution_options=NO_SYNC,
+    ).rowcount
+    action = "cancel-logged-segment" if canceled else "restore-logged-segment"
+    audit.record(session, team_id, user_id, action, logged_segment=logged_segment_no, entries=changed)
+    session.flush()
+    return changed
+
+
+def canceled_filter(given: EntryFilter) -> EntryFilter:
+    return replace(given, canceled=CanceledFilter.YES, postponed=False)
+
+
+def count_canceled(session: Session, team_id: str, given: EntryFilter) -> int:
+    """How many entries delete_canceled_entries would delete now."""
+    query = select(func.count()).select_from(InteractionLogEntry).where(canceled_filter(given).where(team_id))
+    return session.scalar(query) or 0
+
+
+def delete_canceled_entries(session: Session, team_id: str, user_id: str, given: EntryFilter) -> int:
+    """Delete the canceled entries the filter selects, with their comment lines (the foreign key cascades)
+    and the attachments no remaining entry or template uses. One statement per table."""
+    condition = canceled_filter(given).where(team_id)
+    candidates = (
+        select(InteractionLogEntry.attachment_no)
+        .where(condition, InteractionLogEntry.attachment_no.is_not(None))
+        .distinct()
+    )
+    attachments = list(session.scalars(candidates))
+    deleted = session.execute(
+        delete(InteractionLogEntry).where(condition), execution_options=NO_SYNC
+    ).rowcount
+    if attachments:
+        still_used_by_entry = exists().where(
+            InteractionLogEntry.team_id == team_id, InteractionLogEntry.attachment_no == Attachment.no
+        )
+        still_used_by_template = exists().where(
+            InteractionTemplateLanguage.team_id == team_id,
+            InteractionTemplateLanguage.attachment_no == Attachment.no,
+        )
+        session.execute(
+            delete(Attachment).where(
+                Attachment.team_id == team_id,
+                Attachment.no.in_(attachments),
+                ~still_used_by_entry,
+                ~still_used_by_template,
+            ),
+            execution_options=NO_SYNC,
+        )
+    audit.record(
+        session, team_id, user_id, "delete-canceled-entries", deleted=deleted, filter=_describe(given)
+    )
+    return deleted
+
+
+def delete_canceled_logged_segments(session: Session, team_id: str, user_id: str) -> int:
+    """Delete canceled logged segments; their entries stay, no longer linked to a logged segment."""
+    numbers = list(
+        session.scalars(
+            select(LoggedSegment.entry_no)
+            .where(LoggedSegment.team_id == team_id, LoggedSegment.canceled.is_(True))
+            .with_for_update()
+        )
+    )
+    if not numbers:
+        return 0
+    session.execute(
+        update(InteractionLogEntry)
+        .where(
+            InteractionLogEntry.team_id == team_id, InteractionLogEntry.logged_segment_entry_no.in_(numbers)
+        )
+        .values(logged_segment_entry_no=None),
+        execution_options=NO_SYNC,
+    )
+    session.execute(
+        delete(LoggedSegment).where(LoggedSegment.team_id == team_id, LoggedSegment.entry_no.in_(numbers)),
+        execution_options=NO_SYNC,
+    )
+    audit.record(session, team_id, user_id, "delete-canceled-logged-segments", logged_segments=numbers)
+    return len(numbers)
+
+
+def _describe(given: EntryFilter) -> dict[str, object]:
+    return {name: value for name, value in vars(given).items() if value not in ("", (), None, False)}

@@ -1,0 +1,198 @@
+"""Contacts: companies and the people who work for them."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from store.contact_search import normalize_name, search_contacts
+from store.enums import ContactType, CorrespondenceType
+from store.errors import Ambiguous, Conflict, Invalid, NotFound
+from store.models import Contact, InteractionLogEntry
+from store.numbering import reserve
+from store.workspaces import bump_contacts_version, ensure_workspace
+
+CONTACT_NO = re.compile(r"^CT\d{6,}$", re.IGNORECASE)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CLEAR_WINNER = 90.0
+CLEAR_LEAD = 5.0
+WORTH_OFFERING = 60.0
+
+
+@dataclass(frozen=True)
+class NewContact:
+    name: str
+    type: ContactType | None = None
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    city: str = ""
+    post_code: str = ""
+    country: str = ""
+    language_code: str = ""
+    salesperson: str = ""
+    correspondence_type: CorrespondenceType = CorrespondenceType.BLANK
+
+
+def add_contact(session: Session, team_id: str, new: NewContact) -> Contact:
+    """A contact given a company is a person of that company; otherwise a company (Business Central's
+    default), unless the type says otherwise."""
+    name = new.name.strip()
+    if not name:
+        raise Invalid("A contact needs a name.")
+    if len(name) > 100:
+        raise Invalid("A contact name can have at most 100 characters.")
+    if new.email and not EMAIL.match(new.email):
+        raise Invalid(f"{new.email} is not an e-mail address.")
+    contact_type = new.type or (ContactType.PERSON if new.company else ContactType.COMPANY)
+    company = None
+    if new.company:
+        if contact_type is ContactType.COMPANY:
+            raise Invalid(
+                "A company cannot belong to another company; leave out company= or use type=person."
+            )
+        company = find_contact(session, team_id, new.company)
+        if company.type != ContactType.COMPANY:
+            raise Invalid(f"{company.name} ({company.no}) is a person, not a company.")
+
+    ensure_workspace(session, team_id)
+    no = _next_contact_no(session, team_id)
+    contact = Contact(
+        team_id=team_id,
+        no=no,
+        type=contact_type.value,
+        name=name,
+        search_name=normalize_name(name),
+        company_no=company.no if company else no,
+        email=new.email.strip(),
+        phone=new.phone.strip(),
+        address=new.address.strip(),
+        city=new.city.strip(),
+        post_code=new.post_code.strip(),
+        country=new.country.strip(),
+        language_code=new.language_code.strip().upper(),
+        salesperson=new.salesperson.strip(),
+        correspondence_type=new.correspondence_type.value,
+    )
+    session.add(contact)
+    session.flush()
+    bump_contacts_version(session, team_id)
+    return contact
+
+
+def _next_contact_no(session: Session, team_id: str) -> str:
+    while True:
+        no = f"CT{reserve(session, team_id, 'contact'):06d}"
+        if session.get(Contact, (team_id, no)) is None:
+            return no
+
+
+def get_contact(session: Session, team_id: str, no: str) -> Contact:
+    contact = session.get(Contact, (team_id, no.upper()))
+    if contact is None:
+        raise NotFound(f"Contact {no} does not exist.")
+    return contact
+
+
+def find_contact(session: Session, team_id: str, text: str) -> Contact:
+    """A contact by number, e-mail address or name; a name may be misspelt. When several contacts fit
+    about equally well, Ambiguous lists them to choose from."""
+    text = text.strip()
+    if not text:
+        raise Invalid("Say which contact: a number such as CT000001, a name or an e-mail address.")
+    if CONTACT_NO.match(text):
+        return get_contact(session, team_id, text)
+    if "@" in text:
+        by_email = session.scalars(
+            select(Contact).where(Contact.team_id == team_id, func.lower(Contact.email) == text.lower())
+        ).all()
+        if len(by_email) == 1:
+            return by_email[0]
+    exact = session.scalars(
+        select(Contact)
+        .where(Contact.team_id == team_id, Contact.search_name == normalize_name(text))
+        .limit(6)
+    ).all()
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        raise _ambiguous(text, [(c.no, _label(c)) for c in exact])
+    matches = search_contacts(session, team_id, text, limit=5)
+    if (
+        matches
+        and matches[0].score >= CLEAR_WINNER
+        and (len(matches) == 1 or matches[0].score - matches[1].score >= CLEAR_LEAD)
+    ):
+        return get_contact(session, team_id, matches[0].no)
+    offered = [m for m in matches if m.score >= WORTH_OFFERING]
+    if offered:
+        contacts = {c.no: c for c in _contacts(session, team_id, [m.no for m in offered])}
+        raise _ambiguous(text, [(m.no, _label(contacts[m.no])) for m in offered if m.no in contacts])
+    raise NotFound(f"No contact matches “{text}”. Check the spelling, or add the contact first.")
+
+
+def _ambiguous(text: str, choices: list[tuple[str, str]]) -> Ambiguous:
+    return Ambiguous(f"More than one contact could be “{text}”. Did you mean one of these?", choices)
+
+
+def _label(contact: Contact) -> str:
+    return f"{contact.name} ({contact.no})"
+
+
+def _contacts(session: Session, team_id: str, numbers: Sequence[str]) -> Sequence[Contact]:
+    return session.scalars(select(Contact).where(Contact.team_id == team_id, Contact.no.in_(numbers))).all()
+
+
+def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 50) -> list[Contact]:
+    """Contacts whose name contains the text (or that fuzzy-match it), else all, by number."""
+    query = select(Contact).where(Contact.team_id == team_id).order_by(Contact.no).limit(limit)
+    if not text.strip():
+        return list(session.scalars(query))
+    found = list(
+        session.scalars(query.where(Contact.search_name.contains(normalize_name(text), autoescape=True)))
+    )
+    if found:
+        return found
+    numbers = [
+        m.no for m in search_contacts(session, team_id, text, limit=limit) if m.score >= WORTH_OFFERING
+    ]
+    by_no = {c.no: c for c in _contacts(session, team_id, numbers)}
+    return [by_no[no] for no in numbers if no in by_no]
+
+
+def change_contact(session: Session, team_id: str, no: str, **changes: str) -> Contact:
+    contact = get_contact(session, team_id, no)
+    if "type" in changes and changes["type"] != contact.type:
+        used = session.scalar(
+            select(
+                exists().where(
+                    InteractionLogEntry.team_id == team_id, InteractionLogEntry.contact_no == contact.no
+                )
+            )
+        )
+        if used:
+            raise Conflict(f"The type of {contact.name} cannot change: interaction log entries refer to it.")
+    for field, value in changes.items():
+        if field not in {
+            "name",
+            "type",
+            "email",
+            "phone",
+            "address",
+            "city",
+            "post_code",
+            "country",
+            "language_code",
+            "salesperson",
+            "correspondence_type",
+        }:
+            raise Invalid(f"A contact has no field {field}.")
+        setattr(contact, field, value.strip())
+    if "name" in changes:
+        contact.search_name = normalize_name(contact.name)
+        bump_contacts_version(session, team_id)
+    session.flush()
+    return contact

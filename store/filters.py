@@ -1,0 +1,65 @@
+"""Which interaction log entries a list, a statistic or a purge is about."""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_
+
+from store.errors import Invalid
+from store.models import InteractionLogEntry as Entry
+
+
+class CanceledFilter(StrEnum):
+    YES = "yes"
+    NO = "no"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    entry_nos: tuple[int, ...] = ()
+    contact_no: str = ""
+    company_no: str = ""
+    segment_no: str = ""
+    logged_segment_entry_no: int | None = None
+    template_code: str = ""
+    group_code: str = ""
+    salesperson: str = ""
+    user_id: str = ""
+    canceled: CanceledFilter = CanceledFilter.ALL
+    postponed: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    document_type: str = ""
+    document_no: str = ""
+
+    def where(self, team_id: str) -> ColumnElement[bool]:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise Invalid(f"The date range ends ({self.date_to}) before it starts ({self.date_from}).")
+        conditions: list[ColumnElement[bool]] = [Entry.team_id == team_id, Entry.postponed == self.postponed]
+        if self.canceled is not CanceledFilter.ALL:
+            conditions.append(Entry.canceled == (self.canceled is CanceledFilter.YES))
+        if self.entry_nos:
+            conditions.append(Entry.entry_no.in_(self.entry_nos))
+        if self.contact_no:
+            conditions.append(Entry.contact_no == self.contact_no)
+        if self.company_no:
+            conditions.append(Entry.contact_company_no == self.company_no)
+        equal = {
+            Entry.segment_no: self.segment_no,
+            Entry.template_code: self.template_code,
+            Entry.group_code: self.group_code,
+            Entry.salesperson: self.salesperson,
+            Entry.user_id: self.user_id,
+            Entry.document_type: self.document_type,
+            Entry.document_no: self.document_no,
+        }
+        conditions += [column == value for column, value in equal.items() if value]
+        if self.logged_segment_entry_no is not None:
+            conditions.append(Entry.logged_segment_entry_no == self.logged_segment_entry_no)
+        if self.date_from:
+            conditions.append(Entry.date >= self.date_from)
+        if self.date_to:
+            conditions.append(Entry.date <= self.date_to)
+        return and_(*conditions)

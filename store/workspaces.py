@@ -1,0 +1,24 @@
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from store.models import Workspace
+
+
+def ensure_workspace(session: Session, team_id: str, name: str = "") -> None:
+    """Create the workspace row on first use; every other table is scoped by its team_id."""
+    if not team_id:
+        raise ValueError("team_id is required")
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Workspace).values(team_id=team_id, name=name, contacts_version=0).on_conflict_do_nothing()
+    )
+
+
+def bump_contacts_version(session: Session, team_id: str) -> None:
+    session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id)
+        .values(contacts_version=Workspace.contacts_version + 1)
+    )

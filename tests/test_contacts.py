@@ -1,0 +1,75 @@
+import pytest
+
+from store.contacts import NewContact, add_contact, change_contact, find_contact, list_contacts
+from store.enums import ContactType
+from store.errors import Ambiguous, Conflict, Invalid, NotFound
+from store.interactions import InteractionInput, create_interaction
+
+
+def test_contacts_are_numbered_per_workspace(session, team, workspace):
+    assert [workspace.adatum, workspace.john, workspace.jane, workspace.fabrikam] == [
+        "CT000001",
+        "CT000002",
+        "CT000003",
+        "CT000004",
+    ]
+    assert add_contact(session, team + "X", NewContact("Litware")).no == "CT000001"
+
+
+def test_a_contact_with_a_company_is_a_person_of_it(session, team, workspace):
+    john = find_contact(session, team, workspace.john)
+    assert john.type == ContactType.PERSON and john.company_no == workspace.adatum
+    adatum = find_contact(session, team, "Adatum Corporation")
+    assert adatum.type == ContactType.COMPANY and adatum.company_no == adatum.no
+
+
+def test_company_can_be_named_instead_of_numbered(session, team, workspace):
+    person = add_contact(session, team, NewContact("Ann Lee", company="Adatum Corporation"))
+    assert person.company_no == workspace.adatum
+
+
+def test_a_person_cannot_be_a_company_of_someone(session, team, workspace):
+    with pytest.raises(Invalid, match="is a person"):
+        add_contact(session, team, NewContact("Bob", company=workspace.john))
+
+
+def test_contact_needs_a_name_and_a_valid_email(session, team):
+    with pytest.raises(Invalid, match="needs a name"):
+        add_contact(session, team, NewContact("  "))
+    with pytest.raises(Invalid, match="not an e-mail"):
+        add_contact(session, team, NewContact("Bob", email="bob-at-example"))
+
+
+def test_find_by_number_email_or_misspelt_name(session, team, workspace):
+    assert find_contact(session, team, workspace.john.lower()).name == "John Smith"
+    assert find_contact(session, team, "JOHN@adatum.example").no == workspace.john
+    assert find_contact(session, team, "jon smith").no == workspace.john
+
+
+def test_ambiguous_name_offers_choices(session, team, workspace):
+    add_contact(session, team, NewContact("John Smyth", company=workspace.adatum))
+    with pytest.raises(Ambiguous) as raised:
+        find_contact(session, team, "jon smth")
+    assert {no for no, _ in raised.value.choices} >= {workspace.john}
+    assert len(raised.value.choices) >= 2
+
+
+def test_unknown_contact_says_so(session, team, workspace):
+    with pytest.raises(NotFound, match="No contact matches"):
+        find_contact(session, team, "Zyxwvut Qqq")
+    with pytest.raises(NotFound, match="CT000099 does not exist"):
+        find_contact(session, team, "CT000099")
+
+
+def test_list_contacts_filters_by_text(session, team, workspace):
+    assert [c.name for c in list_contacts(session, team, "adatum")] == ["Adatum Corporation"]
+    assert len(list_contacts(session, team)) == 4
+
+
+def test_type_cannot_change_once_entries_refer_to_the_contact(session, team, workspace):
+    create_interaction(session, team, "U1", InteractionInput(workspace.fabrikam, "PHONE"))
+    with pytest.raises(Conflict, match="cannot change"):
+        change_contact(session, team, workspace.fabrikam, type="person")
+    assert (
+        change_contact(session, team, workspace.fabrikam, name="Fabrikam Ltd").search_name == "fabrikam ltd"
+    )
