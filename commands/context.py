@@ -1,0 +1,24 @@
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who asks, in which workspace; adapters build one per request from what Slack (or the console) says."""
+
+    sessions: sessionmaker[Session]
+    team_id: str
+    user_id: str
+    is_admin: bool = False
+    timezone: str = "UTC"
+    """The user's IANA time zone (Slack's users.info tz): "today" and entry dates are in it."""
+    lang: str | None = None
+
+    def now(self) -> datetime:
+        return datetime.now(UTC).astimezone(ZoneInfo(self.timezone))
+
+    def today(self) -> date:
+        return self.now().date()

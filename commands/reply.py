@@ -1,0 +1,78 @@
+"""What an action answers, independent of Slack or the terminal. Each adapter has one renderer that turns
+a Reply into Block Kit or terminal output.
+
+A button carries the `/crm` command text it runs. Clicking it runs that command through the same router,
+so every click is checked again (workspace, permission, current state) like a typed command."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Style = Literal["", "primary", "danger"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    command: str
+    style: Style = ""
+    confirm: str = ""
+    """When set, Slack asks this question (a confirm dialog) before the click is sent."""
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of a list that has buttons of its own (an entry with Cancel or Restore)."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class File:
+    name: str
+    content: bytes
+    content_type: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Modal:
+    """Ask the adapter to open a form. `kind` names it ("create_interaction"); `values` pre-fill it."""
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    """The headline; also the plain-text fallback for notifications and screen readers."""
+    paragraphs: tuple[str, ...] = ()
+    table: Table | None = None
+    items: tuple[Item, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    file: File | None = None
+    modal: Modal | None = None
+    replace_original: bool = False
+    """When answering a button click: the reply takes the place of the message that had the button."""
+    error: bool = False
+    background: "BackgroundWork | None" = None
+
+
+@dataclass(frozen=True)
+class BackgroundWork:
+    """Work too long to finish before Slack's 3-second deadline: the adapter answers `reply.text` at once,
+    queues this, and posts the result later."""
+
+    kind: str
+    payload: dict[str, object]
+
+
+def error(message: str, usage: str = "") -> Reply:
+    return Reply(text=message, paragraphs=(f"Usage: `{usage}`",) if usage else (), error=True)
