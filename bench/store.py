@@ -1,0 +1,846 @@
+"""How the interaction store does against raw sqlite3 on the same SQLite database.
+
+    python bench/store.py            # 100,000-contact segment, 1,000,000 entries (a few minutes)
+    python bench/store.py --quick    # ten times smaller, to smoke-test
+
+Every database is a temporary file made by store.migrate.upgrade, so both sides run against the real
+schema with its indexes and foreign keys, and with the PRAGMAs of store.db.make_engine (foreign_keys=ON,
+journal_mode=WAL, synchronous=NORMAL). Bulk work runs on byte-identical copies of one database, so the
+store and raw sqlite3 start from the same state. Setup is not timed; each timed section includes its
+transaction's BEGIN and COMMIT.
+"""
+
+import sys
+from pathlib import Path
+
+# Run as `python bench/store.py`, this folder leads sys.path and this very file would shadow the `store`
+# package it measures.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
+from contextlib import closing, contextmanager  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import UTC, date, datetime, timedelta  # noqa: E402
+from datetime import time as clock  # noqa: E402
+from decimal import Decimal  # noqa: E402
+from typing import Any  # noqa: E402
+
+import sqlalchemy  # noqa: E402
+from rich import box  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+from sqlalchemy import Engine, event  # noqa: E402
+
+from store.cancellation import delete_canceled_entries  # noqa: E402
+from store.db import make_engine, session_factory  # noqa: E402
+from store.enums import CorrespondenceType, InformationFlow, InitiatedBy  # noqa: E402
+from store.filters import CanceledFilter, EntryFilter  # noqa: E402
+from store.interactions import local_now  # noqa: E402
+from store.migrate import upgrade  # noqa: E402
+from store.models import Attachment, InteractionTemplateLanguage  # noqa: E402
+from store.numbering import reserve  # noqa: E402
+from store.queries import list_entries  # noqa: E402
+from store.segments import add_segment, log_segment  # noqa: E402
+from store.templates import TemplateDefaults, add_group, add_template  # noqa: E402
+
+TEAM = "TBENCH0001"
+USER = "UBENCH"
+SEGMENT = "EVERYONE"
+MAIL_TEMPLATE = "T01"
+TEMPLATES = 10
+HISTORY_START = date(2023, 1, 1)
+HISTORY_DAYS = 3 * 365
+LOGGED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+PAGE = 50
+BULK_TARGET = 0.5
+PAGE_TARGET_MS = 20.0
+SETUP_CACHE_KIB = 512 * 1024
+
+ENTRY_COLUMNS = (
+    "team_id",
+    "entry_no",
+    "contact_no",
+    "contact_company_no",
+    "date",
+    "time_of_interaction",
+    "created_at",
+    "description",
+    "subject",
+    "information_flow",
+    "initiated_by",
+    "cost",
+    "duration",
+    "user_id",
+    "salesperson",
+    "group_code",
+    "template_code",
+    "segment_no",
+    "logged_segment_entry_no",
+    "campaign_no",
+    "opportunity_no",
+    "task_no",
+    "evaluation",
+    "attempt_failed",
+    "canceled",
+    "postponed",
+    "delivery_status",
+    "correspondence_type",
+    "language_code",
+    "attachment_no",
+    "document_type",
+    "document_no",
+    "version_no",
+    "doc_no_occurrence",
+    "contact_via",
+)
+
+progress = Console(stderr=True, highlight=False)
+
+
+@dataclass(frozen=True)
+class Scale:
+    contacts: int
+    """Contacts in the workspace; the segment holds every one of them."""
+    entries: int
+    """Interaction log entries before the bulk work; exactly half are canceled."""
+    page_runs: int
+
+    @property
+    def companies(self) -> int:
+        return self.contacts // 10
+
+    @property
+    def key_accounts(self) -> int:
+        """Companies CT000001... that get a fifth of all entries, so a contact's page holds 50 rows."""
+        return max(self.entries // 1000, 1)
+
+
+FULL = Scale(contacts=100_000, entries=1_000_000, page_runs=50)
+QUICK = Scale(contacts=10_000, entries=100_000, page_runs=50)
+
+
+@dataclass
+class Result:
+    name: str
+    ours: float
+    raw: float
+    unit: str  # "rows/s" or "ms"
+    detail: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """ours/raw for rates, raw/ours for latencies: above 1 means the store is faster either way."""
+        return self.ours / self.raw if self.unit == "rows/s" else self.raw / self.ours
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= BULK_TARGET if self.unit == "rows/s" else self.ours < PAGE_TARGET_MS
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- SQLite as the store writes it ------------------------------------------------------------------------
+
+
+def sql_date(value: date) -> str:
+    """Dates, times and timestamps as SQLAlchemy stores them in SQLite."""
+    return value.isoformat()
+
+
+def sql_time(value: clock) -> str:
+    return value.strftime("%H:%M:%S.%f")
+
+
+def sql_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def raw_connect(path: Path) -> sqlite3.Connection:
+    """A plain connection with the PRAGMAs store.db sets; transactions are issued by hand."""
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A byte-identical copy; the source must be closed and checkpointed (no -wal file)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def drop_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def checkpoint(path: Path) -> None:
+    with closing(raw_connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextmanager
+def stopwatch(label: str) -> Iterator[None]:
+    progress.print(f"  {label} ...", end="")
+    start = time.perf_counter()
+    yield
+    progress.print(f" {time.perf_counter() - start:.1f} s")
+
+
+@contextmanager
+def store_engine(path: Path) -> Iterator[Engine]:
+    engine = make_engine(url(path))
+    with engine.connect():  # open the pooled connection now, outside any timing
+        pass
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+# -- Data -------------------------------------------------------------------------------------------------
+
+
+def build_workspace(path: Path, scale: Scale) -> None:
+    """Schema, setup and contacts: templates in three groups, the mail template with a document per
+    language, a segment of every contact."""
+    engine = make_engine(url(path))
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        for code, description in (("MAIL", "Mailings"), ("CALLS", "Phone calls"), ("MEET", "Meetings")):
+            add_group(session, TEAM, code, description)
+        add_template(
+            session,
+            TEAM,
+            MAIL_TEMPLATE,
+            "MAIL",
+            TemplateDefaults(
+                description="Newsletter",
+                unit_cost=Decimal("0.35"),
+                unit_duration=1,
+                information_flow=InformationFlow.OUTBOUND,
+                initiated_by=InitiatedBy.US,
+                correspondence_type=CorrespondenceType.EMAIL,
+                language_code="ENU",
+            ),
+        )
+        for number in range(2, TEMPLATES + 1):
+            add_template(
+                session,
+                TEAM,
+                f"T{number:02d}",
+                ("MAIL", "CALLS", "MEET")[number % 3],
+                TemplateDefaults(
+                    description=f"Interaction kind {number}",
+                    unit_cost=Decimal(number) / 4,
+                    unit_duration=5 * number,
+                    information_flow=(InformationFlow.OUTBOUND, InformationFlow.INBOUND)[number % 2],
+                    initiated_by=(InitiatedBy.US, InitiatedBy.THEM)[number % 2],
+                    correspondence_type=(CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY)[number % 2],
+                ),
+            )
+        for language in ("ENU", "ESP", "DEU"):
+            content = f"Newsletter ({language})".encode()
+            attachment_no = reserve(session, TEAM, "attachment")
+            session.add(
+                Attachment(
+                    team_id=TEAM,
+                    no=attachment_no,
+                    file_name=f"newsletter-{language.lower()}.txt",
+                    content_type="text/plain",
+                    size=len(content),
+                    content=content,
+                )
+            )
+            session.flush()
+            session.add(
+                InteractionTemplateLanguage(
+                    team_id=TEAM,
+                    template_code=MAIL_TEMPLATE,
+                    language_code=language,
+                    description=f"Newsletter ({language})",
+                    attachment_no=attachment_no,
+                )
+            )
+        segment = add_segment(session, TEAM, SEGMENT, "Every contact")
+        segment.template_code = MAIL_TEMPLATE
+    engine.dispose()
+
+    with closing(raw_connect(path)) as connection:
+        connection.execute(f"PRAGMA cache_size=-{SETUP_CACHE_KIB}")
+        connection.execute("BEGIN IMMEDIATE")
+        # Companies first (a company is its own company), then people, each at one of the companies.
+        connection.execute(
+            """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :contacts)
+            INSERT INTO contacts (team_id, no, type, name, search_name, company_no, email, phone, address,
+                city, post_code, country, language_code, salesperson, correspondence_type, created_at)
+            SELECT :team, printf('CT%06d', i),
+                CASE WHEN i <= :companies THEN 'company' ELSE 'person' END,
+                CASE WHEN i <= :companies THEN 'Company ' ELSE 'Person ' END || i,
+                CASE WHEN i <= :companies THEN 'company ' ELSE 'person ' END || i,
+                printf('CT%06d', CASE WHEN i <= :companies THEN i ELSE 1 + i % :companies END),
+                CASE WHEN i % 7 = 0 THEN '' ELSE 'contact' || i || '@example.com' END,
+                CASE WHEN i % 3 = 0 THEN printf('+34 600 %06d', i) ELSE '' END,
+                'Street ' || i, 'Madrid', '28001', 'ES',
+                CASE i % 10 WHEN 0 THEN 'ESP' WHEN 1 THEN 'DEU' WHEN 2 THEN 'FRA' ELSE '' END,
+                CASE WHEN i % 4 = 0 THEN '' ELSE 'SP' || (i % 12) END,
+                CASE i % 5 WHEN 0 THEN 'hard-copy' WHEN 1 THEN 'email' ELSE '' END,
+                '2024-01-01 00:00:00.000000'
+            FROM n
+            """,
+            {"team": TEAM, "contacts": scale.contacts, "companies": scale.companies},
+        )
+        connection.execute(
+            """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :contacts)
+            INSERT INTO segment_lines (team_id, segment_no, line_no, contact_no)
+            SELECT :team, :segment, 10000 * i, printf('CT%06d', i) FROM n
+            """,
+            {"team": TEAM, "segment": SEGMENT, "contacts": scale.contacts},
+        )
+        connection.execute(
+            "INSERT INTO number_series (team_id, series, last_no) VALUES (?, 'contact', ?)",
+            (TEAM, scale.contacts),
+        )
+        connection.execute("UPDATE workspaces SET contacts_version = 1 WHERE team_id = ?", (TEAM,))
+        connection.execute("COMMIT")
+
+
+def build_history(path: Path, scale: Scale) -> None:
+    """`scale.entries` entries over three years, in date order: templates round robin, a fifth of them
+    on the key accounts and the rest spread over every contact by a multiplicative hash; every second run
+    of ten entries canceled (exactly half of each template's, about half of each contact's); one entry in
+    five with a comment line; the mail template's entries with its English document."""
+    with closing(raw_connect(path)) as connection:
+        connection.execute(f"PRAGMA cache_size=-{SETUP_CACHE_KIB}")
+        (english_document,) = connection.execute(
+            "SELECT attachment_no FROM interaction_template_languages "
+            "WHERE team_id = ? AND template_code = ? AND language_code = 'ENU'",
+            (TEAM, MAIL_TEMPLATE),
+        ).fetchone()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            f"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :entries),
+            hashed(i, h) AS (SELECT i, (i * 2654435761) % 4294967291 FROM n),
+            planned(i, c, t, d, clock) AS (
+                SELECT i,
+                    CASE WHEN h % 5 = 0 THEN 1 + (h / 5) % :key_accounts ELSE 1 + (h / 5) % :contacts END,
+                    printf('T%02d', 1 + i % {TEMPLATES}),
+                    date(:start, '+' || ((i - 1) * :days / :entries) || ' days'),
+                    printf('%02d:%02d:00.000000', 8 + i % 10, i % 60)
+                FROM hashed
+            )
+            INSERT INTO interaction_log_entries ({", ".join(ENTRY_COLUMNS)})
+            SELECT :team, i, printf('CT%06d', c),
+                printf('CT%06d', CASE WHEN c <= :companies THEN c ELSE 1 + c % :companies END),
+                d, clock, d || ' ' || clock, tp.description, tp.description, tp.information_flow,
+                tp.initiated_by, tp.unit_cost, tp.unit_duration, printf('U%02d', i % 20), 'SP' || (i % 12),
+                tp.group_code, tp.code, '', NULL, '', '', '',
+                CASE i % 4 WHEN 0 THEN 'positive' WHEN 1 THEN 'neutral' ELSE '' END,
+                CASE WHEN i % 17 = 0 THEN 1 ELSE 0 END,
+                ((i - 1) / 10) % 2, 0, '', tp.correspondence_type, tp.language_code,
+                CASE WHEN tp.code = :mail THEN :document END,
+                CASE WHEN tp.code = 'T04' THEN 'sales-invoice' ELSE '' END,
+                CASE WHEN tp.code = 'T04' THEN printf('SI%07d', i) ELSE '' END,
+                0, 0, ''
+            FROM planned CROSS JOIN interaction_templates AS tp
+            WHERE tp.team_id = :team AND tp.code = planned.t
+            """,
+            {
+                "team": TEAM,
+                "entries": scale.entries,
+                "contacts": scale.contacts,
+                "companies": scale.companies,
+                "key_accounts": scale.key_accounts,
+                "start": HISTORY_START.isoformat(),
+                "days": HISTORY_DAYS,
+                "mail": MAIL_TEMPLATE,
+                "document": english_document,
+            },
+        )
+        connection.execute(
+            """
+            INSERT INTO inter_log_entry_comment_lines
+                (team_id, entry_no, line_no, date, comment, user_id, last_modified_at)
+            SELECT team_id, entry_no, 10000, date, 'Call back next week', user_id, created_at
+            FROM interaction_log_entries WHERE team_id = ? AND entry_no % 5 = 0
+            """,
+            (TEAM,),
+        )
+        connection.execute(
+            "INSERT INTO number_series (team_id, series, last_no) VALUES (?, 'interaction_log_entry', ?)",
+            (TEAM, scale.entries),
+        )
+        connection.execute("COMMIT")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def count(path: Path, sql: str, *parameters: object) -> int:
+    with closing(raw_connect(path)) as connection:
+        return int(connection.execute(sql, parameters).fetchone()[0])
+
+
+# -- 1. Logging a segment ---------------------------------------------------------------------------------
+
+
+def log_segment_with_store(path: Path) -> tuple[float, int]:
+    with store_engine(path) as engine:
+        sessions = session_factory(engine)
+        start = time.perf_counter()
+        with sessions.begin() as session:
+            logged = log_segment(session, TEAM, USER, SEGMENT, now=LOGGED_AT)
+            logged_no = logged.entry_no
+        elapsed = time.perf_counter() - start
+    rows = count(
+        path,
+        "SELECT count(*) FROM interaction_log_entries WHERE team_id = ? AND logged_segment_entry_no = ?",
+        TEAM,
+        logged_no,
+    )
+    return elapsed, rows
+
+
+def log_segment_with_sqlite(path: Path) -> tuple[float, int]:
+    """The same work by hand: the segment, template and language rows, the segment's contacts with one
+    SELECT, one log entry per line built in Python as log_segment builds it, and one executemany."""
+    insert = (
+        f"INSERT INTO interaction_log_entries ({', '.join(ENTRY_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})"
+    )
+    today, time_now = local_now(LOGGED_AT)
+    with closing(raw_connect(path)) as connection:
+        start = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        segment = connection.execute(
+            "SELECT template_code, interaction_description, cost, duration, information_flow, initiated_by,"
+            " correspondence_type, ignore_contact_corres_type, language_code, salesperson"
+            " FROM segments WHERE team_id = ? AND no = ?",
+            (TEAM, SEGMENT),
+        ).fetchone()
+        (
+            template_code,
+            segment_description,
+            segment_cost,
+            segment_duration,
+            segment_flow,
+            segment_initiated,
+            segment_type,
+            segment_ignores,
+            segment_language,
+            segment_salesperson,
+        ) = segment
+        template = connection.execute(
+            "SELECT code, group_code, description, unit_cost, unit_duration, information_flow, initiated_by,"
+            " correspondence_type, ignore_contact_corres_type, language_code"
+            " FROM interaction_templates WHERE team_id = ? AND code = ?",
+            (TEAM, template_code),
+        ).fetchone()
+        (
+            template_code,
+            group_code,
+            template_description,
+            unit_cost,
+            unit_duration,
+            template_flow,
+            template_initiated,
+            template_type,
+            template_ignores,
+            template_language,
+        ) = template
+        languages: dict[str, int | None] = dict(
+            connection.execute(
+                "SELECT language_code, attachment_no FROM interaction_template_languages"
+                " WHERE team_id = ? AND template_code = ?",
+                (TEAM, template_code),
+            ).fetchall()
+        )
+        description = (segment_description or template_description).strip()[:100]
+        default_language = segment_language or template_language
+        default_document = languages.get(default_language)
+        chosen_type = segment_type or template_type
+        ignore_contact = bool(segment_ignores or template_ignores)
+        fallback_salesperson = segment_salesperson or USER
+
+        logged_no = (
+            1
+            + connection.execute(
+                "SELECT coalesce(max(entry_no), 0) FROM logged_segments WHERE team_id = ?", (TEAM,)
+            ).fetchone()[0]
+        )
+        connection.execute(
+            "INSERT INTO logged_segments (team_id, entry_no, segment_no, description, creation_date,"
+            " user_id, canceled) VALUES (?, ?, ?, ?, ?, ?, 0)",
+            (TEAM, logged_no, SEGMENT, description, sql_date(today), USER),
+        )
+        entry_no = connection.execute(
+            "SELECT coalesce(max(entry_no), 0) FROM interaction_log_entries WHERE team_id = ?", (TEAM,)
+        ).fetchone()[0]
+
+        lines = connection.execute(
+            "SELECT c.no, c.company_no, c.email, c.phone, c.language_code, c.salesperson,"
+            " c.correspondence_type FROM segment_lines AS l"
+            " JOIN contacts AS c ON c.team_id = l.team_id AND c.no = l.contact_no"
+            " WHERE l.team_id = ? AND l.segment_no = ? ORDER BY l.line_no",
+            (TEAM, SEGMENT),
+        ).fetchall()
+        on_date, at_time, created_at = sql_date(today), sql_time(time_now), sql_datetime(datetime.now(UTC))
+        flow = segment_flow or template_flow
+        initiated = segment_initiated or template_initiated
+        cost = segment_cost if segment_cost is not None else unit_cost
+        duration = segment_duration if segment_duration is not None else unit_duration
+        rows = []
+        for no, company_no, email, phone, language, salesperson, preferred in lines:
+            entry_no += 1
+            kind = chosen_type if ignore_contact or not preferred else preferred
+            if kind == CorrespondenceType.EMAIL.value and not email:
+                kind = ""
+            document = languages.get(language)
+            rows.append(
+                (
+                    TEAM,
+                    entry_no,
+                    no,
+                    company_no,
+                    on_date,
+                    at_time,
+                    created_at,
+                    description,
+                    description,
+                    flow,
+                    initiated,
+                    cost,
+                    duration,
+                    USER,
+                    salesperson or fallback_salesperson,
+                    group_code,
+                    template_code,
+                    SEGMENT,
+                    logged_no,
+                    "",
+                    "",
+                    "",
+                    "",
+                    0,
+                    0,
+                    0,
+                    "",
+                    kind,
+                    language if language in languages else default_language,
+                    document if document is not None else default_document,
+                    "",
+                    "",
+                    0,
+                    0,
+                    phone or email,
+                )
+            )
+        connection.executemany(insert, rows)
+        connection.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+    return elapsed, len(rows)
+
+
+def differing_entries(ours: Path, raw: Path) -> int:
+    """Entries (all columns but created_at) one run wrote and the other did not."""
+    compared = ", ".join(column for column in ENTRY_COLUMNS if column != "created_at")
+    with closing(raw_connect(ours)) as connection:
+        connection.execute("ATTACH DATABASE ? AS other", (str(raw),))
+        query = (
+            f"SELECT count(*) FROM (SELECT {compared} FROM main.interaction_log_entries"
+            f" WHERE segment_no = :s EXCEPT SELECT {compared} FROM other.interaction_log_entries"
+            f" WHERE segment_no = :s) UNION ALL SELECT count(*) FROM (SELECT {compared}"
+            f" FROM other.interaction_log_entries WHERE segment_no = :s EXCEPT SELECT {compared}"
+            " FROM main.interaction_log_entries WHERE segment_no = :s)"
+        )
+        return sum(n for (n,) in connection.execute(query, {"s": SEGMENT}))
+
+
+def bench_segment(history: Path, work: Path, scale: Scale, report: Report) -> None:
+    progress.print(f"1. logging a segment of {scale.contacts:,} contacts")
+    ours_db, raw_db = work / "segment-store.db", work / "segment-sqlite.db"
+    copy_database(history, ours_db)
+    copy_database(history, raw_db)
+    with stopwatch("store.segments.log_segment"):
+        ours_seconds, ours_rows = log_segment_with_store(ours_db)
+    with stopwatch("sqlite3 executemany"):
+        raw_seconds, raw_rows = log_segment_with_sqlite(raw_db)
+    checkpoint(ours_db)
+    checkpoint(raw_db)
+    differences = differing_entries(ours_db, raw_db)
+    drop_database(ours_db)
+    drop_database(raw_db)
+    if ours_rows != scale.contacts or raw_rows != scale.contacts or differences:
+        raise SystemExit(
+            f"segment runs disagree: store wrote {ours_rows:,}, sqlite3 {raw_rows:,}, {differences} differ"
+        )
+    report.results.append(
+        Result(
+            f"log segment: {scale.contacts:,} contacts",
+            ours_rows / ours_seconds,
+            raw_rows / raw_seconds,
+            "rows/s",
+            f"{ours_seconds:.2f} s vs {raw_seconds:.2f} s",
+        )
+    )
+    report.notes.append(
+        f"log segment: both wrote the same {ours_rows:,} entries (all columns but created_at compared), "
+        f"into a log already holding {scale.entries:,}"
+    )
+
+
+# -- 2. Deleting canceled entries -------------------------------------------------------------------------
+
+
+def delete_with_store(path: Path) -> tuple[float, int]:
+    with store_engine(path) as engine:
+        sessions = session_factory(engine)
+        start = time.perf_counter()
+        with sessions.begin() as session:
+            deleted = delete_canceled_entries(session, TEAM, USER, EntryFilter())
+        return time.perf_counter() - start, deleted
+
+
+def delete_with_sqlite(path: Path) -> tuple[float, int]:
+    with closing(raw_connect(path)) as connection:
+        start = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        deleted = connection.execute(
+            "DELETE FROM interaction_log_entries WHERE team_id = ? AND canceled = 1 AND postponed = 0",
+            (TEAM,),
+        ).rowcount
+        connection.execute("COMMIT")
+        return time.perf_counter() - start, deleted
+
+
+def bench_delete(history: Path, work: Path, scale: Scale, report: Report) -> None:
+    canceled = scale.entries // 2
+    progress.print(f"2. deleting {canceled:,} canceled entries out of {scale.entries:,}")
+    comments = count(history, "SELECT count(*) FROM inter_log_entry_comment_lines")
+    outcomes: list[tuple[float, int, int]] = []
+    runs: list[tuple[str, Callable[[Path], tuple[float, int]]]] = [
+        ("store.cancellation.delete_canceled_entries", delete_with_store),
+        ("sqlite3 DELETE", delete_with_sqlite),
+    ]
+    for label, run in runs:
+        database = copy_database(history, work / "delete.db")
+        with stopwatch(label):
+            seconds, deleted = run(database)
+        left = count(database, "SELECT count(*) FROM inter_log_entry_comment_lines")
+        drop_database(database)
+        outcomes.append((seconds, deleted, left))
+    (ours_seconds, ours_deleted, ours_left), (raw_seconds, raw_deleted, raw_left) = outcomes
+    if not ours_deleted == raw_deleted == canceled or ours_left != raw_left:
+        raise SystemExit(
+            f"delete runs disagree: store deleted {ours_deleted:,} ({ours_left:,} comment lines left), "
+            f"sqlite3 {raw_deleted:,} ({raw_left:,} left)"
+        )
+    report.results.append(
+        Result(
+            f"delete canceled: {canceled:,} of {scale.entries:,}",
+            ours_deleted / ours_seconds,
+            raw_deleted / raw_seconds,
+            "rows/s",
+            f"{ours_seconds:.2f} s vs {raw_seconds:.2f} s",
+        )
+    )
+    report.notes.append(
+        f"delete canceled: {comments - ours_left:,} of {comments:,} comment lines went by the cascade "
+        "in both runs"
+    )
+
+
+# -- 3. A filtered page -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    given: EntryFilter
+    sql: str
+    parameters: tuple[object, ...]
+
+
+ENTRY_SELECT = (
+    f"SELECT {', '.join('e.' + column for column in ENTRY_COLUMNS)}, c.name"
+    " FROM interaction_log_entries AS e"
+    " LEFT JOIN contacts AS c ON c.team_id = e.team_id AND c.no = e.contact_no"
+)
+
+
+def page_cases(scale: Scale) -> list[PageCase]:
+    contact = "CT000042"
+    template = "T05"
+    month_from = HISTORY_START + timedelta(days=HISTORY_DAYS // 2)
+    month_to = month_from + timedelta(days=30)
+    recent_from = HISTORY_START + timedelta(days=HISTORY_DAYS - 30)
+    newest_first = f" ORDER BY e.entry_no DESC LIMIT {PAGE + 1}"
+    return [
+        PageCase(
+            f"page of {PAGE}: one contact, not canceled",
+            EntryFilter(contact_no=contact, canceled=CanceledFilter.NO),
+            ENTRY_SELECT + " WHERE e.team_id = ? AND e.postponed = 0 AND e.canceled = 0"
+            " AND e.contact_no = ?" + newest_first,
+            (TEAM, contact),
+        ),
+        PageCase(
+            f"page of {PAGE}: template, last 30 days",
+            EntryFilter(template_code=template, date_from=recent_from),
+            ENTRY_SELECT + " WHERE e.team_id = ? AND e.postponed = 0 AND e.template_code = ?"
+            " AND e.date >= ?" + newest_first,
+            (TEAM, template, sql_date(recent_from)),
+        ),
+        PageCase(
+            f"page of {PAGE}: template, a month 18 months ago",
+            EntryFilter(template_code=template, date_from=month_from, date_to=month_to),
+            ENTRY_SELECT + " WHERE e.team_id = ? AND e.postponed = 0 AND e.template_code = ?"
+            " AND e.date >= ? AND e.date <= ?" + newest_first,
+            (TEAM, template, sql_date(month_from), sql_date(month_to)),
+        ),
+    ]
+
+
+def median_ms(run: Callable[[], Sequence[int]], runs: int) -> tuple[float, Sequence[int]]:
+    result = run()  # warm the statement caches
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = run()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), result
+
+
+def query_plan(connection: sqlite3.Connection, sql: str, parameters: Sequence[Any]) -> str:
+    steps = connection.execute("EXPLAIN QUERY PLAN " + sql, tuple(parameters)).fetchall()
+    return "; ".join(step[-1] for step in steps)
+
+
+def bench_pages(history: Path, scale: Scale, report: Report) -> None:
+    progress.print(
+        f"3. filtered pages of {PAGE} out of {scale.entries:,} entries, median of {scale.page_runs}"
+    )
+    statements: list[tuple[str, Sequence[Any]]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    with store_engine(history) as engine, closing(raw_connect(history)) as connection:
+        sessions = session_factory(engine)
+        for case in page_cases(scale):
+
+            def ours(case: PageCase = case) -> list[int]:
+                with sessions() as session:
+                    page = list_entries(session, TEAM, case.given, limit=PAGE)
+                    return [row.entry.entry_no for row in page.rows]
+
+            def raw(case: PageCase = case) -> list[int]:
+                rows = connection.execute(case.sql, case.parameters).fetchall()
+                return [row[1] for row in rows[:PAGE]]
+
+            with stopwatch(case.name):
+                ours_ms, ours_nos = median_ms(ours, scale.page_runs)
+                raw_ms, raw_nos = median_ms(raw, scale.page_runs)
+            if list(ours_nos) != list(raw_nos) or len(ours_nos) != PAGE:
+                raise SystemExit(f"{case.name}: store and sqlite3 pages differ, or the page is not full")
+            statements.clear()
+            event.listen(engine, "before_cursor_execute", remember)
+            ours()
+            event.remove(engine, "before_cursor_execute", remember)
+            store_sql, store_parameters = next(s for s in statements if "interaction_log_entries" in s[0])
+            report.results.append(
+                Result(case.name, ours_ms, raw_ms, "ms", f"entries {ours_nos[0]:,}..{ours_nos[-1]:,}")
+            )
+            report.notes.append(
+                f"{case.name}: store plan: {query_plan(connection, store_sql, store_parameters)}"
+                f" | sqlite3 plan: {query_plan(connection, case.sql, case.parameters)}"
+            )
+
+
+# -- Report -----------------------------------------------------------------------------------------------
+
+
+def render(report: Report, scale: Scale, setup_seconds: float, total_seconds: float) -> None:
+    console = Console(width=int(os.environ.get("COLUMNS", "120")), highlight=False)
+    console.print(
+        f"SQLite {sqlite3.sqlite_version} | Python {platform.python_version()} | "
+        f"SQLAlchemy {sqlalchemy.__version__} | {os.cpu_count()} CPUs | "
+        f"{scale.entries:,} entries, {scale.contacts:,} contacts"
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("benchmark")
+    table.add_column("store", justify="right")
+    table.add_column("raw sqlite3", justify="right")
+    table.add_column("ratio", justify="right")
+    table.add_column("target", justify="right")
+    table.add_column("", justify="left")
+    table.add_column("detail", style="dim")
+    for result in report.results:
+        if result.unit == "rows/s":
+            ours, raw = f"{result.ours:,.0f} rows/s", f"{result.raw:,.0f} rows/s"
+            ratio, target = f"{result.ratio:.2f} ours/raw", f"ratio >= {BULK_TARGET}"
+        else:
+            ours, raw = f"{result.ours:.2f} ms", f"{result.raw:.2f} ms"
+            ratio, target = f"{result.ratio:.2f} raw/ours", f"store < {PAGE_TARGET_MS:.0f} ms"
+        table.add_row(result.name, ours, raw, ratio, target, "ok" if result.met else "MISSED", result.detail)
+    console.print(table)
+    console.print(
+        "ratio: bulk rows ours_rate/raw_rate, pages raw_ms/ours_ms; either way above 1 means the store is "
+        "faster than raw sqlite3, below 1 slower."
+    )
+    for note in report.notes:
+        console.print(f"- {note}", soft_wrap=True)
+    console.print(f"setup {setup_seconds:.0f} s, whole run {total_seconds:.0f} s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a 10x smaller run, to smoke-test")
+    parser.add_argument("--runs", type=int, help="page runs to take the median of (default 50)")
+    parser.add_argument("--dir", type=Path, help="where to put the temporary databases")
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    if args.runs:
+        scale = Scale(scale.contacts, scale.entries, args.runs)
+
+    began = time.perf_counter()
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="crm-bench-", dir=args.dir) as folder:
+        work = Path(folder)
+        history = work / "history.db"
+        progress.print(f"setup in {work}")
+        with stopwatch(f"schema, setup and {scale.contacts:,} contacts"):
+            build_workspace(history, scale)
+        with stopwatch(f"{scale.entries:,} log entries"):
+            build_history(history, scale)
+        setup_seconds = time.perf_counter() - began
+        bench_pages(history, scale, report)
+        bench_segment(history, work, scale, report)
+        bench_delete(history, work, scale, report)
+    render(report, scale, setup_seconds, time.perf_counter() - began)
+    return 0 if all(result.met for result in report.results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

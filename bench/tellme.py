@@ -1,0 +1,203 @@
+"""Tell Me quality and speed on the labelled queries in tellme_queries.jsonl, against a workspace of
+100,000 contacts in a temporary SQLite database, compared with a plain substring search over titles.
+
+    python bench/tellme.py [--verbose]
+"""
+
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from commands.catalog import SEARCHABLE
+from commands.tellme import decide, search
+from store.db import make_engine, session_factory
+from store.migrate import upgrade
+from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace
+
+TEAM = "T0BENCH"
+USER = "U0BENCH"
+TODAY = date(2026, 11, 24)
+CONTACTS = 100_000
+QUERIES = Path(__file__).with_name("tellme_queries.jsonl")
+KNOWN_CONTACTS = [
+    ("John Smith", "person"),
+    ("María García", "person"),
+    ("Contoso Ltd", "company"),
+    ("Fabrikam Inc", "company"),
+    ("Peter Jones", "person"),
+    ("Ana Martínez", "person"),
+    ("Jürgen Müller", "person"),
+    ("Adatum Corporation", "company"),
+    ("Laura Fernández", "person"),
+    ("Carlos Ruiz", "person"),
+]
+TEMPLATES = [
+    ("PHONE", "CALLS", "Phone call"),
+    ("EMAIL", "MAIL", "E-mail"),
+    ("MEETING", "MEET", "Meeting"),
+    ("LETTER", "MAIL", "Letter"),
+    ("VISIT", "MEET", "Customer visit"),
+    ("INVOICE", "SALES", "Sales invoice"),
+    ("QUOTE", "SALES", "Sales quote"),
+]
+SEGMENTS = [("SM00001", "Spring newsletter"), ("SM00002", "Trade fair Madrid"), ("SM00003", "Key accounts")]
+FIRST = (
+    "james mary robert patricia michael jennifer william linda david elizabeth richard barbara joseph susan "
+    "thomas jessica charles sarah christopher karen daniel lisa matthew nancy anthony betty mark sandra "
+    "donald ashley steven kimberly paul emily andrew donna joshua michelle kenneth carol kevin amanda brian "
+    "melissa george deborah timothy stephanie jose lucia antonio carmen manuel pilar francisco dolores juan "
+    "isabel javier teresa rafael rosa miguel cristina pedro marta alejandro paula fernando elena luis raquel "
+    "sergio beatriz pablo silvia jorge nuria alberto irene hans petra klaus sabine wolfgang monika"
+).split()
+SYLLABLES = "al an ar ba be bo ca co da de di do el en er fa fe ga go ha he in ka la le li lo ma me mi mo na ne " \
+    "no or pa pe pi ra re ri ro sa se si so ta te ti to va ve vi za".split()
+ENDINGS = "son sen ez es man mann er ton ley ford berg stein ini elli ov ova ski ska dez".split()
+COMPANY = "Ltd Inc GmbH SL SA Corp Group Partners Trading Systems Logistics Foods".split()
+
+
+def made_up_surname(rng: random.Random) -> str:
+    return ("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))) + rng.choice(ENDINGS)).title()
+
+
+def fill_workspace(sessions) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(42)
+    rows = []
+    taken = {name.casefold() for name, _ in KNOWN_CONTACTS}
+    for name, kind in KNOWN_CONTACTS:
+        rows.append((name, kind))
+    while len(rows) < CONTACTS:
+        if rng.random() < 0.3:
+            name, kind = f"{made_up_surname(rng)} {rng.choice(COMPANY)}", "company"
+        else:
+            name, kind = f"{rng.choice(FIRST).title()} {made_up_surname(rng)}", "person"
+        if name.casefold() not in taken:
+            rows.append((name, kind))
+    from store.contact_search import normalize_name
+
+    with sessions.begin() as session:
+        session.add(Workspace(team_id=TEAM, name="Bench", contacts_version=1))
+        session.flush()
+        session.execute(
+            insert(Contact),
+            [
+                {
+                    "team_id": TEAM,
+                    "no": f"CT{n:06d}",
+                    "type": kind,
+                    "name": name,
+                    "search_name": normalize_name(name),
+                    "company_no": f"CT{n:06d}",
+                    "email": f"contact{n}@example.com",
+                }
+                for n, (name, kind) in enumerate(rows, 1)
+            ],
+        )
+        for group in sorted({group for _, group, _ in TEMPLATES}):
+            session.add(InteractionGroup(team_id=TEAM, code=group, description=group.title()))
+        session.flush()
+        for code, group, description in TEMPLATES:
+            session.add(InteractionTemplate(team_id=TEAM, code=code, group_code=group, description=description))
+        for no, description in SEGMENTS:
+            session.add(Segment(team_id=TEAM, no=no, description=description))
+
+
+def baseline(query: str) -> list[str]:
+    """Lowercase substring match over the English and Spanish titles, shortest title first."""
+    wanted = query.lower().strip()
+    hits = [a for a in SEARCHABLE if wanted and (wanted in a.title.lower() or wanted in a.title_es.lower())]
+    return [a.id for a in sorted(hits, key=lambda a: len(a.title))]
+
+
+@dataclass
+class Tally:
+    top1: int = 0
+    top3: int = 0
+    labelled: int = 0
+    nothing: int = 0
+    false_offers: int = 0
+    false_runs: int = 0
+    with_args: int = 0
+    args_right: int = 0
+
+    def line(self, name: str) -> str:
+        parts = [
+            f"{name:<9} top-1 {100 * self.top1 / self.labelled:5.1f} %",
+            f"top-3 {100 * self.top3 / self.labelled:5.1f} %",
+            f"wrong on no-match queries {100 * self.false_offers / self.nothing:5.1f} % offered, "
+            f"{100 * self.false_runs / self.nothing:5.1f} % run",
+        ]
+        if self.with_args:
+            parts.append(f"arguments right {100 * self.args_right / self.with_args:5.1f} %")
+        return " | ".join(parts)
+
+
+def main(verbose: bool) -> None:
+    queries = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        upgrade(engine)
+        sessions = session_factory(engine)
+        started = time.perf_counter()
+        fill_workspace(sessions)
+        print(f"{len(queries)} queries; workspace of {CONTACTS:,} contacts filled in {time.perf_counter() - started:.1f} s")
+        ours, plain = Tally(), Tally()
+        latencies: list[float] = []
+        with sessions() as session:
+            started = time.perf_counter()
+            search("warm up john smith", session=session, team_id=TEAM, user_id=USER, today=TODAY)
+            print(f"first search (builds the contact index): {1000 * (time.perf_counter() - started):.0f} ms")
+            for _ in range(3):
+                for item in queries:
+                    started = time.perf_counter()
+                    matches = search(item["q"], session=session, team_id=TEAM, user_id=USER, today=TODAY)
+                    decision = decide(matches)
+                    latencies.append(1000 * (time.perf_counter() - started))
+            for item in queries:
+                matches = search(item["q"], session=session, team_id=TEAM, user_id=USER, today=TODAY)
+                decision = decide(matches)
+                ids = [m.action.id for m in matches]
+                judge(ours, item, ids, decision.kind, matches[0].args if matches else {}, verbose, matches)
+                found = baseline(item["q"])
+                judge(plain, item, found[:3], "run" if found else "nothing", {}, False, [])
+        engine.dispose()
+    latencies.sort()
+    print(ours.line("Tell Me"))
+    print(plain.line("baseline"))
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    print(f"latency per query (search + decide, {len(latencies)} runs): median {statistics.median(latencies):.2f} ms, "
+          f"p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms")
+
+
+def judge(tally: Tally, item: dict, ids: list[str], kind: str, args: dict, verbose: bool, matches: list) -> None:  # type: ignore[type-arg]
+    expected = item["expect"]
+    if expected is None:
+        tally.nothing += 1
+        wrong_offer = kind != "nothing"
+        tally.false_offers += wrong_offer
+        tally.false_runs += kind in ("run", "confirm")
+        if verbose and wrong_offer:
+            print(f"  OFFERED  {item['q']!r}: {kind} {[(m.action.id, m.score) for m in matches]}")
+        return
+    tally.labelled += 1
+    tally.top1 += bool(ids) and ids[0] == expected
+    tally.top3 += expected in ids[:3]
+    if verbose and (not ids or ids[0] != expected):
+        print(f"  MISS     {item['q']!r} wanted {expected}: {[(m.action.id, m.score) for m in matches]}")
+    if "args" in item:
+        tally.with_args += 1
+        right = bool(ids) and ids[0] == expected and all(args.get(k) == v for k, v in item["args"].items())
+        tally.args_right += right
+        if verbose and ids and ids[0] == expected and not right:
+            print(f"  ARGS     {item['q']!r} wanted {item['args']} got {args}")
+
+
+if __name__ == "__main__":
+    main("--verbose" in sys.argv or "-v" in sys.argv)

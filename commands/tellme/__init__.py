@@ -1,0 +1,89 @@
+"""Tell Me: find the action a sentence asks for, in English or Spanish, typos and all, with the
+arguments it names, and say whether to run it, confirm it, or offer a choice.
+
+    matches = search("log a call with jon smth", session=s, team_id=t, user_id=u)
+    decision = decide(matches)   # kind "run": Create Interaction, template PHONE, contact CT000002
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from commands.catalog import Action
+from commands.tellme.arguments import read_arguments
+from commands.tellme.normalize import words
+from commands.tellme.ranking import ranker
+
+RUN_SCORE = 80.0
+"""A winner at least this good, and far enough ahead of the next, runs (or asks to confirm) at once."""
+RUN_MARGIN = 10.0
+OFFER_SCORE = 55.0
+"""Below this nothing is offered; the closest actions are still listed."""
+
+DecisionKind = Literal["run", "confirm", "choose", "nothing"]
+
+
+@dataclass(frozen=True)
+class Match:
+    action: Action
+    score: float
+    """0 to 100."""
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def command_text(self) -> str:
+        return self.action.command_text(self.args)
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: DecisionKind
+    matches: tuple[Match, ...]
+    """run/confirm: the winner alone; choose: up to three to offer as buttons; nothing: the closest."""
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+def search(
+    query: str,
+    *,
+    session: Session | None = None,
+    team_id: str | None = None,
+    user_id: str | None = None,
+    lang: str | None = None,
+    limit: int = 3,
+    today: date | None = None,
+) -> list[Match]:
+    """The `limit` best actions for `query`, best first, each with the arguments read from it.
+
+    With a session and team, contact names, template and segment codes are looked up in that
+    workspace; with a user too, what that user runs often and lately breaks near-ties. `lang` only
+    changes which title the caller shows: both languages are always understood."""
+    found = words(query)
+    if not found:
+        return []
+    engine = ranker()
+    args = read_arguments(found, engine, today or date.today(), session, team_id)
+    frecency: dict[str, float] = {}
+    if session is not None and team_id is not None and user_id is not None:
+        from store.frecency import frecency_scores
+
+        frecency = frecency_scores(session, team_id, user_id)
+    ranked = engine.rank([word.text for word in found], args.used, frecency)
+    return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]
+
+
+def decide(matches: list[Match]) -> Decision:
+    if not matches or matches[0].score < OFFER_SCORE:
+        return Decision("nothing", tuple(matches[:3]))
+    best = matches[0]
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    if best.score >= RUN_SCORE and best.score - runner_up >= RUN_MARGIN:
+        return Decision("confirm" if best.action.destructive else "run", (best,))
+    return Decision("choose", tuple(m for m in matches[:3] if m.score >= OFFER_SCORE))
+
+
+__all__ = ["OFFER_SCORE", "Decision", "DecisionKind", "Match", "decide", "search"]

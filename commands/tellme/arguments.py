@@ -1,0 +1,258 @@
+"""The arguments in a sentence: entry numbers, dates, a contact's name, a template, a segment, an
+evaluation, a description. Read once per query; each action then takes the ones it accepts."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commands.catalog import Action
+from commands.tellme.dates import find_period
+from commands.tellme.normalize import STOPWORDS, Word, concept
+from commands.tellme.ranking import Ranker
+from store.contact_search import search_contacts
+from store.enums import DocumentKind
+from store.models import InteractionTemplate, Segment
+
+MIN_CONTACT_SCORE = 75.0
+TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
+EVALUATIONS = {
+    "positive": "positive",
+    "positiva": "positive",
+    "positivo": "positive",
+    "good": "positive",
+    "negative": "negative",
+    "negativa": "negative",
+    "negativo": "negative",
+    "bad": "negative",
+    "neutral": "neutral",
+    "neutra": "neutral",
+    "neutro": "neutral",
+}
+VERY = {"very", "muy"}
+FAILED = {"failed", "fallida", "fallido", "unsuccessful", "unanswered", "missed", "perdida"}
+ABOUT = {"about", "regarding", "re", "sobre", "acerca", "concerning"}
+SEGMENT_WORDS = {"segment", "segmento", "segments", "segmentos"}
+KIND_WORDS = {
+    "factura": "invoice",
+    "facturas": "invoice",
+    "invoices": "invoice",
+    "oferta": "quote",
+    "ofertas": "quote",
+    "presupuesto": "quote",
+    "quotes": "quote",
+    "pedido": "order",
+    "pedidos": "order",
+    "orders": "order",
+    "venta": "sales",
+    "ventas": "sales",
+    "sale": "sales",
+    "compra": "purchase",
+    "compras": "purchase",
+    "purchases": "purchase",
+    "abono": "credit",
+    "llamadas": "call",
+    "calls": "call",
+    "salientes": "outgoing",
+    "saliente": "outgoing",
+    "correos": "emails",
+    "email": "emails",
+    "recordatorio": "reminder",
+    "servicio": "service",
+    "contrato": "contract",
+}
+CODE = re.compile(r"^[a-z]+[-_]?\d+$")
+
+
+@dataclass
+class Arguments:
+    values: dict[str, Any] = field(default_factory=dict)
+    used: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per argument, the query words it took, so ranking does not count them against an action."""
+    numbers: list[int] = field(default_factory=list)
+    segment_no: int | None = None
+    after_first_number: str = ""
+    leftover: str = ""
+
+    def take(self, name: str, value: Any, found: list[Word]) -> None:
+        self.values[name] = value
+        self.used[name] = self.used.get(name, frozenset()) | {word.text for word in found}
+
+    def for_action(self, action: Action) -> dict[str, Any]:
+        chosen: dict[str, Any] = {}
+        for name in action.args:
+            if name == "entry_nos" and self.numbers:
+                chosen[name] = self.numbers[:1] if action.id == "resume_interaction" else list(self.numbers)
+            elif name == "segment" and action.id.endswith("logged_segment"):
+                number = self.segment_no if self.segment_no is not None else next(iter(self.numbers), None)
+                if number is not None:
+                    chosen[name] = number
+            elif name == "date" and "from" in self.values and self.values["from"] == self.values.get("to"):
+                chosen[name] = self.values["from"]
+            elif name == "contacts" and "contact" in self.values:
+                chosen[name] = [self.values["contact"]]
+            elif name == "text" and action.id == "comment_entry" and self.after_first_number:
+                chosen[name] = self.after_first_number
+            elif name in ("text", "name") and name not in self.values and self.leftover:
+                chosen[name] = self.leftover
+            elif name in self.values:
+                chosen[name] = self.values[name]
+        return chosen
+
+
+def read_arguments(
+    found: list[Word], ranker: Ranker, today: date, session: Session | None, team_id: str | None
+) -> Arguments:
+    args = Arguments()
+    free = list(range(len(found)))
+
+    def claim(name: str, value: Any, positions: list[int]) -> None:
+        args.take(name, value, [found[i] for i in positions])
+        for i in positions:
+            if i in free:
+                free.remove(i)
+
+    _about(found, args, claim)
+    if period := find_period(found, today):
+        if period.first:
+            claim("from", period.first.isoformat(), sorted(period.used))
+        if period.last:
+            claim("to", period.last.isoformat(), sorted(period.used))
+    for i, word in enumerate(found):
+        if i not in free:
+            continue
+        if word.text.isdigit() and len(word.text) <= 7:
+            previous = found[i - 1].text if i else ""
+            if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
+                args.segment_no = int(word.text)
+            else:
+                args.numbers.append(int(word.text))
+            if not args.after_first_number:
+                args.after_first_number = " ".join(w.raw for w in found[i + 1 :])
+            free.remove(i)
+    _evaluation(found, free, claim)
+    for i in list(free):
+        meaning = concept(found[i].text)
+        if found[i].text in FAILED:
+            claim("failed", True, [i])
+        elif meaning == "canceled":
+            args.take("canceled", "yes", [found[i]])
+    if session is not None and team_id is not None:
+        _template(found, free, ranker, session, team_id, claim)
+        _segment(found, free, session, team_id, claim)
+    _document_kind(found, free, claim)
+    _contact(found, free, ranker, session, team_id, args, claim)
+    return args
+
+
+def _about(found: list[Word], args: Arguments, claim: Any) -> None:
+    for i, word in enumerate(found):
+        if word.text in ABOUT and i + 1 < len(found):
+            claim("description", " ".join(w.raw for w in found[i + 1 :]), list(range(i, len(found))))
+            return
+
+
+def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
+    for i in list(free):
+        value = EVALUATIONS.get(found[i].text)
+        if value is None:
+            continue
+        if value != "neutral" and i > 0 and found[i - 1].text in VERY:
+            claim("evaluation", f"very-{value}", [i - 1, i])
+        else:
+            claim("evaluation", value, [i])
+        return
+
+
+def _template(
+    found: list[Word], free: list[int], ranker: Ranker, session: Session, team_id: str, claim: Any
+) -> None:
+    rows = session.execute(
+        select(InteractionTemplate.code, InteractionTemplate.description).where(
+            InteractionTemplate.team_id == team_id
+        )
+    ).all()
+    if not rows:
+        return
+    by_code = {code.casefold(): code for code, _ in rows}
+    # A code typed in capitals ("INVOICE") is the surest sign; then any exact code; then a kind of
+    # interaction ("call", "llamada") that a template's code or description also names.
+    for i in sorted(free, key=lambda i: (not found[i].raw.isupper(), -i)):
+        if found[i].text in by_code:
+            claim("template", by_code[found[i].text], [i])
+            return
+    kinds = {}
+    for code, description in rows:
+        for word in f"{code} {description}".casefold().replace("-", " ").split():
+            kinds.setdefault(concept(word), code)
+    for i in free:
+        meanings = ranker.resolve(found[i].text) if found[i].text not in STOPWORDS else {}
+        for kind in TEMPLATE_KINDS:
+            if meanings.get(kind, 0.0) >= 80.0 and kind in kinds:
+                claim("template", kinds[kind], [i])
+                return
+
+
+def _segment(found: list[Word], free: list[int], session: Session, team_id: str, claim: Any) -> None:
+    rows = session.execute(select(Segment.no, Segment.description).where(Segment.team_id == team_id)).all()
+    by_no = {no.casefold(): no for no, _ in rows}
+    for i in free:
+        if found[i].text in by_no:
+            claim("segment", by_no[found[i].text], [i])
+            return
+    wanted = {found[i].text: i for i in free if found[i].text not in STOPWORDS and len(found[i].text) > 3}
+    for no, description in rows:
+        words = {w for w in description.casefold().split() if w not in STOPWORDS and len(w) > 3}
+        hits = [wanted[w] for w in words if w in wanted]
+        if hits and len(hits) >= min(2, len(words)):
+            claim("segment", no, hits)
+            return
+
+
+def _document_kind(found: list[Word], free: list[int], claim: Any) -> None:
+    said = {KIND_WORDS.get(found[i].text, found[i].text.rstrip("s")): i for i in free}
+    best: tuple[int, str, list[int]] | None = None
+    for kind in DocumentKind:
+        parts = kind.value.split("-")
+        if all(part in said for part in parts) and (best is None or len(parts) > best[0]):
+            best = (len(parts), kind.value, [said[part] for part in parts])
+    if best is not None and best[0] >= 2:
+        claim("document_kind", best[1], best[2])
+
+
+def _contact(
+    found: list[Word],
+    free: list[int],
+    ranker: Ranker,
+    session: Session | None,
+    team_id: str | None,
+    args: Arguments,
+    claim: Any,
+) -> None:
+    names = [
+        i
+        for i in free
+        if found[i].text not in STOPWORDS
+        and (CODE.match(found[i].text) or not _is_action_word(ranker, found[i]))
+    ]
+    if not names:
+        return
+    args.leftover = " ".join(found[i].raw for i in names)
+    if session is None or team_id is None:
+        return
+    for i in names:  # a contact number or an e-mail address settles it
+        if CODE.match(found[i].text) or "@" in found[i].text:
+            exact = search_contacts(session, team_id, found[i].raw, limit=1)
+            if exact and exact[0].score == 100.0:
+                claim("contact", exact[0].no, [i])
+                return
+    matches = search_contacts(session, team_id, args.leftover, limit=1)
+    if matches and matches[0].score >= MIN_CONTACT_SCORE:
+        claim("contact", matches[0].no, names)
+
+
+def _is_action_word(ranker: Ranker, word: Word) -> bool:
+    return max(ranker.resolve(word.text).values(), default=0.0) >= 85.0

@@ -1,0 +1,173 @@
+"""Dates and periods in a sentence, English or Spanish: "yesterday", "from last week", "desde el lunes",
+"before 2026-10-01". The common phrasings are read here in microseconds; only what they miss goes to
+dateparser, which is imported the first time it is needed."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from commands.tellme.normalize import Word
+
+MONTHS = {
+    **{
+        name: number
+        for number, name in enumerate(
+            ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
+        )
+    },
+    **{
+        name: number
+        for number, name in enumerate(
+            ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+            1,
+        )
+    },
+}
+WEEKDAYS = {
+    **{
+        name: number
+        for number, name in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+    },
+    **{
+        name: number
+        for number, name in enumerate(["lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"])
+    },
+}
+SINCE = {"since", "desde", "after", "despues"}
+UNTIL = {"before", "until", "till", "hasta", "antes"}
+FILLER = {"from", "de", "del", "el", "la", "on", "in", "during", "durante", "en", "of", "the", "this", "last"}
+LAST = {"last", "past", "previous", "pasado", "pasada", "anterior"}
+THIS = {"this", "current", "este", "esta", "actual"}
+DAY_WORDS = {"today": 0, "hoy": 0, "yesterday": 1, "ayer": 1, "anteayer": 2}
+UNITS = {"week": "week", "semana": "week", "month": "month", "mes": "month", "year": "year", "ano": "year"}
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date | None
+    last: date | None
+    used: frozenset[int]
+    """Positions of the words that said it."""
+
+
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def _unit_span(unit: str, today: date, back: int) -> tuple[date, date]:
+    if unit == "week":
+        monday = today - timedelta(days=today.weekday() + 7 * back)
+        return monday, monday + timedelta(days=6)
+    if unit == "month":
+        year, month = today.year, today.month - back
+        while month < 1:
+            year, month = year - 1, month + 12
+        return _month_span(year, month)
+    return date(today.year - back, 1, 1), date(today.year - back, 12, 31)
+
+
+def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date], int] | None:
+    """The period that starts at word i, and how many words it took."""
+    word = tokens[i]
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    if word in DAY_WORDS:
+        day = today - timedelta(days=DAY_WORDS[word])
+        return (day, day), 1
+    if match := ISO.match(word):
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+        return (day, day), 1
+    if match := DMY.match(word):
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        day = date(year, int(match[2]), int(match[1]))
+        return (day, day), 1
+    if word in LAST and following in UNITS:
+        return _unit_span(UNITS[following], today, 1), 2
+    if word in THIS and following in UNITS:
+        return _unit_span(UNITS[following], today, 0), 2
+    if word in UNITS and following in LAST:  # "la semana pasada", "el mes pasado"
+        return _unit_span(UNITS[word], today, 1), 2
+    if word in UNITS and following in THIS:
+        return _unit_span(UNITS[word], today, 0), 2
+    if word in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS[word]) % 7 or 7
+        day = today - timedelta(days=back)
+        return (day, day), 1
+    if word in MONTHS:
+        year = today.year if MONTHS[word] <= today.month else today.year - 1
+        if following.isdigit() and len(following) <= 2:  # "march 3"
+            day = date(year, MONTHS[word], int(following))
+            return (day, day), 2
+        return _month_span(year, MONTHS[word]), 1
+    if (
+        word.isdigit() and len(word) <= 2 and (following in MONTHS or following == "de")
+    ):  # "3 march", "3 de marzo"
+        month = after if following == "de" else following
+        if month in MONTHS:
+            year = today.year if MONTHS[month] <= today.month else today.year - 1
+            day = date(year, MONTHS[month], int(word))
+            return (day, day), 3 if following == "de" else 2
+    if word.isdigit() and following.rstrip("s") in {"day", "week"} and after == "ago":
+        day = today - timedelta(days=int(word) * (7 if following.startswith("week") else 1))
+        return (day, day), 3
+    if word == "hace" and following.isdigit() and after.startswith(("dia", "semana")):
+        day = today - timedelta(days=int(following) * (7 if after.startswith("semana") else 1))
+        return (day, day), 3
+    return None
+
+
+def find_period(found: list[Word], today: date) -> Period | None:
+    tokens = [word.text for word in found]
+    for i in range(len(tokens)):
+        try:
+            spotted = _span_at(tokens, i, today)
+        except ValueError:  # "31/02/2026" and the like: not a date after all
+            continue
+        if spotted is None:
+            continue
+        (first, last), length = spotted
+        used = set(range(i, i + length))
+        j = i - 1
+        while j >= 0 and tokens[j] in FILLER:
+            used.add(j)
+            j -= 1
+        if j >= 0 and tokens[j] in SINCE:
+            used.add(j)
+            return Period(first, None, frozenset(used))
+        if j >= 0 and tokens[j] in UNTIL:
+            used.add(j)
+            if j > 0 and tokens[j - 1] in SINCE:  # "antes de" is folded to two words
+                used.add(j - 1)
+            return Period(None, first - timedelta(days=1), frozenset(used))
+        return Period(first, last, frozenset(used))
+    return _with_dateparser(found, tokens, today)
+
+
+def _with_dateparser(found: list[Word], tokens: list[str], today: date) -> Period | None:
+    """Only when a date word leads into something the quick reading did not understand."""
+    for i, token in enumerate(tokens[:-1]):
+        if token in SINCE | UNTIL | {"on", "el"} and any(t in MONTHS or t.isdigit() for t in tokens[i + 1 :]):
+            import dateparser  # slow to import; most sentences never get here
+
+            text = " ".join(word.raw for word in found[i + 1 : i + 4])
+            parsed = dateparser.parse(text, settings={"RELATIVE_BASE": _midnight(today)})
+            if parsed is None:
+                return None
+            day = parsed.date()
+            used = frozenset(range(i, min(len(tokens), i + 4)))
+            if token in SINCE:
+                return Period(day, None, used)
+            if token in UNTIL:
+                return Period(None, day - timedelta(days=1), used)
+            return Period(day, day, used)
+    return None
+
+
+def _midnight(day: date):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day)

@@ -1,0 +1,170 @@
+"""Which catalog actions a sentence asks for, scored 0 to 100.
+
+Two scorers, built once from the catalog: a word-alignment score (each word of the query, spelled
+right or not, standing for a concept; how much of an action's title or keyword phrase the query
+covers, and how much of the query the action explains) and rapidfuzz's WRatio of the whole text
+against each title and keyword, which still sees words run together or split apart."""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from rapidfuzz import fuzz, process
+
+from commands.catalog import SEARCHABLE, Action
+from commands.tellme.normalize import STOPWORDS, SURFACE, concept, fold, words
+
+ALIGNMENT_SHARE = 0.8
+UNKNOWN_WORD_WEIGHT = 0.6
+STOPWORD_WEIGHT = 0.15
+GENERIC = "show"
+"""Words like "show" or "list" help a phrase match but say little about which action is meant."""
+FRECENCY_POINTS = 3.0
+"""At most this many points for what the user runs often and lately: enough to settle a near-tie."""
+
+Resolved = dict[str, float]
+"""A query word's possible concepts, each with how sure we are (0-100)."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    action: Action
+    text: str
+    concepts: tuple[str, ...]
+    weight: float
+
+
+def acronym(title: str) -> str:
+    initials = [word.text[0] for word in words(title) if word.text not in STOPWORDS]
+    return "".join(initials) if len(initials) >= 3 else ""
+
+
+class Ranker:
+    def __init__(self, actions: Iterable[Action]) -> None:
+        self.actions = tuple(actions)
+        self.phrases: list[Phrase] = []
+        for action in self.actions:
+            for text, weight in self._texts(action):
+                found = [word.text for word in words(text)]
+                content = [concept(word) for word in found if word not in STOPWORDS]
+                self.phrases.append(Phrase(action, fold(text), tuple(content or found), weight))
+        self.phrase_texts = [phrase.text for phrase in self.phrases]
+        self.by_action: dict[str, list[Phrase]] = {}
+        for phrase in self.phrases:
+            self.by_action.setdefault(phrase.action.id, []).append(phrase)
+        self.action_concepts = {
+            action_id: frozenset(c for phrase in phrases for c in phrase.concepts)
+            for action_id, phrases in self.by_action.items()
+        }
+        actions_with: dict[str, int] = {}
+        for known in self.action_concepts.values():
+            for c in known:
+                actions_with[c] = actions_with.get(c, 0) + 1
+        total = len(self.actions)
+        self.idf = {c: 1.0 + math.log(total / count) for c, count in actions_with.items()}
+        vocabulary = set(SURFACE) | {word for phrase in self.phrase_texts for word in phrase.split()}
+        self.vocabulary = sorted(word for word in vocabulary if word not in STOPWORDS and not word.isdigit())
+
+    @staticmethod
+    def _texts(action: Action) -> Iterable[tuple[str, float]]:
+        yield action.title, 1.0
+        yield action.title_es, 1.0
+        for keyword in (*action.keywords, *action.keywords_es):
+            yield keyword, 0.96
+        for title in (action.title, action.title_es):
+            if initials := acronym(title):
+                yield initials, 0.95
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Ranker lives as long as the process
+    def resolve(self, word: str) -> Resolved:
+        known = concept(word)
+        if known in self.idf or word in SURFACE:
+            return {known: 100.0}
+        found: Resolved = {}
+        if len(word) >= 4:
+            cutoff = 74.0 if len(word) == 4 else 70.0
+            for candidate, score, _ in process.extract(
+                word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6
+            ):
+                meaning = concept(candidate)
+                found[meaning] = max(found.get(meaning, 0.0), score)
+        if len(word) >= 2:
+            for candidate in self.vocabulary:
+                if candidate.startswith(word) and candidate != word:
+                    meaning = concept(candidate)
+                    score = 70.0 + 25.0 * len(word) / len(candidate)
+                    found[meaning] = max(found.get(meaning, 0.0), score)
+        return {meaning: score for meaning, score in found.items() if meaning in self.idf}
+
+    def weight(self, resolved: Resolved) -> float:
+        if not resolved:
+            return UNKNOWN_WORD_WEIGHT
+        best = max(resolved, key=resolved.__getitem__)
+        return self.idf.get(best, 1.0)
+
+    def rank(
+        self,
+        query_words: list[str],
+        explained: Mapping[str, frozenset[str]] | None = None,
+        frecency: Mapping[str, float] | None = None,
+    ) -> list[tuple[Action, float]]:
+        """Every action with its score, best first. `explained` names, per argument, the query words
+        it took (a contact's name, a date): they count for actions that take that argument."""
+        explained = explained or {}
+        frecency = frecency or {}
+        content = [word for word in query_words if not word.isdigit()]
+        resolved = [(word, {} if word in STOPWORDS else self.resolve(word)) for word in content]
+        string_scores = self._string_scores(" ".join(content))
+        ranked = []
+        for action in self.actions:
+            taken = {word for arg in action.args for word in explained.get(arg, ())}
+            alignment = self._alignment(action, resolved, taken)
+            score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
+            score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
+            ranked.append((action, round(score, 1)))
+        ranked.sort(key=lambda pair: -pair[1])
+        return ranked
+
+    def _alignment(self, action: Action, resolved: list[tuple[str, Resolved]], taken: set[str]) -> float:
+        coverage = 0.0
+        for phrase in self.by_action[action.id]:
+            total = sum(self.idf[c] for c in phrase.concepts)
+            got = sum(
+                self.idf[c] * max((r.get(c, 0.0) for _, r in resolved), default=0.0) for c in phrase.concepts
+            )
+            coverage = max(coverage, phrase.weight * got / total / 100.0)
+        if coverage == 0.0:
+            return 0.0
+        concepts = self.action_concepts[action.id]
+        wanted = explained = 0.0
+        for word, meanings in resolved:
+            if word in taken:
+                continue
+            generic = word in STOPWORDS or GENERIC in meanings
+            weight = STOPWORD_WEIGHT if generic else self.weight(meanings)
+            wanted += weight
+            if generic:
+                explained += weight
+            else:
+                explained += (
+                    weight * max((s for c, s in meanings.items() if c in concepts), default=0.0) / 100
+                )
+        precision = explained / wanted if wanted else 1.0
+        return 100.0 * coverage * (0.3 + 0.7 * precision)
+
+    def _string_scores(self, query: str) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        if not query:
+            return scores
+        for _, score, index in process.extract(
+            query, self.phrase_texts, scorer=fuzz.WRatio, limit=None, score_cutoff=50
+        ):
+            action_id = self.phrases[index].action.id
+            scores[action_id] = max(scores.get(action_id, 0.0), score * self.phrases[index].weight)
+        return scores
+
+
+@cache
+def ranker() -> Ranker:
+    return Ranker(SEARCHABLE)
