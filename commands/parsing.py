@@ -40,18 +40,20 @@ def split(text: str) -> list[str]:
         raise UsageError("A quote is not closed.") from error
 
 
-def parse(words: list[str], allowed: frozenset[str] = frozenset(), flags: frozenset[str] = frozenset()) -> Args:
-    """Separate `name=value` options (only names in `allowed`) and bare flags from the other words. A
-    quoted word with spaces is never an option, so a description may contain "="."""
+def parse(
+    words: list[str], allowed: frozenset[str] = frozenset(), flags: frozenset[str] = frozenset()
+) -> Args:
+    """Separate `name=value` options (only names in `allowed`) and bare flags from the other words. An
+    unknown name is an error, unless the word has spaces (a quoted description may contain "=")."""
     args = Args([])
     for word in words:
         match = OPTION.match(word)
-        if match and " " not in word:
-            name = match.group(1).lower()
-            if name not in allowed:
-                known = ", ".join(f"{option}=" for option in sorted(allowed))
-                raise UsageError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
+        name = match.group(1).lower() if match else ""
+        if match and name in allowed:
             args.options[name] = match.group(2).strip()
+        elif match and " " not in word:
+            known = ", ".join(f"{option}=" for option in sorted(allowed))
+            raise UsageError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
         elif word.lower() in flags:
             args.options[word.lower()] = "yes"
         else:
@@ -60,7 +62,7 @@ def parse(words: list[str], allowed: frozenset[str] = frozenset(), flags: frozen
 
 
 def entry_numbers(words: list[str]) -> list[int]:
-    """"12, 13 14" -> [12, 13, 14]."""
+    """ "12, 13 14" -> [12, 13, 14]."""
     tokens = [token for word in words for token in re.split(r"[,\s]+", word) if token]
     if not tokens:
         raise UsageError("Give one or more entry numbers.")

@@ -135,7 +135,7 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
 
 
 def _ambiguous(text: str, choices: list[tuple[str, str]]) -> Ambiguous:
-    return Ambiguous(f"More than one contact could be “{text}”. Did you mean one of these?", choices)
+    return Ambiguous(f"More than one contact could be “{text}”. Did you mean one of these?", choices, text)
 
 
 def _label(contact: Contact) -> str:

@@ -28,9 +28,10 @@ class Forbidden(DomainError):
 class Ambiguous(DomainError):
     """Several records fit what the user typed; `choices` lists (number, label) pairs to pick from."""
 
-    def __init__(self, message: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, message: str, choices: list[tuple[str, str]], query: str = "") -> None:
         super().__init__(message)
         self.choices = choices
+        self.query = query
 
 
 def not_found(kind: str, key: str, known: Iterable[str] = ()) -> NotFound:

@@ -1,0 +1,63 @@
+from commands.context import Context
+from commands.parsing import UsageError, parse
+from commands.reply import Button, Reply, Table
+from store.contacts import NewContact, add_contact, list_contacts
+from store.enums import ContactType
+
+CONTACT_OPTIONS = frozenset(
+    {"type", "company", "email", "phone", "address", "city", "post_code", "country", "language"}
+)
+
+
+def contacts(ctx: Context, words: list[str]) -> Reply:
+    with ctx.sessions() as session:
+        found = list_contacts(session, ctx.team_id, " ".join(words), limit=50)
+        companies = {c.no: c.name for c in found if c.type == ContactType.COMPANY}
+    if not found:
+        return Reply("No contacts found." if words else "No contacts yet.")
+    rows = tuple(
+        (
+            c.no,
+            c.name,
+            c.type,
+            companies.get(c.company_no, c.company_no) if c.type == "person" else "",
+            c.email,
+            c.phone,
+        )
+        for c in found
+    )
+    return Reply(
+        f"Contacts ({len(found)}{'+' if len(found) == 50 else ''})",
+        table=Table(("No.", "Name", "Type", "Company", "E-mail", "Phone"), rows),
+    )
+
+
+def contact(ctx: Context, words: list[str]) -> Reply:
+    if not words or words[0].lower() != "add":
+        raise UsageError("Use `contact add <name> ...`; list contacts with `contacts`.")
+    args = parse(words[1:], CONTACT_OPTIONS)
+    if not args.words:
+        raise UsageError("Give the contact a name.")
+    option = args.option
+    try:
+        contact_type = ContactType(option("type").lower()) if option("type") else None
+    except ValueError:
+        raise UsageError("type= takes company or person.") from None
+    new = NewContact(
+        name=" ".join(args.words),
+        type=contact_type,
+        company=option("company"),
+        email=option("email"),
+        phone=option("phone"),
+        address=option("address"),
+        city=option("city"),
+        post_code=option("post_code"),
+        country=option("country"),
+        language_code=option("language"),
+    )
+    with ctx.sessions.begin() as session:
+        created = add_contact(session, ctx.team_id, new)
+    return Reply(
+        f"Contact {created.no} created: {created.name} ({created.type}).",
+        buttons=(Button("Log an interaction", f"log-form contact={created.no}"),),
+    )

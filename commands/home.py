@@ -1,0 +1,36 @@
+"""App Home: the user's recent interactions and what needs attention."""
+
+from sqlalchemy import func, select
+
+from commands.context import Context
+from commands.reply import Button, Reply
+from commands.views import entry_item, plural
+from store.filters import EntryFilter
+from store.models import InteractionLogEntry as Entry
+from store.queries import list_entries
+
+
+def home(ctx: Context) -> Reply:
+    with ctx.sessions() as session:
+        recent = list_entries(session, ctx.team_id, EntryFilter(user_id=ctx.user_id), limit=10).rows
+        canceled, postponed = session.execute(
+            select(
+                func.count().filter(Entry.canceled.is_(True)),
+                func.count().filter(Entry.postponed.is_(True)),
+            ).where(Entry.team_id == ctx.team_id)
+        ).one()
+    return Reply(
+        "Interactions",
+        paragraphs=(
+            f"{plural(canceled, 'canceled entry', 'canceled entries')} · "
+            f"{plural(postponed, 'postponed interaction')}",
+            "*Your recent interactions*" if recent else "You have not recorded any interactions yet.",
+        ),
+        items=tuple(entry_item(row) for row in recent),
+        buttons=(
+            Button("Create Interaction", "log", "primary"),
+            Button("Interaction Log Entries", "entries"),
+            Button("Postponed Interactions", "postponed"),
+            Button("Tell Me", "tellme-form"),
+        ),
+    )

@@ -1,0 +1,122 @@
+"""Interaction groups, interaction templates and the template setup."""
+
+from commands.context import Context
+from commands.parsing import UsageError, minutes, money, parse
+from commands.permissions import require_admin
+from commands.reply import Reply, Table
+from store.enums import CorrespondenceType, DocumentKind, InformationFlow, InitiatedBy
+from store.templates import (
+    TemplateDefaults,
+    add_group,
+    add_template,
+    get_setup,
+    list_groups,
+    list_templates,
+    set_setup,
+)
+
+TEMPLATE_OPTIONS = frozenset({"group", "cost", "duration", "flow", "initiated", "type", "language"})
+
+
+def groups(ctx: Context, words: list[str]) -> Reply:
+    if words and words[0].lower() == "add":
+        if len(words) < 2:
+            raise UsageError("Give the group a code and a description.")
+        with ctx.sessions.begin() as session:
+            group = add_group(session, ctx.team_id, words[1], " ".join(words[2:]))
+        return Reply(f"Interaction group {group.code} created.")
+    parse(words).require_no_extra()
+    with ctx.sessions() as session:
+        found = list_groups(session, ctx.team_id)
+    if not found:
+        return Reply(
+            "No interaction groups yet.",
+            paragraphs=("Create one with `/crm group add <code> <description>`.",),
+        )
+    rows = tuple((g.code, g.description) for g in found)
+    return Reply(f"Interaction Groups ({len(found)})", table=Table(("Code", "Description"), rows))
+
+
+def templates(ctx: Context, words: list[str]) -> Reply:
+    if words and words[0].lower() == "add":
+        return add(ctx, words[1:])
+    if words and words[0].lower() == "attach":
+        raise UsageError("Attach a file with `crm template attach CODE FILE` on the server for now.")
+    parse(words).require_no_extra()
+    with ctx.sessions() as session:
+        found = list_templates(session, ctx.team_id)
+    if not found:
+        return Reply(
+            "No interaction templates yet.", paragraphs=("Create one with `/crm template add ...`.",)
+        )
+    rows = tuple(
+        (
+            t.code,
+            t.description,
+            t.group_code,
+            f"{t.unit_cost}",
+            f"{t.unit_duration} min",
+            t.information_flow or "-",
+            t.initiated_by or "-",
+            t.correspondence_type or "-",
+        )
+        for t in found
+    )
+    columns = ("Code", "Description", "Group", "Cost", "Duration", "Flow", "Initiated by", "Type")
+    return Reply(f"Interaction Templates ({len(found)})", table=Table(columns, rows))
+
+
+def add(ctx: Context, words: list[str]) -> Reply:
+    args = parse(words, TEMPLATE_OPTIONS)
+    if not args.words:
+        raise UsageError("Give the template a code and a description.")
+    option = args.option
+    try:
+        defaults = TemplateDefaults(
+            description=" ".join(args.words[1:]),
+            unit_cost=money(option("cost")) if option("cost") else TemplateDefaults.unit_cost,
+            unit_duration=minutes(option("duration")) if option("duration") else 0,
+            information_flow=InformationFlow(option("flow").lower()),
+            initiated_by=InitiatedBy(option("initiated").lower()),
+            correspondence_type=CorrespondenceType(option("type", "email").lower()),
+            language_code=option("language"),
+        )
+    except ValueError as error:
+        raise UsageError(
+            "flow= takes inbound|outbound, initiated= us|them, type= hard-copy|email."
+        ) from error
+    with ctx.sessions.begin() as session:
+        template = add_template(session, ctx.team_id, args.words[0], option("group"), defaults)
+    return Reply(f"Interaction template {template.code} created in group {template.group_code}.")
+
+
+def setup(ctx: Context, words: list[str]) -> Reply:
+    if words:
+        if len(words) > 2:
+            raise UsageError("Give a document kind and a template code (or `none`).")
+        require_admin(ctx, "change the interaction template setup")
+        try:
+            kind = DocumentKind(words[0].lower())
+        except ValueError:
+            raise UsageError(
+                f"{words[0]} is not a document kind. Kinds: {', '.join(k.value for k in DocumentKind)}."
+            ) from None
+        code = "" if len(words) < 2 or words[1].lower() == "none" else words[1]
+        with ctx.sessions.begin() as session:
+            set_setup(session, ctx.team_id, ctx.user_id, kind, code)
+        return Reply(
+            f"{kind.value} documents now log with template {code.upper()}."
+            if code
+            else f"{kind.value} documents are no longer logged."
+        )
+    with ctx.sessions() as session:
+        mapping = get_setup(session, ctx.team_id)
+    rows = tuple((kind.value, mapping.get(kind, "")) for kind in DocumentKind)
+    return Reply(
+        "Interaction Template Setup",
+        paragraphs=(
+            "Documents of a kind with no template are not logged.",
+            "Change one with `/crm setup <kind> <template>`.",
+        ),
+        table=Table(("Document kind", "Template"), rows),
+    )

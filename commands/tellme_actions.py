@@ -1,0 +1,88 @@
+"""`/crm tellme <text>`, and any text that is not a command: find the action and run or offer it."""
+
+from commands.context import Context
+from commands.reply import Button, Modal, Reply
+from commands.tellme import Match, decide, search
+from store.frecency import record_use
+
+# These actions answer with their own question (how many entries would go) before doing anything.
+ASKS_ITSELF = frozenset({"delete_canceled_entries", "delete_canceled_segments"})
+
+
+def tellme(ctx: Context, words: list[str]) -> Reply:
+    query = " ".join(words[1:] if words and words[0].lower() == "tellme" else words).strip()
+    if not query:
+        return Reply("Tell me what you want to do, e.g. `/crm tellme delete canceled entries`.", modal=None)
+    with ctx.sessions() as session:
+        matches = search(query, session=session, team_id=ctx.team_id, user_id=ctx.user_id, today=ctx.today())
+    decision = decide(matches)
+    best = decision.best
+    if decision.kind == "run" and best is not None:
+        return _run(ctx, best)
+    if decision.kind == "confirm" and best is not None and best.action.id in ASKS_ITSELF:
+        return _run(ctx, best)
+    if decision.kind == "confirm" and best is not None:
+        title = _title(ctx, best)
+        return Reply(
+            f"Did you mean *{title}*?",
+            paragraphs=(f"`/crm {best.command_text()}`",),
+            buttons=(
+                Button(title[:75], best.command_text(), "danger", confirm=f"{title}?"),
+                Button("No", "keep"),
+            ),
+        )
+    if decision.kind == "choose":
+        return Reply(
+            f"Which one did you mean by “{query}”?",
+            buttons=tuple(Button(_title(ctx, m)[:75], m.command_text()) for m in decision.matches),
+        )
+    closest = ", ".join(_title(ctx, m) for m in decision.matches) or "none"
+    return Reply(
+        f"I could not find an action for “{query}”.",
+        paragraphs=(f"Closest: {closest}.", "See every command with `/crm help`."),
+        buttons=(Button("Help", "help"),),
+    )
+
+
+def understood_interaction(ctx: Context, sentence: str) -> Reply | None:
+    with ctx.sessions() as session:
+        matches = search(
+            sentence, session=session, team_id=ctx.team_id, user_id=ctx.user_id, today=ctx.today()
+        )
+    decision = decide(matches)
+    best = decision.best
+    if decision.kind == "run" and best and best.action.id == "create_interaction":
+        if {"template", "contact"} <= set(best.args):
+            return _run(ctx, best)
+    return None
+
+
+def _title(ctx: Context, match: Match) -> str:
+    return match.action.title_for(ctx.lang)
+
+
+def _run(ctx: Context, match: Match) -> Reply:
+    from commands.router import run
+
+    with ctx.sessions.begin() as session:
+        record_use(session, ctx.team_id, ctx.user_id, match.action.id)
+    understood = f"Understood: {_title(ctx, match)}."
+    if match.action.id == "create_interaction" and not {"template", "contact"} <= set(match.args):
+        values = {
+            key: str(value)
+            for key, value in match.args.items()
+            if key in {"template", "contact", "description"}
+        }
+        return Reply(understood + " Opening Create Interaction…", modal=Modal("create_interaction", values))
+    reply = run(ctx, match.command_text())
+    return Reply(
+        f"{understood} {reply.text}",
+        paragraphs=reply.paragraphs,
+        table=reply.table,
+        items=reply.items,
+        buttons=reply.buttons,
+        file=reply.file,
+        modal=reply.modal,
+        error=reply.error,
+        background=reply.background,
+    )
