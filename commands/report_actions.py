@@ -44,9 +44,8 @@ def stats(ctx: Context, words: list[str]) -> Reply:
 def export(ctx: Context, words: list[str]) -> Reply:
     if not words or words[0].lower() != "entries":
         raise UsageError("Use `export entries [filters]`.")
-    from store.transfer import export_entries
-
     from commands.entry_actions import FILTER_OPTIONS, entry_filter
+    from store.transfer import export_entries
 
     args = parse(words[1:], FILTER_OPTIONS | {"format"})
     args.require_no_extra()

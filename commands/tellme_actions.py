@@ -51,9 +51,9 @@ def understood_interaction(ctx: Context, sentence: str) -> Reply | None:
         )
     decision = decide(matches)
     best = decision.best
-    if decision.kind == "run" and best and best.action.id == "create_interaction":
-        if {"template", "contact"} <= set(best.args):
-            return _run(ctx, best)
+    found_both = best is not None and {"template", "contact"} <= set(best.args)
+    if decision.kind == "run" and best is not None and best.action.id == "create_interaction" and found_both:
+        return _run(ctx, best)
     return None
 
 
