@@ -19,6 +19,7 @@ from commands.context import Context
 from commands.parsing import UsageError, split
 from commands.reply import Button, Modal, Reply, error
 from store.errors import Ambiguous, DomainError
+from store.frecency import record_use
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Context, list[str]], Reply]
@@ -84,6 +85,12 @@ ROUTES: dict[str, Handler] = {
 }
 
 
+# What each command word counts as for Tell Me's "recently and often used" ranking.
+ACTION_OF = {action.command[0]: action.id for action in reversed(ACTIONS) if action.command}
+ACTION_OF.pop("tellme", None)
+ACTION_OF |= {"cancel": "cancel_entry", "restore": "restore_entry"}
+
+
 def usage(name: str) -> str:
     lines = [action.usage for action in ACTIONS if action.command and action.command[0] == name]
     aliases = {"segment": "segments", "group": "groups", "template": "templates", "contact": "contacts"}
@@ -104,7 +111,11 @@ def run(ctx: Context, text: str) -> Reply:
         handler = ROUTES.get(name)
         if handler is None:
             return tellme_actions.tellme(ctx, words)
-        return handler(ctx, words[1:])
+        reply = handler(ctx, words[1:])
+        if not reply.error and name in ACTION_OF:
+            with ctx.sessions.begin() as session:
+                record_use(session, ctx.team_id, ctx.user_id, ACTION_OF[name])
+        return reply
     except Ambiguous as failure:
         return Reply(
             failure.message,

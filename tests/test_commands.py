@@ -1,0 +1,160 @@
+"""The /crm commands as a user types them, through the platform-neutral router."""
+
+import pytest
+
+from commands.context import Context
+from commands.router import run
+from store.interactions import get_entry
+
+
+@pytest.fixture
+def ctx(sessions, workspace):
+    return Context(sessions, workspace.team, "U1", is_admin=True)
+
+
+@pytest.fixture
+def user(ctx):
+    return Context(ctx.sessions, ctx.team_id, "U2", is_admin=False)
+
+
+def clicked(ctx):
+    return Context(ctx.sessions, ctx.team_id, ctx.user_id, ctx.is_admin, clicked=True)
+
+
+def test_log_with_unquoted_name_and_description(ctx, sessions, workspace):
+    reply = run(ctx, "log PHONE John Smith Called about the quote")
+    assert reply.text == "Recorded: interaction log entry 1." and not reply.error
+    with sessions() as s:
+        entry = get_entry(s, workspace.team, 1)
+        assert (entry.contact_no, entry.description) == (workspace.john, "Called about the quote")
+
+
+def test_typographic_quotes_count_as_quotes(ctx, sessions, workspace):
+    run(
+        ctx,
+        "log PHONE “Jane Doe” Sent the brochure cost=3.75 duration=20 date=2026-11-02 evaluation=positive",
+    )
+    with sessions() as s:
+        entry = get_entry(s, workspace.team, 1)
+    assert (entry.contact_no, str(entry.cost), entry.duration, entry.date.isoformat(), entry.evaluation) == (
+        workspace.jane,
+        "3.75",
+        20,
+        "2026-11-02",
+        "positive",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "usage"),
+    [
+        ("log PHONE John Smith cost=-3", "cost cannot be negative", "/crm log <template>"),
+        ("log PHONE John Smith date=someday-ish", "is not a date", "/crm log <template>"),
+        ("log NOPE John Smith", "Template NOPE does not exist. Known templates: LETTER, MEETING, PHONE", ""),
+        ("entries colour=red", "Unknown option colour=", "/crm entries"),
+        ("cancel twelve", "is not an entry number", "/crm cancel"),
+        ("evaluate 1 superb", "evaluation= takes", "/crm evaluate"),
+        ("log PHONE John Smith " + "x" * 120, "at most 100 characters", ""),
+    ],
+)
+def test_bad_input_gets_a_reason_and_the_usage_and_changes_nothing(
+    ctx, sessions, workspace, text, reason, usage
+):
+    reply = run(ctx, text)
+    assert reply.error and reason in reply.text
+    assert usage in " ".join(reply.paragraphs)
+    with sessions() as s:
+        assert (
+            run(Context(sessions, workspace.team, "U1"), "entries").text
+            == "Interaction Log Entries: none found."
+        )
+
+
+def test_ambiguous_contact_offers_buttons_that_finish_the_command(ctx, workspace):
+    run(ctx, 'contact add "John Smyth" company=CT000001')
+    reply = run(ctx, "log PHONE jon smth")
+    assert reply.error and "Did you mean" in reply.text
+    assert {b.command for b in reply.buttons} >= {f"log PHONE {workspace.john}"}
+    assert not run(ctx, f"log PHONE {workspace.john}").error
+
+
+def test_entries_list_shows_status_and_a_button_per_entry(ctx, workspace):
+    for _ in range(12):
+        run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, "cancel 12")
+    first = run(ctx, "entries")
+    assert len(first.items) == 10
+    assert "canceled" in first.items[0].text and first.items[0].buttons[0].command == "restore 12"
+    assert first.items[1].buttons[0].command == "cancel 11"
+    (next_page,) = first.buttons
+    second = run(ctx, next_page.command)
+    assert [item.text.split()[0] for item in second.items] == ["*2*", "*1*"] and not second.buttons
+    assert len(run(ctx, "entries canceled=no").items) == 10
+    assert len(run(ctx, "entries canceled=yes contact=“John Smith”").items) == 1
+
+
+def test_delete_canceled_asks_first_and_deletes_only_on_the_button(ctx, sessions, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, f"log PHONE {workspace.jane}")
+    run(ctx, "cancel 1, 2")
+    question = run(ctx, "delete-canceled")
+    assert question.text.startswith("2 canceled interaction log entries would be deleted")
+    delete, keep = question.buttons
+    assert delete.style == "danger" and delete.confirm
+    assert run(ctx, "entries canceled=yes").items, "the typed command must not delete"
+    assert run(clicked(ctx), keep.command).text == "Kept: nothing was deleted."
+    result = run(clicked(ctx), delete.command)
+    assert result.text == "Deleted 2 canceled interaction log entries." and result.replace_original
+
+
+def test_only_admins_delete_or_change_setup(user, workspace):
+    assert "Only admins" in run(user, "delete-canceled").text
+    assert "Only admins" in run(user, "delete-canceled-segments").text
+    assert "Only admins" in run(user, "setup sales-invoice LETTER").text
+    assert not run(user, "setup").error
+
+
+def test_segment_lifecycle(ctx, workspace):
+    assert run(ctx, "log LETTER segment=newsletter").text.startswith(
+        "Segment NEWSLETTER logged: 3 interaction"
+    )
+    assert run(ctx, "log LETTER segment=newsletter").error
+    assert "canceled, with 3 entries" in run(ctx, "cancel segment=1").text
+    assert "restore the logged segment" in run(ctx, "restore 2").text
+    assert "restored, with 3 entries" in run(ctx, "restore segment=1").text
+    run(ctx, "cancel segment=1")
+    assert run(clicked(ctx), "delete-canceled-segments").text == "Deleted 1 canceled logged segment."
+
+
+def test_postpone_and_resume(ctx, workspace):
+    assert run(ctx, f"log PHONE {workspace.john} Draft postpone").text.startswith("Saved for later")
+    assert len(run(ctx, "postponed").items) == 1
+    assert run(ctx, "entries").text == "Interaction Log Entries: none found."
+    assert run(ctx, "resume 1 Final words").text.startswith("Resumed")
+    assert len(run(ctx, "entries").items) == 1
+
+
+def test_log_without_arguments_opens_the_form(ctx):
+    assert run(ctx, "log").modal.kind == "create_interaction"
+
+
+def test_stats_per_template_and_contact(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, f"log LETTER {workspace.jane}")
+    table = run(ctx, "stats").table
+    assert {row[0]: row[1] for row in table.rows} == {"PHONE": "1", "LETTER": "1"}
+    assert run(ctx, "stats contact=CT000001").table.rows[0][1:] == ("2", "3.70", "15")
+
+
+def test_free_text_goes_to_tell_me(ctx, workspace):
+    reply = run(ctx, "log a call with jon smth")
+    assert reply.text.startswith("Understood: Create Interaction. Recorded")
+    purge = run(ctx, "delete canceled interaction log entries")
+    assert not any(b.style == "danger" for b in purge.buttons) or purge.buttons[0].confirm
+    assert run(ctx, "zzqx wobble").text.startswith("I could not find an action")
+
+
+def test_help_lists_every_command(ctx):
+    text = "\n".join(run(ctx, "help").paragraphs)
+    for command in ("/crm entries", "/crm log", "/crm delete-canceled", "/crm setup", "/crm tellme"):
+        assert command in text
