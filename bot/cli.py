@@ -2,7 +2,7 @@
 
 import typer
 
-from bot import cli_admin
+from bot import cli_admin, cli_console
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -10,6 +10,7 @@ app = typer.Typer(
     help="crm-interactions: record and manage interactions with contacts.",
 )
 cli_admin.register(app)
+cli_console.register(app)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """A local chat in the terminal over the same commands as Slack: type what you would type after `/crm`,
 or free text; pick a button by its number."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from commands.context import Context
 from commands.reply import Button, Reply
 from commands.router import run
 
+log = logging.getLogger(__name__)
 PROMPT = "crm> "
 BYE = {"quit", "exit", "bye", "salir"}
 
@@ -38,7 +40,11 @@ class ConsoleChat:
             if line.lower() in BYE:
                 return
             if line:
-                self.handle(line)
+                try:
+                    self.handle(line)
+                except Exception:  # the chat goes on; the router already answers user mistakes
+                    log.exception("console command failed: %s", line)
+                    self.console.print("Something went wrong; nothing was changed.", style="red")
 
     def handle(self, line: str) -> None:
         line = line.removeprefix("/crm").strip()

@@ -136,6 +136,15 @@ def submit_interaction(ctx: Context, values: dict[str, str]) -> Reply:
     for name in ("contact", "template"):
         if not values.get(name, "").strip():
             errors[name] = f"Choose a {name}."
+    for name, options in (
+        ("flow", FLOWS),
+        ("initiated", INITIATED),
+        ("evaluation", EVALUATIONS),
+        ("successful", YES_NO),
+    ):
+        allowed = [value for value, _ in options]
+        if values.get(name, "") not in allowed and not (name == "successful" and not values.get(name)):
+            errors[name] = f"Choose one of: {', '.join(value or '-' for value in allowed)}."
     if errors:
         raise FormErrors(errors)
     given = InteractionInput(
