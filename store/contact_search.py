@@ -91,7 +91,9 @@ class ContactIndex:
             found[token] = 100.0
         if len(token) >= 3:
             for key in (token, *_deletions(token)):
-                for candidate in self.variants.get(key, ()):
+                # `key` may itself be a name (one letter too many typed) or one letter short of names.
+                extra = (key,) if key != token and key in self.postings else ()
+                for candidate in (*extra, *self.variants.get(key, ())):
                     score = fuzz.ratio(token, candidate)
                     if score >= MIN_TOKEN_SCORE and score > found.get(candidate, 0.0):
                         found[candidate] = score

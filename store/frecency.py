@@ -13,7 +13,9 @@ from store.types import utcnow
 HALF_LIFE_DAYS = 14.0
 
 
-def record_use(session: Session, team_id: str, user_id: str, action_id: str, at: datetime | None = None) -> None:
+def record_use(
+    session: Session, team_id: str, user_id: str, action_id: str, at: datetime | None = None
+) -> None:
     at = at or utcnow()
     values = {"team_id": team_id, "user_id": user_id, "action_id": action_id, "uses": 1, "last_used_at": at}
     dialect = session.get_bind().dialect.name

@@ -72,7 +72,7 @@ def search(
         from store.frecency import frecency_scores
 
         frecency = frecency_scores(session, team_id, user_id)
-    ranked = engine.rank([word.text for word in found], args.used, frecency)
+    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence())
     return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]
 
 

@@ -75,11 +75,33 @@ class Arguments:
     numbers: list[int] = field(default_factory=list)
     segment_no: int | None = None
     after_first_number: str = ""
+    tail: frozenset[str] = frozenset()
+    """The words after the first number: a comment's text, for actions that take one."""
     leftover: str = ""
 
     def take(self, name: str, value: Any, found: list[Word]) -> None:
         self.values[name] = value
         self.used[name] = self.used.get(name, frozenset()) | {word.text for word in found}
+
+    def evidence(self) -> list[tuple[str, ...]]:
+        """Per argument found, the argument names an action must take to make use of it."""
+        found: list[tuple[str, ...]] = []
+        if self.numbers or self.segment_no is not None:
+            found.append(("entry_nos", "segment") if self.segment_no is None else ("segment",))
+        for names in (
+            ("contact", "contacts"),
+            ("from", "to", "date"),
+            ("template",),
+            ("segment",),
+            ("evaluation",),
+            ("document_kind",),
+        ):
+            name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
+            if name not in self.values:
+                continue
+            in_text = self.tail and self.used.get(name, frozenset()) <= self.tail
+            found.append((*names, "text") if in_text else names)
+        return found
 
     def for_action(self, action: Action) -> dict[str, Any]:
         chosen: dict[str, Any] = {}
@@ -130,8 +152,10 @@ def read_arguments(
                 args.segment_no = int(word.text)
             else:
                 args.numbers.append(int(word.text))
-            if not args.after_first_number:
+            if not args.after_first_number and i + 1 < len(found):
                 args.after_first_number = " ".join(w.raw for w in found[i + 1 :])
+                args.take("text", args.after_first_number, found[i + 1 :])
+                args.tail = frozenset(w.text for w in found[i + 1 :])
             free.remove(i)
     _evaluation(found, free, claim)
     for i in list(free):
@@ -212,8 +236,17 @@ def _segment(found: list[Word], free: list[int], session: Session, team_id: str,
             return
 
 
+KIND_PARTS = {part for kind in DocumentKind for part in kind.value.split("-")}
+
+
+def _kind_word(word: str) -> str:
+    if word in KIND_PARTS:
+        return word
+    return KIND_WORDS.get(word, word.rstrip("s"))
+
+
 def _document_kind(found: list[Word], free: list[int], claim: Any) -> None:
-    said = {KIND_WORDS.get(found[i].text, found[i].text.rstrip("s")): i for i in free}
+    said = {_kind_word(found[i].text): i for i in free}
     best: tuple[int, str, list[int]] | None = None
     for kind in DocumentKind:
         parts = kind.value.split("-")

@@ -12,13 +12,40 @@ MONTHS = {
     **{
         name: number
         for number, name in enumerate(
-            ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
+            [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ],
+            1,
         )
     },
     **{
         name: number
         for number, name in enumerate(
-            ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+            [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
             1,
         )
     },
@@ -26,11 +53,15 @@ MONTHS = {
 WEEKDAYS = {
     **{
         name: number
-        for number, name in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+        for number, name in enumerate(
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        )
     },
     **{
         name: number
-        for number, name in enumerate(["lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"])
+        for number, name in enumerate(
+            ["lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"]
+        )
     },
 }
 SINCE = {"since", "desde", "after", "despues"}
@@ -150,7 +181,8 @@ def find_period(found: list[Word], today: date) -> Period | None:
 def _with_dateparser(found: list[Word], tokens: list[str], today: date) -> Period | None:
     """Only when a date word leads into something the quick reading did not understand."""
     for i, token in enumerate(tokens[:-1]):
-        if token in SINCE | UNTIL | {"on", "el"} and any(t in MONTHS or t.isdigit() for t in tokens[i + 1 :]):
+        later = tokens[i + 1 : i + 4]
+        if token in SINCE | UNTIL | {"on"} and any(t in MONTHS or "/" in t for t in later):
             import dateparser  # slow to import; most sentences never get here
 
             text = " ".join(word.raw for word in found[i + 1 : i + 4])

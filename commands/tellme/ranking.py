@@ -6,8 +6,9 @@ covers, and how much of the query the action explains) and rapidfuzz's WRatio of
 against each title and keyword, which still sees words run together or split apart."""
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
@@ -16,10 +17,18 @@ from commands.catalog import SEARCHABLE, Action
 from commands.tellme.normalize import STOPWORDS, SURFACE, concept, fold, words
 
 ALIGNMENT_SHARE = 0.8
-UNKNOWN_WORD_WEIGHT = 0.6
+UNKNOWN_WORD_WEIGHT = 1.0
+ARGUMENT_WEIGHT = 0.8
 STOPWORD_WEIGHT = 0.15
 GENERIC = "show"
 """Words like "show" or "list" help a phrase match but say little about which action is meant."""
+ARGUMENT_CONCEPTS = {
+    "template": "template",
+    "contact": "contact",
+    "segment": "segment",
+    "document_kind": "document",
+}
+"""An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
 FRECENCY_POINTS = 3.0
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
@@ -33,6 +42,8 @@ class Phrase:
     text: str
     concepts: tuple[str, ...]
     weight: float
+    total: float = 0.0
+    """The sum of its concepts' weights."""
 
 
 def acronym(title: str) -> str:
@@ -63,6 +74,14 @@ class Ranker:
                 actions_with[c] = actions_with.get(c, 0) + 1
         total = len(self.actions)
         self.idf = {c: 1.0 + math.log(total / count) for c, count in actions_with.items()}
+        self.phrases = [replace(p, total=sum(self.idf[c] for c in p.concepts)) for p in self.phrases]
+        self.by_action = {}
+        for phrase in self.phrases:
+            self.by_action.setdefault(phrase.action.id, []).append(phrase)
+        # Whole-text comparison uses titles and keywords, not acronyms (short strings match anything).
+        self.compared = sorted(
+            {(p.text, p.action.id, p.weight) for p in self.phrases if " " in p.text or p.weight >= 0.96}
+        )
         vocabulary = set(SURFACE) | {word for phrase in self.phrase_texts for word in phrase.split()}
         self.vocabulary = sorted(word for word in vocabulary if word not in STOPWORDS and not word.isdigit())
 
@@ -83,15 +102,18 @@ class Ranker:
             return {known: 100.0}
         found: Resolved = {}
         if len(word) >= 4:
-            cutoff = 74.0 if len(word) == 4 else 70.0
+            cutoff = 75.0 if len(word) == 4 else 80.0  # about one slip in five letters
             for candidate, score, _ in process.extract(
                 word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6
             ):
                 meaning = concept(candidate)
                 found[meaning] = max(found.get(meaning, 0.0), score)
         if len(word) >= 2:
-            for candidate in self.vocabulary:
-                if candidate.startswith(word) and candidate != word:
+            start = bisect_left(self.vocabulary, word)
+            for candidate in self.vocabulary[start : start + 40]:
+                if not candidate.startswith(word):
+                    break
+                if candidate != word:
                     meaning = concept(candidate)
                     score = 70.0 + 25.0 * len(word) / len(candidate)
                     found[meaning] = max(found.get(meaning, 0.0), score)
@@ -108,60 +130,85 @@ class Ranker:
         query_words: list[str],
         explained: Mapping[str, frozenset[str]] | None = None,
         frecency: Mapping[str, float] | None = None,
+        evidence: Iterable[tuple[str, ...]] = (),
     ) -> list[tuple[Action, float]]:
-        """Every action with its score, best first. `explained` names, per argument, the query words
-        it took (a contact's name, a date): they count for actions that take that argument."""
+        """Every action with its score, best first.
+
+        `explained` names, per argument, the query words it took (a contact's name, a date): they count
+        for actions that take that argument. Each item of `evidence` is an argument found, with the
+        argument names that could take it: it counts for the actions that take one of them, against
+        those that take none, and stands in for its word in phrases ("add <contact> to segment")."""
         explained = explained or {}
         frecency = frecency or {}
+        evidence = list(evidence)
         content = [word for word in query_words if not word.isdigit()]
-        resolved = [(word, {} if word in STOPWORDS else self.resolve(word)) for word in content]
+        only_stopwords = all(word in STOPWORDS for word in content)  # "its": an acronym after all
+        resolved = [
+            (word, {} if word in STOPWORDS and not only_stopwords else self.resolve(word)) for word in content
+        ]
+        stand_ins = [
+            {ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in evidence if names[0] in ARGUMENT_CONCEPTS
+        ]
+        best: Resolved = {}
+        for meanings in [m for _, m in resolved] + stand_ins:
+            for c, score in meanings.items():
+                best[c] = max(best.get(c, 0.0), score)
         string_scores = self._string_scores(" ".join(content))
         ranked = []
         for action in self.actions:
             taken = {word for arg in action.args for word in explained.get(arg, ())}
-            alignment = self._alignment(action, resolved, taken)
+            usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & set(action.args))
+            coverage = self._coverage(action, best)
+            precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
+            alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
             score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
             ranked.append((action, round(score, 1)))
         ranked.sort(key=lambda pair: -pair[1])
         return ranked
 
-    def _alignment(self, action: Action, resolved: list[tuple[str, Resolved]], taken: set[str]) -> float:
-        coverage = 0.0
-        for phrase in self.by_action[action.id]:
-            total = sum(self.idf[c] for c in phrase.concepts)
-            got = sum(
-                self.idf[c] * max((r.get(c, 0.0) for _, r in resolved), default=0.0) for c in phrase.concepts
-            )
-            coverage = max(coverage, phrase.weight * got / total / 100.0)
-        if coverage == 0.0:
-            return 0.0
+    def _coverage(self, action: Action, best: Resolved) -> float:
+        """How much of the action's best-matching title or keyword phrase the query says, 0 to 1."""
+        return max(
+            phrase.weight
+            * sum(self.idf[c] * best.get(c, 0.0) for c in phrase.concepts)
+            / phrase.total
+            / 100.0
+            for phrase in self.by_action[action.id]
+        )
+
+    def _precision(
+        self,
+        action: Action,
+        resolved: list[tuple[str, Resolved]],
+        taken: set[str],
+        usable: float,
+        offered: float,
+    ) -> float:
+        """How much of the query the action accounts for, 0 to 1."""
         concepts = self.action_concepts[action.id]
-        wanted = explained = 0.0
+        wanted, explained = offered, usable
         for word, meanings in resolved:
             if word in taken:
                 continue
-            generic = word in STOPWORDS or GENERIC in meanings
-            weight = STOPWORD_WEIGHT if generic else self.weight(meanings)
+            if word in STOPWORDS or GENERIC in meanings:
+                # Little weight, but "list" still leans towards the actions that list things.
+                wanted += STOPWORD_WEIGHT
+                explained += STOPWORD_WEIGHT if word in STOPWORDS or GENERIC in concepts else 0.0
+                continue
+            weight = self.weight(meanings)
             wanted += weight
-            if generic:
-                explained += weight
-            else:
-                explained += (
-                    weight * max((s for c, s in meanings.items() if c in concepts), default=0.0) / 100
-                )
-        precision = explained / wanted if wanted else 1.0
-        return 100.0 * coverage * (0.3 + 0.7 * precision)
+            explained += weight * max((s for c, s in meanings.items() if c in concepts), default=0.0) / 100
+        return explained / wanted if wanted else 1.0
 
     def _string_scores(self, query: str) -> dict[str, float]:
         scores: dict[str, float] = {}
         if not query:
             return scores
-        for _, score, index in process.extract(
-            query, self.phrase_texts, scorer=fuzz.WRatio, limit=None, score_cutoff=50
-        ):
-            action_id = self.phrases[index].action.id
-            scores[action_id] = max(scores.get(action_id, 0.0), score * self.phrases[index].weight)
+        texts = [text for text, _, _ in self.compared]
+        for _, score, index in process.extract(query, texts, scorer=fuzz.WRatio, limit=None, score_cutoff=50):
+            _, action_id, weight = self.compared[index]
+            scores[action_id] = max(scores.get(action_id, 0.0), score * weight)
         return scores
 
 
