@@ -19,6 +19,19 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CLEAR_WINNER = 90.0
 CLEAR_LEAD = 5.0
 WORTH_OFFERING = 60.0
+EDITABLE_FIELDS = (
+    "name",
+    "type",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "post_code",
+    "country",
+    "language_code",
+    "salesperson",
+    "correspondence_type",
+)
 
 
 @dataclass(frozen=True)
@@ -176,19 +189,7 @@ def change_contact(session: Session, team_id: str, no: str, **changes: str) -> C
         if used:
             raise Conflict(f"The type of {contact.name} cannot change: interaction log entries refer to it.")
     for field, value in changes.items():
-        if field not in {
-            "name",
-            "type",
-            "email",
-            "phone",
-            "address",
-            "city",
-            "post_code",
-            "country",
-            "language_code",
-            "salesperson",
-            "correspondence_type",
-        }:
+        if field not in EDITABLE_FIELDS:
             raise Invalid(f"A contact has no field {field}.")
         setattr(contact, field, value.strip())
     if "name" in changes:
