@@ -1,0 +1,59 @@
+"""`crm tellme QUERY`: what Tell Me understands from a sentence, ranked, as text or JSON."""
+
+import json
+from typing import Annotated
+
+import typer
+
+from commands.tellme import OFFER_SCORE, Match, decide, search
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("tellme")
+    def tellme(
+        query: Annotated[list[str], typer.Argument(help="What you want, in your own words.")],
+        lang: Annotated[str, typer.Option(help="Language of the titles shown: en or es.")] = "en",
+        as_json: Annotated[bool, typer.Option("--json", help="A JSON list, best first.")] = False,
+        team: Annotated[
+            str | None,
+            typer.Option(help="Workspace (team id) whose contacts, templates and segments to look up."),
+        ] = None,
+    ) -> None:
+        """Find the action a sentence asks for, in English or Spanish, typos and all."""
+        if lang not in ("en", "es"):
+            raise typer.BadParameter("en or es", param_hint="--lang")
+        text = " ".join(query)
+        matches = _search(text, lang, team)
+        decision = decide(matches)
+        offered = [] if decision.kind == "nothing" else [m for m in matches if m.score >= OFFER_SCORE]
+        if as_json:
+            typer.echo(json.dumps([_as_json(m, lang) for m in offered], ensure_ascii=False))
+            return
+        if not offered:
+            typer.echo("Nothing matches well enough. Closest:")
+        for match in offered or matches:
+            command = match.command_text()
+            typer.echo(f"{match.score:5.1f}  {match.action.title_for(lang):<42} /crm {command}")
+        typer.echo(f"-> {decision.kind}")
+
+
+def _search(text: str, lang: str, team: str | None) -> list[Match]:
+    if team is None:
+        return search(text, lang=lang, limit=5)
+    from store.db import make_engine, session_factory
+
+    engine = make_engine()
+    try:
+        with session_factory(engine)() as session:
+            return search(text, session=session, team_id=team, lang=lang, limit=5)
+    finally:
+        engine.dispose()
+
+
+def _as_json(match: Match, lang: str) -> dict[str, object]:
+    return {
+        "id": match.action.id,
+        "title": match.action.title_for(lang),
+        "score": match.score,
+        "args": match.args,
+    }
