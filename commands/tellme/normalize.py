@@ -44,7 +44,16 @@ ABBREVIATIONS = {
 # One concept per line: every word on it means the same thing to Tell Me.
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "interaction": ("interaction", "interactions", "interaccion", "interacciones", "interact"),
-    "entry": ("entry", "entries", "movimiento", "movimientos", "movement", "movements"),
+    "entry": (
+        "entry",
+        "entries",
+        "movimiento",
+        "movimientos",
+        "movement",
+        "movements",
+        "entrada",
+        "entradas",
+    ),
     "log": ("log", "registro", "logs", "journal", "register", "registrar", "record it", "anotar", "apuntar"),
     "history": (
         "history",

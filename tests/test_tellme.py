@@ -1,0 +1,270 @@
+"""Tell Me as a user sees it: what a sentence finds, which arguments it reads, and when it runs at once."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from bot.cli import app
+from commands.catalog import ACTIONS, BY_ID, command_text
+from commands.tellme import Match, decide, search
+from store.contact_search import normalize_name, search_contacts
+from store.frecency import frecency_scores, record_use
+from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace
+
+TODAY = date(2026, 11, 24)  # a Tuesday, as in bench/tellme_queries.jsonl
+QUERIES = [
+    json.loads(line)
+    for line in (Path(__file__).parents[1] / "bench" / "tellme_queries.jsonl").read_text("utf-8").splitlines()
+    if line.strip()
+]
+# The bench's workspace in small: the same contacts under the same numbers, templates and segments.
+CONTACTS = [
+    "John Smith",
+    "María García",
+    "Contoso Ltd",
+    "Fabrikam Inc",
+    "Peter Jones",
+    "Ana Martínez",
+    "Jürgen Müller",
+    "Adatum Corporation",
+    "Laura Fernández",
+    "Carlos Ruiz",
+    "Johanna Smithers",
+    "Mario Garcés",
+]
+TEMPLATES = [
+    ("PHONE", "Phone call"),
+    ("EMAIL", "E-mail"),
+    ("MEETING", "Meeting"),
+    ("LETTER", "Letter"),
+    ("VISIT", "Customer visit"),
+    ("INVOICE", "Sales invoice"),
+    ("QUOTE", "Sales quote"),
+]
+SEGMENTS = [("SM00001", "Spring newsletter"), ("SM00002", "Trade fair Madrid")]
+
+
+@pytest.fixture
+def workspace(sessions: sessionmaker[Session], team: str) -> str:
+    with sessions.begin() as session:
+        session.add(Workspace(team_id=team, name="Tell Me", contacts_version=1))
+        session.add(InteractionGroup(team_id=team, code="GENERAL", description="General"))
+        session.flush()
+        for n, name in enumerate(CONTACTS, 1):
+            session.add(_contact(team, n, name))
+        for code, description in TEMPLATES:
+            session.add(
+                InteractionTemplate(team_id=team, code=code, group_code="GENERAL", description=description)
+            )
+        for no, description in SEGMENTS:
+            session.add(Segment(team_id=team, no=no, description=description))
+    return team
+
+
+def _contact(team: str, n: int, name: str) -> Contact:
+    no = f"CT{n:06d}"
+    return Contact(
+        team_id=team,
+        no=no,
+        type="person",
+        name=name,
+        search_name=normalize_name(name),
+        company_no=no,
+        email=f"contact{n}@example.com",
+    )
+
+
+def ask(sessions: sessionmaker[Session], team: str, query: str, user: str | None = None) -> list[Match]:
+    with sessions() as session:
+        return search(query, session=session, team_id=team, user_id=user, today=TODAY)
+
+
+REPRESENTATIVE = QUERIES[::4]
+
+
+@pytest.mark.parametrize("item", REPRESENTATIVE, ids=[item["q"] for item in REPRESENTATIVE])
+def test_labelled_queries_find_their_action(
+    sessions: sessionmaker[Session], workspace: str, item: dict[str, Any]
+) -> None:
+    matches = ask(sessions, workspace, item["q"])
+    if item["expect"] is None:
+        assert decide(matches).kind == "nothing"
+        return
+    assert matches[0].action.id == item["expect"]
+    for name, value in item.get("args", {}).items():
+        assert matches[0].args.get(name) == value
+
+
+def test_every_kind_of_query_is_in_the_labelled_set() -> None:
+    tags = {item.get("tag") for item in QUERIES}
+    assert {"title", "typo", "abbrev", "acronym", "synonym", "order", "args", "nothing"} <= tags
+    assert {item["lang"] for item in QUERIES} == {"en", "es"}
+    assert len(QUERIES) >= 150
+
+
+def test_a_call_with_a_misspelt_name_logs_a_phone_call_for_that_contact(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    best = ask(sessions, workspace, "log a call with jon smth")[0]
+    assert best.action.id == "create_interaction"
+    assert best.args == {"template": "PHONE", "contact": "CT000001"}
+    assert best.command_text() == "log PHONE CT000001"
+
+
+def test_spanish_call_finds_the_phone_template_and_the_accented_contact(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    best = ask(sessions, workspace, "registrar una llamada con maria garcia")[0]
+    assert (best.action.id, best.args) == ("create_interaction", {"template": "PHONE", "contact": "CT000002"})
+
+
+def test_several_entry_numbers_are_read() -> None:
+    best = search("cancel 12, 13")[0]
+    assert (best.action.id, best.args) == ("cancel_entry", {"entry_nos": [12, 13]})
+    assert best.command_text() == "cancel 12, 13"
+
+
+def test_periods_become_from_and_to_dates() -> None:
+    best = search("interactions from last week", today=TODAY)[0]
+    assert best.args == {"from": "2026-11-16", "to": "2026-11-22"}
+    assert search("entradas desde ayer", today=TODAY)[0].args.get("from") == "2026-11-23"
+    assert search("purge canceled entries before last month", today=TODAY)[0].args == {"to": "2026-09-30"}
+
+
+def test_evaluation_words_are_read_in_both_languages() -> None:
+    assert search("rate entry 7 very negative")[0].args == {"entry_nos": [7], "evaluation": "very-negative"}
+    assert search("evaluar 12 muy positiva")[0].args == {"entry_nos": [12], "evaluation": "very-positive"}
+
+
+def test_a_segment_is_found_by_code_or_by_its_description(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    assert ask(sessions, workspace, "log segment sm00002")[0].args == {"segment": "SM00002"}
+    assert ask(sessions, workspace, "log the spring newsletter segment")[0].args == {"segment": "SM00001"}
+
+
+def test_a_comment_keeps_the_words_after_the_entry_number() -> None:
+    best = search("comment on entry 42 customer wants a callback")[0]
+    assert best.args == {"entry_nos": [42], "text": "customer wants a callback"}
+    assert best.command_text() == "comment 42 'customer wants a callback'"
+
+
+def test_a_clear_harmless_winner_runs_at_once() -> None:
+    decision = decide(search("interaction templates"))
+    assert decision.kind == "run"
+    assert decision.best is not None and decision.best.action.id == "templates"
+
+
+@pytest.mark.parametrize("query", ["delete canceled interaction log entries", "dcile", "cancel entry 42"])
+def test_a_destructive_action_always_asks_for_confirmation(query: str) -> None:
+    decision = decide(search(query))
+    assert decision.kind == "confirm"
+    assert decision.best is not None and decision.best.action.destructive
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a.destructive], ids=lambda a: a.id)
+def test_no_score_makes_a_destructive_action_run_directly(action: Any) -> None:
+    assert decide([Match(action, 100.0)]).kind == "confirm"
+
+
+def test_an_ambiguous_sentence_offers_up_to_three_choices() -> None:
+    decision = decide(search("log"))
+    assert decision.kind == "choose"
+    assert 2 <= len(decision.matches) <= 3
+
+
+def test_nonsense_finds_nothing_but_still_lists_the_closest_actions() -> None:
+    matches = search("order a pizza")
+    decision = decide(matches)
+    assert decision.kind == "nothing"
+    assert len(decision.matches) == 3
+
+
+def test_command_text_quotes_values_with_spaces() -> None:
+    assert command_text("log_entries", {"contact": "CT000002", "from": "2026-11-17"}) == (
+        "entries contact=CT000002 from=2026-11-17"
+    )
+    assert command_text(
+        "create_interaction", {"template": "PHONE", "contact": "CT2", "description": "a b"}
+    ) == ("log PHONE CT2 'a b'")
+    assert command_text("cancel_logged_segment", {"segment": 3}) == "cancel segment=3"
+    with pytest.raises(ValueError):
+        command_text("help", {"contact": "CT1"})
+
+
+def test_catalog_titles_are_business_centrals() -> None:
+    assert BY_ID["log_entries"].title_es == "Movs. log. interacción"
+    assert BY_ID["delete_canceled_entries"].title_es == "Eliminar mov. cancel. reg. inter."
+    assert BY_ID["delete_canceled_entries"].admin_only and BY_ID["delete_canceled_entries"].destructive
+    assert all(a.usage.startswith("/crm ") for a in ACTIONS)
+
+
+def test_contact_search_ranks_exact_number_and_email_first(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    with sessions() as session:
+        assert search_contacts(session, workspace, "ct000003")[0].score == 100.0
+        assert search_contacts(session, workspace, "contact5@example.com")[0].no == "CT000005"
+        misspelt = search_contacts(session, workspace, "jurgen muler")
+        assert misspelt[0].name == "Jürgen Müller"
+        assert misspelt[0].score < 100.0
+
+
+def test_contact_search_sees_a_contact_added_after_the_index_was_built(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    with sessions() as session:
+        assert not search_contacts(session, workspace, "Zoltan Kovacs")
+    with sessions.begin() as session:
+        session.add(_contact(workspace, 99, "Zoltán Kovács"))
+        session.execute(update(Workspace).where(Workspace.team_id == workspace).values(contacts_version=2))
+    with sessions() as session:
+        assert search_contacts(session, workspace, "zoltan kovacs")[0].score == 100.0
+
+
+def test_what_a_user_runs_often_settles_a_near_tie_only(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    user = "U1"
+    before = [m.action.id for m in ask(sessions, workspace, "log", user)]
+    assert set(before[:2]) == {"log_segment", "create_interaction"}
+    with sessions.begin() as session:
+        for _ in range(5):
+            record_use(session, workspace, user, "create_interaction")
+            record_use(session, workspace, user, "log_segment" if before[0] != "log_segment" else "help")
+    assert ask(sessions, workspace, "log", user)[0].action.id == "create_interaction"
+    with sessions.begin() as session:
+        for _ in range(50):
+            record_use(session, workspace, user, "log_segment")
+    assert ask(sessions, workspace, "segments", user)[0].action.id == "segments"
+
+
+def test_frecency_fades_with_time(sessions: sessionmaker[Session], workspace: str) -> None:
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        record_use(session, workspace, "U2", "statistics", at=now - timedelta(days=60))
+        for _ in range(3):
+            record_use(session, workspace, "U2", "statistics", at=now - timedelta(days=60))
+        record_use(session, workspace, "U2", "contacts", at=now)
+    with sessions() as session:
+        scores = frecency_scores(session, workspace, "U2", now=now)
+    assert scores["contacts"] == 1.0
+    assert scores["statistics"] < 0.2
+
+
+def test_cli_prints_json_best_first_and_an_empty_list_for_nonsense() -> None:
+    runner = CliRunner()
+    found = runner.invoke(app, ["tellme", "--json", "borrar", "movimientos", "cancelados"])
+    assert found.exit_code == 0
+    listed = json.loads(found.stdout)
+    assert listed[0]["id"] == "delete_canceled_entries"
+    assert set(listed[0]) == {"id", "title", "score", "args"}
+    assert [item["score"] for item in listed] == sorted((item["score"] for item in listed), reverse=True)
+    nothing = runner.invoke(app, ["tellme", "--json", "order", "a", "pizza"])
+    assert json.loads(nothing.stdout) == []
