@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.attachments import drop_unused_attachments, merge_entry_document
 from store.contacts import find_contact
 from store.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from store.errors import Conflict, Invalid, NotFound
@@ -90,6 +91,7 @@ def create_interaction(
     entry.postponed = postpone
     session.add(entry)
     session.flush()
+    merge_entry_document(session, entry)
     return entry
 
 
@@ -220,9 +222,12 @@ def resume(
     )
     contact = find_contact(session, team_id, given.contact)
     template = get_template(session, team_id, given.template)
+    merged_before = entry.attachment_no
     _fill(session, entry, contact, template, user_id, given, now)
     entry.postponed = False
     session.flush()
+    merge_entry_document(session, entry)
+    drop_unused_attachments(session, team_id, [merged_before])
     return entry
 
 
@@ -232,8 +237,10 @@ def delete_postponed(session: Session, team_id: str, entry_no: int) -> None:
         raise Conflict(
             f"Interaction log entry {entry_no} is not postponed; cancel it, then delete canceled entries."
         )
+    attachment_no = entry.attachment_no
     session.delete(entry)
     session.flush()
+    drop_unused_attachments(session, team_id, [attachment_no])
 
 
 def evaluate(

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Date, Integer, String, Time, and_, case, func, i
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from store.attachments import merge_entry_documents
 from store.contacts import find_contact
 from store.enums import CorrespondenceType, Evaluation
 from store.errors import Conflict, Invalid, NotFound
@@ -256,6 +257,7 @@ def log_segment(
         .where(line.team_id == team_id, line.segment_no == segment.no)
     )
     session.execute(insert(InteractionLogEntry).from_select(list(columns), rows))
+    merge_entry_documents(session, team_id, InteractionLogEntry.logged_segment_entry_no == logged.entry_no)
     return logged
 
 
