@@ -1,5 +1,7 @@
 """`/crm tellme <text>`, and any text that is not a command: find the action and run or offer it."""
 
+from sqlalchemy.orm import Session
+
 from commands.context import Context
 from commands.reply import Button, Modal, Reply
 from commands.tellme import Match, decide, search
@@ -14,7 +16,7 @@ def tellme(ctx: Context, words: list[str]) -> Reply:
     if not query:
         return Reply("Tell me what you want to do, e.g. `/crm tellme delete canceled entries`.", modal=None)
     with ctx.sessions() as session:
-        matches = search(query, session=session, team_id=ctx.team_id, user_id=ctx.user_id, today=ctx.today())
+        matches = _search(ctx, session, query)
     decision = decide(matches)
     best = decision.best
     if decision.kind == "run" and best is not None:
@@ -46,15 +48,21 @@ def tellme(ctx: Context, words: list[str]) -> Reply:
 
 def understood_interaction(ctx: Context, sentence: str) -> Reply | None:
     with ctx.sessions() as session:
-        matches = search(
-            sentence, session=session, team_id=ctx.team_id, user_id=ctx.user_id, today=ctx.today()
-        )
+        matches = _search(ctx, session, sentence)
     decision = decide(matches)
     best = decision.best
     found_both = best is not None and {"template", "contact"} <= set(best.args)
     if decision.kind == "run" and best is not None and best.action.id == "create_interaction" and found_both:
         return _run(ctx, best)
     return None
+
+
+def _search(ctx: Context, session: Session, query: str) -> list[Match]:
+    """Actions the user may not run are not offered (as Business Central's search is permission-aware)."""
+    found = search(
+        query, session=session, team_id=ctx.team_id, user_id=ctx.user_id, today=ctx.today(), limit=6
+    )
+    return [m for m in found if ctx.is_admin or not m.action.admin_only][:3]
 
 
 def _title(ctx: Context, match: Match) -> str:

@@ -158,3 +158,9 @@ def test_help_lists_every_command(ctx):
     text = "\n".join(run(ctx, "help").paragraphs)
     for command in ("/crm entries", "/crm log", "/crm delete-canceled", "/crm setup", "/crm tellme"):
         assert command in text
+
+
+def test_tell_me_does_not_offer_what_the_user_may_not_run(user):
+    reply = run(user, "delete canceled interaction log entries")
+    assert "Delete Canceled Interaction Log Entries" not in reply.text
+    assert all("delete-canceled" not in b.command for b in reply.buttons)
