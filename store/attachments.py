@@ -240,7 +240,7 @@ def drop_unused_attachments(session: Session, team_id: str, numbers: Iterable[in
         delete(Attachment).where(
             Attachment.team_id == team_id, Attachment.no.in_(numbers), ~used_by_entry, ~used_by_template
         ),
-        execution_options={"synchronize_session": False},
+        execution_options={"synchronize_session": "fetch"},
     )
 
 
