@@ -1,0 +1,463 @@
+"""Data in and out in bulk: contacts from a CSV file, interaction log entries to CSV or JSON.
+
+An import is all or nothing: every row is checked before anything is written, and the rows are then
+inserted with a few bulk statements, still numbered, named and versioned as `add_contact` does it.
+An export reads the log a page at a time, so its size is not limited by memory."""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, TextIO
+
+from sqlalchemy import ColumnElement, RowMapping, Select, func, insert, select
+from sqlalchemy.orm import Session, aliased
+
+from store.contact_search import normalize_name
+from store.contacts import CONTACT_NO, EMAIL
+from store.enums import ContactType, CorrespondenceType
+from store.errors import Invalid
+from store.filters import EntryFilter
+from store.models import Contact, InteractionLogEntry
+from store.numbering import reserve
+from store.types import utcnow
+from store.workspaces import bump_contacts_version, ensure_workspace
+
+IMPORT_COLUMNS = (
+    "name",
+    "type",
+    "company",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "post_code",
+    "country",
+    "language_code",
+    "salesperson",
+    "correspondence_type",
+)
+STORED_COLUMNS = tuple(c for c in IMPORT_COLUMNS if c not in ("type", "company"))
+COLUMN_ALIASES = {
+    "e_mail": "email",
+    "language": "language_code",
+    "postcode": "post_code",
+    "zip": "post_code",
+    "zip_code": "post_code",
+}
+MAX_REPORTED = 10
+CHUNK = 1000
+"""Values per IN (...) list: far below every database's limit on bound parameters."""
+
+TYPE_WORDS = {
+    "company": ContactType.COMPANY,
+    "person": ContactType.PERSON,
+    "empresa": ContactType.COMPANY,
+    "persona": ContactType.PERSON,
+}
+CORRESPONDENCE_WORDS = {
+    "": CorrespondenceType.BLANK,
+    "email": CorrespondenceType.EMAIL,
+    "e-mail": CorrespondenceType.EMAIL,
+    "hard-copy": CorrespondenceType.HARD_COPY,
+    "hard copy": CorrespondenceType.HARD_COPY,
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+
+class ImportRejected(Invalid):
+    """Nothing was imported; `problems` lists every bad row (the message only the first few)."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem.line)
+        shown = [f"line {p.line}: {p.reason}" for p in self.problems[:MAX_REPORTED]]
+        more = len(self.problems) - len(shown)
+        if more:
+            shown.append(f"... and {more} more.")
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        super().__init__(
+            f"Nothing was imported: the file has {len(self.problems)} {noun}.\n" + "\n".join(shown)
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    companies: int
+    people: int
+    numbers: list[str] = field(repr=False)
+    """The new contact numbers, companies first, each group in the order of the file."""
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, str]
+    type: ContactType
+    company: str
+    company_row: "_Row | None" = None
+    company_no: str = ""
+    no: str = ""
+
+
+def import_contacts(session: Session, team_id: str, source: TextIO | str) -> ImportResult:
+    """Import contacts from CSV text with a header row (`name` is required; see IMPORT_COLUMNS). A person's
+    `company` is the name or number of a company in the file or already in the workspace. Raises
+    ImportRejected, having written nothing, when any row is wrong."""
+    text = source if isinstance(source, str) else source.read()
+    rows, problems = _parse(text.removeprefix("\ufeff"))
+    problems += _link_companies(session, team_id, rows)
+    if problems:
+        raise ImportRejected(problems)
+    if not rows:
+        raise Invalid("The file has no contacts to import.")
+
+    companies = [row for row in rows if row.type is ContactType.COMPANY]
+    people = [row for row in rows if row.type is ContactType.PERSON]
+    ensure_workspace(session, team_id)
+    numbers = _new_contact_nos(session, team_id, len(rows))
+    for row, no in zip(companies + people, numbers, strict=True):
+        row.no = no
+    now = utcnow()
+    for group in (companies, people):
+        if group:
+            session.execute(insert(Contact), [_contact_values(team_id, row, now) for row in group])
+    bump_contacts_version(session, team_id)
+    return ImportResult(len(companies), len(people), numbers)
+
+
+def _parse(text: str) -> tuple[list[_Row], list[RowProblem]]:
+    """The rows that make sense on their own, and what is wrong with the others."""
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+    header: list[str] = []
+    rows: list[_Row] = []
+    problems: list[RowProblem] = []
+    end_of_last = 0
+    for record in reader:
+        line, end_of_last = end_of_last + 1, reader.line_num
+        if not any(value.strip() for value in record):
+            continue
+        if not header:
+            header = [_column_name(name) for name in record]
+            problems = _check_header(header, line)
+            if problems:
+                return [], problems
+            continue
+        if len(record) > len(header):
+            problems.append(
+                RowProblem(line, f"{len(record)} values for {len(header)} columns (a stray delimiter?).")
+            )
+            continue
+        values = {name: value.strip() for name, value in zip(header, record, strict=False)}
+        row, reasons = _check_row(line, values)
+        problems += [RowProblem(line, reason) for reason in reasons]
+        if row is not None:
+            rows.append(row)
+    return rows, problems
+
+
+def _delimiter(header: str) -> str:
+    """A comma unless the header has more semicolons or tabs: spreadsheets in many locales write those."""
+    return max((",", ";", "\t"), key=header.count)
+
+
+def _column_name(name: str) -> str:
+    key = "_".join(name.strip().lower().replace("-", " ").split())
+    return COLUMN_ALIASES.get(key, key)
+
+
+def _check_header(header: list[str], line: int) -> list[RowProblem]:
+    problems = []
+    if "name" not in header:
+        problems.append(RowProblem(line, "the header has no name column."))
+    unknown = [name for name in header if name and name not in IMPORT_COLUMNS]
+    if unknown:
+        problems.append(
+            RowProblem(
+                line,
+                f"unknown column {', '.join(unknown)}; the columns are {', '.join(IMPORT_COLUMNS)}.",
+            )
+        )
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        problems.append(RowProblem(line, f"column {', '.join(repeated)} appears more than once."))
+    return problems
+
+
+def _check_row(line: int, values: dict[str, str]) -> tuple[_Row | None, list[str]]:
+    reasons = []
+    if not values.get("name"):
+        reasons.append("the name is missing.")
+    for column in STORED_COLUMNS:
+        limit = Contact.__table__.c[column].type.length
+        if limit and len(values.get(column, "")) > limit:
+            reasons.append(f"{column} is longer than {limit} characters.")
+    email = values.get("email", "")
+    if email and not EMAIL.match(email):
+        reasons.append(f"{email} is not an e-mail address.")
+    corres = values.get("correspondence_type", "").lower()
+    if corres not in CORRESPONDENCE_WORDS:
+        reasons.append(f"correspondence_type {corres} is not email or hard-copy.")
+    company = values.get("company", "")
+    type_word = values.get("type", "").lower()
+    if type_word and type_word not in TYPE_WORDS:
+        reasons.append(f"type {values['type']} is not company or person.")
+        return None, reasons
+    contact_type = TYPE_WORDS.get(type_word) or (ContactType.PERSON if company else ContactType.COMPANY)
+    if company and contact_type is ContactType.COMPANY:
+        reasons.append("a company cannot belong to another company; leave company empty or set type person.")
+    return _Row(line, values, contact_type, company), reasons
+
+
+@dataclass(frozen=True)
+class _Known:
+    no: str
+    name: str
+    type: str
+    search_name: str
+
+
+def _link_companies(session: Session, team_id: str, rows: list[_Row]) -> list[RowProblem]:
+    """Point each person at its company: a company row of the file, found by name, else a company of the
+    workspace, found by number or name."""
+    in_file: dict[str, list[_Row]] = {}
+    people_in_file: set[str] = set()
+    for row in rows:
+        if row.type is ContactType.COMPANY:
+            in_file.setdefault(normalize_name(row.values["name"]), []).append(row)
+        else:
+            people_in_file.add(normalize_name(row.values["name"]))
+    wanted = [row for row in rows if row.company]
+    numbers = {row.company.upper() for row in wanted if CONTACT_NO.match(row.company)}
+    names = {normalize_name(row.company) for row in wanted if not CONTACT_NO.match(row.company)}
+    by_no = {known.no: known for known in _workspace_contacts(session, team_id, Contact.no, numbers)}
+    by_name: dict[str, list[_Known]] = {}
+    for known in _workspace_contacts(session, team_id, Contact.search_name, names - in_file.keys()):
+        by_name.setdefault(known.search_name, []).append(known)
+
+    def link(row: _Row) -> str:
+        """Set the row's company, or say why it cannot be found."""
+        if CONTACT_NO.match(row.company):
+            known = by_no.get(row.company.upper())
+            if known is None:
+                return f"contact {row.company.upper()} does not exist."
+            if known.type != ContactType.COMPANY:
+                return f"{known.name} ({known.no}) is a person, not a company."
+            row.company_no = known.no
+            return ""
+        key = normalize_name(row.company)
+        file_companies = in_file.get(key, [])
+        if len(file_companies) == 1:
+            row.company_row = file_companies[0]
+            return ""
+        if file_companies:
+            lines = ", ".join(str(r.line) for r in file_companies)
+            return f"several companies in the file are named {row.company} (lines {lines})."
+        companies = [k for k in by_name.get(key, []) if k.type == ContactType.COMPANY]
+        if len(companies) == 1:
+            row.company_no = companies[0].no
+            return ""
+        if companies:
+            numbers = ", ".join(k.no for k in companies)
+            return f"several companies are named {row.company} ({numbers}); give the number instead."
+        if key in people_in_file or by_name.get(key):
+            return f"{row.company} is a person, not a company."
+        return f"there is no company named {row.company} in the file or in the workspace."
+
+    return [RowProblem(row.line, reason) for row in wanted if (reason := link(row))]
+
+
+def _workspace_contacts(
+    session: Session, team_id: str, column: Any, values: Iterable[str]
+) -> Iterator[_Known]:
+    for chunk in _chunks(sorted(values), CHUNK):
+        query = select(Contact.no, Contact.name, Contact.type, Contact.search_name).where(
+            Contact.team_id == team_id, column.in_(chunk)
+        )
+        for no, name, kind, search_name in session.execute(query):
+            yield _Known(no, name, kind, search_name)
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _new_contact_nos(session: Session, team_id: str, count: int) -> list[str]:
+    """`count` unused contact numbers from the workspace's series, stepping over numbers that rows added
+    by other means already hold (as add_contact does one at a time)."""
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = count - len(numbers)
+        first = reserve(session, team_id, "contact", wanted)
+        candidates = [f"CT{n:06d}" for n in range(first, first + wanted)]
+        taken = {known.no for known in _workspace_contacts(session, team_id, Contact.no, candidates)}
+        numbers += [no for no in candidates if no not in taken]
+    return numbers
+
+
+def _contact_values(team_id: str, row: _Row, now: datetime) -> dict[str, Any]:
+    values = row.values
+    # A person without a company points to itself, as add_contact does.
+    company_no = row.company_row.no if row.company_row is not None else row.company_no or row.no
+    return {
+        "team_id": team_id,
+        "no": row.no,
+        "type": row.type.value,
+        "name": values["name"],
+        "search_name": normalize_name(values["name"]),
+        "company_no": company_no,
+        **{column: values.get(column, "") for column in STORED_COLUMNS if column != "name"},
+        "language_code": values.get("language_code", "").upper(),
+        "correspondence_type": CORRESPONDENCE_WORDS[values.get("correspondence_type", "").lower()].value,
+        "created_at": now,
+    }
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+EXPORT_PAGE = 1000
+TEXT_COLUMNS = frozenset({"contact_name", "company_name", "description", "salesperson", "user_id"})
+"""Free text typed by users: in CSV a leading = + - @ gets a quote, so a spreadsheet never runs it."""
+
+
+def _export_page(condition: ColumnElement[bool], after: int, limit: int) -> Select[Any]:
+    entry = InteractionLogEntry
+    contact, company = aliased(Contact), aliased(Contact)
+    return (
+        select(
+            entry.entry_no,
+            entry.date,
+            entry.time_of_interaction.label("time"),
+            entry.contact_no,
+            contact.name.label("contact_name"),
+            company.no.label("company_no"),
+            company.name.label("company_name"),
+            entry.template_code,
+            entry.group_code,
+            entry.description,
+            entry.information_flow,
+            entry.initiated_by,
+            entry.cost,
+            entry.duration,
+            entry.evaluation,
+            entry.attempt_failed,
+            entry.canceled,
+            entry.user_id,
+            entry.salesperson,
+            entry.document_type,
+            entry.document_no,
+        )
+        .outerjoin(contact, (contact.team_id == entry.team_id) & (contact.no == entry.contact_no))
+        # A person without a company has itself as Contact Company No.; the export leaves it blank.
+        .outerjoin(
+            company,
+            (company.team_id == entry.team_id)
+            & (company.no == entry.contact_company_no)
+            & (company.type == ContactType.COMPANY.value),
+        )
+        .where(condition, entry.entry_no > after)
+        .order_by(entry.entry_no)
+        .limit(limit)
+    )
+
+
+EXPORT_COLUMNS: tuple[str, ...] = tuple(
+    column.name for column in _export_page(InteractionLogEntry.canceled, 0, 1).selected_columns
+)
+
+
+def export_entries(
+    session: Session,
+    team_id: str,
+    given: EntryFilter,
+    fmt: ExportFormat | str,
+    *,
+    page_size: int = EXPORT_PAGE,
+) -> Iterator[bytes]:
+    """The entries the filter selects, oldest first, as UTF-8 chunks of a CSV file (with a header row)
+    or of a JSON array. Money stays exact: "12.50" in both formats. Each chunk after the first is one
+    page of entries read when it is asked for, so the session must stay open until the iterator is used
+    up. A bad filter raises here, before any chunk."""
+    if fmt not in tuple(ExportFormat):
+        raise Invalid(f"Entries export as {' or '.join(ExportFormat)}, not {fmt}.")
+    condition = given.where(team_id)
+    if ExportFormat(fmt) is ExportFormat.CSV:
+        return _csv_chunks(_pages(session, condition, page_size))
+    return _json_chunks(_pages(session, condition, page_size))
+
+
+def count_entries(session: Session, team_id: str, given: EntryFilter) -> int:
+    query = select(func.count()).select_from(InteractionLogEntry).where(given.where(team_id))
+    return session.scalar(query) or 0
+
+
+def _pages(
+    session: Session, condition: ColumnElement[bool], page_size: int
+) -> Iterator[Sequence[RowMapping]]:
+    """Keyset pages on the entry number: each page costs the same, however far into the log it is."""
+    after = 0
+    while True:
+        rows = session.execute(_export_page(condition, after, page_size)).mappings().all()
+        if rows:
+            yield rows
+            after = rows[-1]["entry_no"]
+        if len(rows) < page_size:
+            return
+
+
+def _csv_chunks(pages: Iterator[Sequence[RowMapping]]) -> Iterator[bytes]:
+    yield _csv_text([EXPORT_COLUMNS])
+    for rows in pages:
+        yield _csv_text([_csv_value(name, row[name]) for name in EXPORT_COLUMNS] for row in rows)
+
+
+def _csv_text(rows: Iterable[Iterable[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _csv_value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return ""
+    if isinstance(value, date | time):
+        return value.isoformat()
+    text = str(value)
+    if name in TEXT_COLUMNS and text[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
+
+
+def _json_chunks(pages: Iterator[Sequence[RowMapping]]) -> Iterator[bytes]:
+    yield b"["
+    separator = "\n"
+    for rows in pages:
+        objects = [
+            json.dumps({n: _json_value(row[n]) for n in EXPORT_COLUMNS}, ensure_ascii=False) for row in rows
+        ]
+        yield (separator + ",\n".join(objects)).encode()
+        separator = ",\n"
+    yield b"\n]\n" if separator != "\n" else b"]\n"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
