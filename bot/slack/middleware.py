@@ -1,0 +1,65 @@
+"""Concerns that cut across every listener: the shared Runtime in each request's context, dropping Slack's
+retries of events already handled, and turning an unexpected exception into a short apology."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk.webhook import WebhookClient
+
+from bot.slack.runtime import EVENT_SOURCE, SOMETHING_WRONG, Runtime
+from store import deliveries
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.middleware
+    def attach_runtime(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        context["crm"] = runtime
+        return next()
+
+    @app.middleware
+    def skip_redelivered_events(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not _first_delivery(runtime, event_id, context.team_id or ""):
+            log.info("event %s was already handled; acknowledging the retry only", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def apologise(
+        error: Exception, body: dict[str, Any], response: BoltResponse | None
+    ) -> BoltResponse | None:
+        log.error("Slack request failed (%s)", body.get("type") or body.get("command"), exc_info=error)
+        if response is not None and response.status >= 500:
+            # Not acknowledged yet: the apology is the acknowledgement.
+            kind = body.get("type")
+            if kind == "view_submission":
+                return BoltResponse(status=200, body="")
+            if kind == "block_suggestion":
+                return BoltResponse(
+                    status=200, body='{"options": []}', headers={"content-type": "application/json"}
+                )
+            return BoltResponse(status=200, body=SOMETHING_WRONG)
+        url = body.get("response_url")
+        if url:
+            try:
+                WebhookClient(url).send(
+                    text=SOMETHING_WRONG, response_type="ephemeral", replace_original=False
+                )
+            except Exception:
+                log.exception("could not tell the user that their request failed")
+        return None
+
+
+def _first_delivery(runtime: Runtime, event_id: str, team_id: str) -> bool:
+    try:
+        return deliveries.claim(runtime.sessions, EVENT_SOURCE, event_id, team_id)
+    except Exception:
+        # Better to risk doing an event twice than to drop it because the database hiccuped.
+        log.exception("cannot record event %s; handling it anyway", event_id)
+        return True

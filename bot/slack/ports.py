@@ -1,0 +1,30 @@
+"""What the Slack adapter needs from `commands/`, in one place. Tests may pass their own (a router that
+fails, slow background work); by default these are the real functions, imported when first used."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from commands.context import Context
+from commands.forms import Form
+from commands.reply import BackgroundWork, Reply
+
+
+@dataclass(frozen=True)
+class Commands:
+    run: Callable[[Context, str], Reply]
+    home: Callable[[Context], Reply]
+    background: Callable[[Context, BackgroundWork], Reply]
+    form: Callable[[str, Context, dict[str, str]], Form]
+    submit: Callable[[str, Context, dict[str, str]], Reply]
+    """Raises commands.forms.FormErrors for invalid fields."""
+    options: Callable[[Context, str, str], list[tuple[str, str]]]
+    """(context, field name, typed text) -> the choices of an external select."""
+
+
+def default_commands() -> Commands:
+    from commands import background, forms, home, router
+
+    def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
+        return forms.contact_options(ctx, query) if field == "contact" else []
+
+    return Commands(router.run, home.home, background.run, forms.form, forms.submit, options)

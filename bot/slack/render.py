@@ -1,0 +1,244 @@
+"""Reply -> Block Kit, always within Slack's limits: what does not fit is left out with a note saying so,
+never an error from Slack. Blocks are built with slack_sdk.models, whose validators re-check each limit."""
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from commands.reply import Button, Item, Modal, Reply, Table
+
+log = logging.getLogger(__name__)
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_CHARS = 3000
+# Slack has refused messages well below the documented block limits (msg_blocks_too_long), so the text
+# of one message is kept to a few sections' worth.
+MESSAGE_CHARS = 12_000
+ACTIONS_PER_BLOCK = 25
+LABEL_CHARS = 75
+VALUE_CHARS = 2000
+CELL_CHARS = 40
+FALLBACK_CHARS = 3000
+
+RUN_ACTION = "crm:run:"
+SHARE_ACTION = "crm:share"
+OPEN_FORM_ACTION = "crm:open"
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    """The plain-text fallback: notifications, and clients that cannot show blocks."""
+    blocks: list[dict[str, Any]]
+
+
+def escape(text: str) -> str:
+    """Slack reads <, > and & as markup (links, mentions); the router's text means them literally."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def message(reply: Reply, *, share: str | None = None, form_button: bool = False) -> Message:
+    """`share`: the command to re-run when the user shares the reply with the channel. `form_button`: the
+    reply asks for a modal but there is no trigger to open one (an event), so offer a button instead."""
+    extra: list[ButtonElement] = []
+    if form_button and reply.modal is not None:
+        extra.append(open_form_button(reply.modal))
+    if share and not reply.error:
+        extra.append(
+            ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=clip(share, VALUE_CHARS))
+        )
+    return Message(fallback(reply), _Layout(MESSAGE_BLOCKS).build(reply, extra))
+
+
+def view_blocks(reply: Reply) -> list[dict[str, Any]]:
+    """For the App Home tab, which takes twice as many blocks as a message."""
+    return _Layout(VIEW_BLOCKS, chars=4 * MESSAGE_CHARS).build(reply, [])
+
+
+def fallback(reply: Reply) -> str:
+    lines = [reply.text, *reply.paragraphs]
+    if reply.table is not None:
+        lines.append(" | ".join(reply.table.columns))
+        lines.extend(" | ".join(row) for row in reply.table.rows)
+    lines.extend(item.text for item in reply.items)
+    return clip("\n".join(line for line in lines if line), FALLBACK_CHARS)
+
+
+def open_form_button(modal: Modal) -> ButtonElement:
+    return ButtonElement(
+        text="Open the form",
+        action_id=OPEN_FORM_ACTION,
+        value=clip(json.dumps({"kind": modal.kind, "values": modal.values}), VALUE_CHARS),
+        style="primary",
+    )
+
+
+def button(spec: Button, action_id: str) -> ButtonElement | None:
+    if len(spec.command) > VALUE_CHARS:
+        log.warning("button %r dropped: its command is longer than Slack allows", spec.label)
+        return None
+    confirm = None
+    if spec.confirm:
+        confirm = ConfirmObject(
+            title="Are you sure?",
+            text=clip(spec.confirm, 300),
+            confirm=clip(spec.label, 30),
+            deny="Cancel",
+            style="danger" if spec.style == "danger" else None,
+        )
+    return ButtonElement(
+        text=clip(spec.label, LABEL_CHARS),
+        action_id=action_id,
+        value=spec.command,
+        style=spec.style or None,
+        confirm=confirm,
+    )
+
+
+def sections(text: str, limit: int = SECTION_CHARS) -> list[str]:
+    """Split on line breaks where possible so each piece fits one section."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def table_lines(table: Table) -> list[str]:
+    rows = [tuple(clip(cell, CELL_CHARS) for cell in row) for row in (table.columns, *table.rows)]
+    widths = [
+        max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(len(table.columns))
+    ]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return lines
+
+
+@dataclass
+class _Layout:
+    """Fills a budget of blocks and characters in reading order; what does not fit is counted for the note
+    at the end. The headline and the reply's own buttons always fit."""
+
+    max_blocks: int
+    chars: int = MESSAGE_CHARS
+    blocks: list[Block] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    counter: int = 0
+
+    def build(self, reply: Reply, extra: list[ButtonElement]) -> list[dict[str, Any]]:
+        buttons = [b for b in (self._button(spec) for spec in reply.buttons) if b is not None] + extra
+        trailing = [
+            ActionsBlock(elements=buttons[i : i + ACTIONS_PER_BLOCK]) for i in range(0, len(buttons), 25)
+        ]
+        headline = (":warning: " if reply.error else "") + escape(reply.text)
+        self.max_blocks -= len(trailing) + 1  # room for the buttons and the note
+        for piece in sections(headline)[:2]:
+            self._section(piece, force=True)
+        if reply.paragraphs:  # a line each, sharing sections: a help page must not use up the blocks
+            self._text("\n".join(escape(p) for p in reply.paragraphs), "paragraph")
+        if reply.table is not None:
+            self._table(reply.table)
+        self._items(reply.items)
+        self.blocks.extend(trailing)
+        if self.left_out:
+            note = clip("Not shown, to fit in one Slack message: " + ", ".join(self.left_out) + ".", 3000)
+            self.blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+        return [block.to_dict() for block in self.blocks]
+
+    def _fits(self, text: str, blocks: int = 1) -> bool:
+        return len(self.blocks) + blocks <= self.max_blocks and len(text) <= self.chars
+
+    def _section(self, text: str, force: bool = False, accessory: ButtonElement | None = None) -> bool:
+        if not force and not self._fits(text):
+            return False
+        self.blocks.append(SectionBlock(text=MarkdownTextObject(text=text), accessory=accessory))
+        self.chars -= len(text)
+        return True
+
+    def _text(self, text: str, what: str) -> None:
+        pieces = sections(text)
+        for number, piece in enumerate(pieces):
+            if not self._section(piece):
+                self.left_out.append(f"{len(pieces) - number} more {what} section(s)")
+                return
+
+    def _table(self, table: Table) -> None:
+        lines = [clip(line, SECTION_CHARS - 8) for line in table_lines(table)]
+        shown = 0
+        for piece in sections("\n".join(lines), SECTION_CHARS - 8):
+            if not self._section(f"```{piece}```"):
+                break
+            shown += piece.count("\n") + 1
+        hidden = len(table.rows) - max(0, shown - 2)  # the header and its rule come first
+        if hidden > 0:
+            self.left_out.append(f"{hidden} table row(s)")
+
+    def _items(self, items: tuple[Item, ...]) -> None:
+        plain: list[str] = []
+        for index, item in enumerate(items):
+            if not item.buttons:
+                plain.append(clip(escape(item.text), SECTION_CHARS))
+                continue
+            if not self._flush(plain) or not self._item(item):
+                self.left_out.append(f"{len(plain) + len(items) - index} item(s)")
+                return
+        if not self._flush(plain):
+            self.left_out.append(f"{len(plain)} item(s)")
+
+    def _flush(self, lines: list[str]) -> bool:
+        """Items without buttons share sections, a line each; the lines not shown stay in `lines`."""
+        while lines:
+            piece, taken = lines[0], 1
+            while taken < len(lines) and len(piece) + 1 + len(lines[taken]) <= SECTION_CHARS:
+                piece += "\n" + lines[taken]
+                taken += 1
+            if not self._section(piece):
+                return False
+            del lines[:taken]
+        return True
+
+    def _item(self, item: Item) -> bool:
+        text = clip(escape(item.text), SECTION_CHARS)
+        elements = [b for b in (self._button(spec) for spec in item.buttons) if b is not None]
+        if len(elements) <= 1:
+            return self._section(text, accessory=elements[0] if elements else None)
+        actions = [
+            ActionsBlock(elements=elements[i : i + ACTIONS_PER_BLOCK]) for i in range(0, len(elements), 25)
+        ]
+        if not self._fits(text, 1 + len(actions)):
+            return False
+        self._section(text)
+        self.blocks.extend(actions)
+        return True
+
+    def _button(self, spec: Button) -> ButtonElement | None:
+        self.counter += 1
+        return button(spec, f"{RUN_ACTION}{self.counter}")

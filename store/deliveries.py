@@ -1,0 +1,58 @@
+"""Deliveries already handled, so a retried delivery (a Slack event, a double-clicked button, a resent
+webhook) does its work only once. The first caller to record a key wins; the others are told to skip."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.models import ProcessedEvent
+from store.types import utcnow
+
+
+def claim(
+    sessions: sessionmaker[Session],
+    source: str,
+    event_id: str,
+    team_id: str,
+    *,
+    within: timedelta | None = None,
+) -> bool:
+    """True if this delivery is new and the caller should do the work. With `within`, a key last seen
+    longer ago than that counts as new again (a button clicked twice a minute apart is two clicks)."""
+    now = utcnow()
+    with sessions.begin() as session:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        inserted = session.execute(
+            insert(ProcessedEvent)
+            .values(source=source, event_id=event_id[:100], team_id=team_id[:32], received_at=now, result="")
+            .on_conflict_do_nothing(index_elements=["source", "event_id"])
+        )
+        if inserted.rowcount == 1:
+            return True
+        if within is None:
+            return False
+        # The WHERE re-checks the age, so of two concurrent callers only one renews the row.
+        renewed = session.execute(
+            update(ProcessedEvent)
+            .where(
+                ProcessedEvent.source == source,
+                ProcessedEvent.event_id == event_id[:100],
+                ProcessedEvent.received_at < now - within,
+            )
+            .values(received_at=now)
+        )
+        return renewed.rowcount == 1
+
+
+def purge(sessions: sessionmaker[Session], source: str, older_than: timedelta) -> int:
+    """Forget a source's deliveries older than any retry of it can be."""
+    with sessions.begin() as session:
+        result = session.execute(
+            delete(ProcessedEvent).where(
+                ProcessedEvent.source == source, ProcessedEvent.received_at < utcnow() - older_than
+            )
+        )
+        return result.rowcount

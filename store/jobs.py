@@ -1,0 +1,88 @@
+"""A queue of work finished after Slack was answered, kept in the database so any serving process can
+run it. Claiming locks the row with FOR UPDATE SKIP LOCKED on PostgreSQL, so several processes never take
+the same job; SQLite's BEGIN IMMEDIATE (see store.db) already lets one writer in at a time. A job left
+running by a process that died is claimed again once it is older than `stale_after`."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.models import Job
+from store.types import utcnow
+
+QUEUED = "queued"
+RUNNING = "running"
+DONE = "done"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    id: int
+    team_id: str
+    user_id: str
+    kind: str
+    payload: dict[str, Any]
+    started_at: datetime
+    """Also the claim's token: a process whose claim timed out and was taken over cannot finish it."""
+
+
+def enqueue(
+    sessions: sessionmaker[Session], team_id: str, user_id: str, kind: str, payload: dict[str, Any]
+) -> int:
+    with sessions.begin() as session:
+        job = Job(
+            team_id=team_id, user_id=user_id, kind=kind, payload=json.dumps(payload), status=QUEUED, result=""
+        )
+        session.add(job)
+        session.flush()
+        return job.id
+
+
+def claim(
+    sessions: sessionmaker[Session], *, stale_after: timedelta = timedelta(minutes=10)
+) -> ClaimedJob | None:
+    now = utcnow()
+    with sessions.begin() as session:
+        job = session.scalars(
+            select(Job)
+            .where(or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.started_at < now - stale_after)))
+            .order_by(Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if job is None:
+            return None
+        job.status = RUNNING
+        job.started_at = now
+        return ClaimedJob(job.id, job.team_id, job.user_id, job.kind, json.loads(job.payload), now)
+
+
+def finish(
+    sessions: sessionmaker[Session], job: ClaimedJob, result: str = "", *, failed: bool = False
+) -> bool:
+    """False when the claim was lost (the job ran too long and another process took it over)."""
+    with sessions.begin() as session:
+        done = session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == RUNNING, Job.started_at == job.started_at)
+            .values(status=FAILED if failed else DONE, finished_at=utcnow(), result=result)
+        )
+        return done.rowcount == 1
+
+
+def status(sessions: sessionmaker[Session], job_id: int) -> str | None:
+    with sessions() as session:
+        return session.scalar(select(Job.status).where(Job.id == job_id))
+
+
+def purge(sessions: sessionmaker[Session], older_than: timedelta) -> int:
+    with sessions.begin() as session:
+        result = session.execute(
+            delete(Job).where(Job.status.in_((DONE, FAILED)), Job.finished_at < utcnow() - older_than)
+        )
+        return result.rowcount

@@ -1,0 +1,220 @@
+"""A fake Slack Web API on loopback: records every call (path, headers, parsed body) and answers with
+canned replies. `/response/<id>` stands in for response_url and `/upload/<id>` for the file upload URL.
+Listeners run after the HTTP answer, so tests wait for calls with `wait_for` instead of asserting at once."""
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    path: str
+    method: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    raw: bytes
+
+    @property
+    def token(self) -> str:
+        return self.headers.get("authorization", "").removeprefix("Bearer ")
+
+    def json_field(self, name: str) -> Any:
+        """A field WebClient sent form-encoded as a JSON string (blocks, view, files)."""
+        value = self.body.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass
+class Canned:
+    status: int
+    body: dict[str, Any] | str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self._once: dict[str, list[Canned]] = {}
+        self._changed = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    @contextmanager
+    def running(self) -> Iterator["FakeSlack"]:
+        thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def response_url(self) -> str:
+        return f"{self.base_url}response/{uuid.uuid4().hex[:12]}"
+
+    def user(self, user_id: str, *, tz: str = "Europe/Madrid", is_admin: bool = False, **more: Any) -> None:
+        self.users[user_id] = {"tz": tz, "is_admin": is_admin, **more}
+
+    def fail_once(self, path: str, status: int, body: dict[str, Any] | str, **headers: str) -> None:
+        self._once.setdefault(path, []).append(Canned(status, body, headers))
+
+    def calls_to(self, path: str) -> list[Call]:
+        """Calls to a path, or under it when it ends with a slash ("/response/")."""
+        with self._changed:
+            return [
+                c for c in self.calls if c.path == path or (path.endswith("/") and c.path.startswith(path))
+            ]
+
+    def wait_for(self, path: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.calls_to(path)) >= count, timeout)
+        found = self.calls_to(path)
+        assert len(found) >= count, f"expected {count} call(s) to {path}, got {len(found)}: {self.paths()}"
+        return found
+
+    def paths(self) -> list[str]:
+        with self._changed:
+            return [c.path for c in self.calls]
+
+    def record(self, call: Call) -> Canned:
+        with self._changed:
+            self.calls.append(call)
+            once = self._once.get(call.path)
+            canned = once.pop(0) if once else self.canned(call)
+            self._changed.notify_all()
+        return canned
+
+    def canned(self, call: Call) -> Canned:
+        ok = {"ok": True}
+        path = call.path
+        if path.startswith("/response/"):
+            return Canned(200, "ok")
+        if path.startswith("/upload/"):
+            return Canned(200, "OK")
+        if path == "/auth.test":
+            return Canned(200, ok | {"team_id": "T0", "user_id": BOT_USER, "bot_id": "BBOT", "team": "Test"})
+        if path == "/users.info":
+            user_id = call.body.get("user", "")
+            user = {"id": user_id, "tz": "UTC", "is_admin": False, "is_owner": False, "locale": "en-US"}
+            return Canned(200, ok | {"user": user | self.users.get(user_id, {})})
+        if path == "/chat.postMessage":
+            return Canned(200, ok | {"channel": call.body.get("channel"), "ts": f"{len(self.calls)}.000100"})
+        if path == "/chat.postEphemeral":
+            return Canned(200, ok | {"message_ts": f"{len(self.calls)}.000200"})
+        if path in ("/views.open", "/views.update", "/views.publish"):
+            return Canned(
+                200, ok | {"view": {"id": "V0VIEW", "hash": "h2"} | (call.json_field("view") or {})}
+            )
+        if path == "/conversations.open":
+            return Canned(200, ok | {"channel": {"id": "D0DM"}})
+        if path == "/files.getUploadURLExternal":
+            file_id = f"F{len(self.calls):05d}"
+            return Canned(200, ok | {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id})
+        if path == "/files.completeUploadExternal":
+            files = call.json_field("files") or []
+            return Canned(200, ok | {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]})
+        return Canned(200, ok)
+
+
+def _parse(method: str, query: str, content_type: str, raw: bytes) -> dict[str, Any]:
+    fields = {k: v[0] for k, v in parse_qs(query).items()}
+    if method == "POST" and raw:
+        if "json" in content_type:
+            fields |= json.loads(raw)
+        elif "x-www-form-urlencoded" in content_type:
+            fields |= {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+    return fields
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._serve()
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def _serve(self) -> None:
+            url = urlsplit(self.path)
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            body = _parse(self.command, url.query, headers.get("content-type", ""), raw)
+            path = "/" + url.path.removeprefix("/api").lstrip("/")
+            canned = fake.record(Call(path, self.command, headers, body, raw))
+            payload = canned.body if isinstance(canned.body, str) else json.dumps(canned.body)
+            data = payload.encode()
+            self.send_response(canned.status)
+            kind = "text/plain" if isinstance(canned.body, str) else "application/json"
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in canned.headers.items():
+                self.send_header(name.replace("_", "-"), value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+# Reading what the app sent: a message (or view) as Slack received it.
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every button of a rendered message or view, with its block id."""
+    found: list[dict[str, Any]] = []
+    for block in message.get("blocks", []):
+        elements = block.get("elements", []) if block["type"] == "actions" else [block.get("accessory") or {}]
+        found.extend(
+            e | {"block_id": block.get("block_id", "b")} for e in elements if e.get("type") == "button"
+        )
+    return found
+
+
+def button(message: dict[str, Any], label: str) -> dict[str, Any]:
+    for found in buttons(message):
+        if found["text"]["text"] == label:
+            return found
+    raise AssertionError(f"no button {label!r} in {[b['text']['text'] for b in buttons(message)]}")
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """All the text a user reads in a message: its fallback and every section."""
+    parts = [message.get("text") or ""]
+    for block in message.get("blocks", []):
+        parts.append((block.get("text") or {}).get("text", ""))
+        parts.extend(e.get("text", "") for e in block.get("elements", []) if isinstance(e.get("text"), str))
+    return "\n".join(parts)
+
+
+def within_limits(message: dict[str, Any], max_blocks: int = 50) -> dict[str, Any]:
+    """Check Slack's Block Kit limits on a rendered message or view; returns it for chaining."""
+    blocks = message.get("blocks", [])
+    assert message.get("text") or message.get("type") in ("home", "modal"), "no plain-text fallback"
+    assert len(blocks) <= max_blocks, f"{len(blocks)} blocks"
+    action_ids: set[str] = set()
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "actions":
+            assert 1 <= len(block["elements"]) <= 25
+        if block["type"] == "context":
+            assert len(block["elements"]) <= 10
+    for found in buttons(message):
+        assert len(found["text"]["text"]) <= 75
+        assert len(found.get("value", "")) <= 2000
+        assert found["action_id"] not in action_ids, f"duplicate action_id {found['action_id']}"
+        action_ids.add(found["action_id"])
+    return message

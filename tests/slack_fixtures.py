@@ -1,0 +1,74 @@
+"""Fixtures shared by the Slack tests: the fake Slack Web API, and the real WSGI app served over a real
+socket, driven by the requests Slack would send. Test modules use them with
+`pytest_plugins = ("tests.slack_fixtures",)`."""
+
+import threading
+from collections.abc import Iterator
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.server import create_server
+from bot.slack.ports import Commands, default_commands
+from bot.slack.settings import Settings
+from tests import slack_requests as rq
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import ADMIN, OWNER, USER, Slack
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def serve(
+    fake: FakeSlack, sessions: sessionmaker[Session], team: str, commands: Commands | None
+) -> Iterator[Slack]:
+    settings = Settings(
+        bot_token="xoxb-test",
+        signing_secret=rq.SECRET,
+        api_url=fake.base_url,
+        admins=frozenset({ADMIN}),
+    )
+    server = create_server(settings, sessions, commands=commands)
+    server.bot.start_worker()
+    httpd = make_server(
+        "127.0.0.1", 0, server.wsgi, server_class=ThreadingWSGIServer, handler_class=QuietHandler
+    )
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Slack(f"http://127.0.0.1:{httpd.server_port}", fake, server, team)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        server.bot.close()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    fake.user(USER, tz="Europe/Madrid")
+    fake.user(OWNER, is_owner=True)
+    with fake.running():
+        yield fake
+
+
+@pytest.fixture
+def commands() -> Commands:
+    """The real command router; a test module may override this fixture with a stand-in."""
+    return default_commands()
+
+
+@pytest.fixture
+def slack(
+    fake_slack: FakeSlack, sessions: sessionmaker[Session], team: str, commands: Commands
+) -> Iterator[Slack]:
+    yield from serve(fake_slack, sessions, team, commands)
