@@ -72,7 +72,7 @@ def add_contact(session: Session, team_id: str, new: NewContact) -> Contact:
             raise Invalid(f"{company.name} ({company.no}) is a person, not a company.")
 
     ensure_workspace(session, team_id)
-    no = _next_contact_no(session, team_id)
+    (no,) = new_contact_nos(session, team_id)
     contact = Contact(
         team_id=team_id,
         no=no,
@@ -96,11 +96,18 @@ def add_contact(session: Session, team_id: str, new: NewContact) -> Contact:
     return contact
 
 
-def _next_contact_no(session: Session, team_id: str) -> str:
-    while True:
-        no = f"CT{reserve(session, team_id, 'contact'):06d}"
-        if session.get(Contact, (team_id, no)) is None:
-            return no
+def new_contact_nos(session: Session, team_id: str, count: int = 1) -> list[str]:
+    """`count` unused numbers (CT000001, ...) from the workspace's series, stepping over numbers that rows
+    added by other means already hold."""
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = count - len(numbers)
+        first = reserve(session, team_id, "contact", wanted)
+        candidates = [f"CT{n:06d}" for n in range(first, first + wanted)]
+        in_range = Contact.no.between(candidates[0], candidates[-1])
+        taken = set(session.scalars(select(Contact.no).where(Contact.team_id == team_id, in_range)))
+        numbers += [no for no in candidates if no not in taken]
+    return numbers
 
 
 def get_contact(session: Session, team_id: str, no: str) -> Contact:
@@ -133,6 +140,9 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
         return exact[0]
     if exact:
         raise _ambiguous(text, [(c.no, _label(c)) for c in exact])
+    partial = _by_name_part(session, team_id, normalize_name(text))
+    if len(partial) == 1:
+        return partial[0]
     matches = search_contacts(session, team_id, text, limit=5)
     if (
         matches
@@ -145,6 +155,17 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
         contacts = {c.no: c for c in _contacts(session, team_id, [m.no for m in offered])}
         raise _ambiguous(text, [(m.no, _label(contacts[m.no])) for m in offered if m.no in contacts])
     raise NotFound(f"No contact matches “{text}”. Check the spelling, or add the contact first.")
+
+
+def _by_name_part(session: Session, team_id: str, name: str) -> Sequence[Contact]:
+    """Contacts with a word of their name starting with the text: "adatum" is Adatum Corporation."""
+    if len(name) < 3:
+        return []
+    word_starts = Contact.search_name.startswith(name, autoescape=True) | Contact.search_name.contains(
+        " " + name, autoescape=True
+    )
+    query = select(Contact).where(Contact.team_id == team_id, word_starts)
+    return session.scalars(query.limit(2)).all()
 
 
 def _ambiguous(text: str, choices: list[tuple[str, str]]) -> Ambiguous:

@@ -18,12 +18,11 @@ from sqlalchemy import ColumnElement, RowMapping, Select, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from store.contact_search import normalize_name
-from store.contacts import CONTACT_NO, EMAIL
+from store.contacts import CONTACT_NO, EMAIL, new_contact_nos
 from store.enums import ContactType, CorrespondenceType
 from store.errors import Invalid
 from store.filters import EntryFilter
 from store.models import Contact, InteractionLogEntry
-from store.numbering import reserve
 from store.types import utcnow
 from store.workspaces import bump_contacts_version, ensure_workspace
 
@@ -123,7 +122,7 @@ def import_contacts(session: Session, team_id: str, source: TextIO | str) -> Imp
     companies = [row for row in rows if row.type is ContactType.COMPANY]
     people = [row for row in rows if row.type is ContactType.PERSON]
     ensure_workspace(session, team_id)
-    numbers = _new_contact_nos(session, team_id, len(rows))
+    numbers = new_contact_nos(session, team_id, len(rows))
     for row, no in zip(companies + people, numbers, strict=True):
         row.no = no
     now = utcnow()
@@ -290,19 +289,6 @@ def _workspace_contacts(
 def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _new_contact_nos(session: Session, team_id: str, count: int) -> list[str]:
-    """`count` unused contact numbers from the workspace's series, stepping over numbers that rows added
-    by other means already hold (as add_contact does one at a time)."""
-    numbers: list[str] = []
-    while len(numbers) < count:
-        wanted = count - len(numbers)
-        first = reserve(session, team_id, "contact", wanted)
-        candidates = [f"CT{n:06d}" for n in range(first, first + wanted)]
-        taken = {known.no for known in _workspace_contacts(session, team_id, Contact.no, candidates)}
-        numbers += [no for no in candidates if no not in taken]
-    return numbers
 
 
 def _contact_values(team_id: str, row: _Row, now: datetime) -> dict[str, Any]:

@@ -73,3 +73,9 @@ def test_type_cannot_change_once_entries_refer_to_the_contact(session, team, wor
     assert (
         change_contact(session, team, workspace.fabrikam, name="Fabrikam Ltd").search_name == "fabrikam ltd"
     )
+
+
+def test_the_start_of_a_name_is_enough_when_only_one_contact_fits(session, team, workspace):
+    assert find_contact(session, team, "adatum").no == workspace.adatum
+    assert find_contact(session, team, "fabri").no == workspace.fabrikam
+    assert find_contact(session, team, "Doe").no == workspace.jane
