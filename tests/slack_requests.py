@@ -283,12 +283,15 @@ class Slack:
         user: str = USER,
         team: str | None = None,
         view: dict[str, Any] | None = None,
+        response_url: str | None = None,
     ) -> str | None:
         """Click a rendered button; returns the response_url the answer goes to (None from a view)."""
-        response_url = None if view is not None else self.fake.response_url()
+        if view is None and response_url is None:
+            response_url = self.fake.response_url()
         body = block_actions(team or self.team, user, button, response_url=response_url, view=view)
         response = post(self.events_url, body, FORM)
         assert response.status == 200, response.text
+        assert response.elapsed < 3
         return response_url
 
     def answer(self, response_url: str, count: int = 1) -> dict[str, Any]:

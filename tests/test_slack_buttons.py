@@ -1,0 +1,125 @@
+"""Buttons: each click runs the command the button carries, with the clicker's own context, and answers
+through the message's response_url (replacing it when the reply says so)."""
+
+import re
+import time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from store.models import InteractionLogEntry
+from tests.conftest import Workspace
+from tests.fake_slack import button, buttons, text_of, within_limits
+from tests.slack_requests import ADMIN, OWNER, USER, Slack
+
+pytest_plugins = ("tests.slack_fixtures",)
+
+
+def log_entry(slack: Slack, contact: str = '"John Smith"') -> int:
+    body = slack.ask(f"log PHONE {contact} Called about the quote")
+    return int(re.search(r"entry (\d+)", body["text"]).group(1))  # type: ignore[union-attr]
+
+
+def entry(sessions: Any, team: str, number: int) -> InteractionLogEntry | None:
+    with sessions() as session:
+        return session.get(InteractionLogEntry, (team, number))
+
+
+def test_cancel_button_cancels_and_replaces_the_list_then_undo_restores(
+    slack: Slack, workspace: Workspace, sessions: Any
+) -> None:
+    number = log_entry(slack)
+    listed = slack.ask("entries")
+    cancel = button(listed, "Cancel")
+    assert cancel["action_id"].startswith("crm:run:") and cancel["value"] == f"cancel {number}"
+
+    answer = slack.answer(slack.click(cancel))  # type: ignore[arg-type]
+    assert answer["replace_original"] is True and f"Canceled 1 entry: {number}" in answer["text"]
+    assert entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]
+
+    undo = slack.answer(slack.click(button(answer, "Undo")))  # type: ignore[arg-type]
+    assert "Restored" in undo["text"]
+    assert not entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]
+
+
+def test_restore_button_on_a_canceled_entry(slack: Slack, workspace: Workspace, sessions: Any) -> None:
+    number = log_entry(slack)
+    slack.ask(f"cancel {number}")
+    listed = slack.ask("entries canceled=yes")
+    answer = slack.answer(slack.click(button(listed, "Restore")))  # type: ignore[arg-type]
+    assert "Restored" in answer["text"]
+    assert not entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]
+
+
+def test_delete_canceled_question_then_delete_replaces_the_question(
+    slack: Slack, workspace: Workspace, sessions: Any
+) -> None:
+    numbers = [log_entry(slack) for _ in range(2)]
+    slack.ask(f"cancel {numbers[0]}")
+    question = slack.ask("delete-canceled", user=ADMIN)
+    assert entry(sessions, workspace.team, numbers[0]) is not None  # asking deletes nothing
+
+    answer = slack.answer(slack.click(button(question, "Delete"), user=ADMIN))  # type: ignore[arg-type]
+    assert answer["replace_original"] is True and "Deleted 1 canceled" in answer["text"]
+    assert entry(sessions, workspace.team, numbers[0]) is None
+    assert entry(sessions, workspace.team, numbers[1]) is not None
+
+
+def test_keep_replaces_the_question_and_deletes_nothing(
+    slack: Slack, workspace: Workspace, sessions: Any
+) -> None:
+    number = log_entry(slack)
+    slack.ask(f"cancel {number}")
+    question = slack.ask("delete-canceled", user=OWNER)
+    answer = slack.answer(slack.click(button(question, "Keep"), user=OWNER))  # type: ignore[arg-type]
+    assert answer["replace_original"] is True and "nothing was deleted" in answer["text"]
+    assert entry(sessions, workspace.team, number) is not None
+
+
+def test_a_double_click_runs_the_command_once(slack: Slack, workspace: Workspace, sessions: Any) -> None:
+    number = log_entry(slack)
+    cancel = button(slack.ask("entries"), "Cancel")
+    response_url = slack.fake.response_url()
+    slack.click(cancel, response_url=response_url)
+    slack.click(cancel, response_url=response_url)
+    slack.answer(response_url)
+    time.sleep(0.3)  # room for a second answer, which must not come
+    assert len(slack.fake.calls_to("/" + response_url.split("/", 3)[3])) == 1
+    assert entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]
+
+
+def test_share_reposts_the_answer_for_the_channel(slack: Slack, workspace: Workspace) -> None:
+    log_entry(slack)
+    listed = slack.ask("entries")
+    assert listed["response_type"] == "ephemeral"
+    response_url = slack.click(button(listed, "Share in channel"))
+    posted = slack.fake.wait_for("/" + response_url.split("/", 3)[3], 2)  # type: ignore[union-attr]
+    shared, removed = posted[0].body, posted[1].body
+    assert shared["response_type"] == "in_channel" and "Called about the quote" in text_of(shared)
+    assert "Share in channel" not in text_of(shared)
+    assert removed == {"delete_original": True}
+
+
+def test_next_page_button_shows_the_following_entries(slack: Slack, workspace: Workspace) -> None:
+    numbers = [log_entry(slack) for _ in range(12)]
+    first = within_limits(slack.ask("entries"))
+    assert len({b["action_id"] for b in buttons(first)}) == len(buttons(first))
+    shown = {int(b["value"].split()[1]) for b in buttons(first) if b["text"]["text"] == "Cancel"}
+    page = slack.answer(slack.click(button(first, "Next page")))  # type: ignore[arg-type]
+    more = {int(b["value"].split()[1]) for b in buttons(within_limits(page)) if b["text"]["text"] == "Cancel"}
+    assert more and not shown & more and shown | more == set(numbers)
+
+
+def test_clicks_are_counted_for_the_clicker_not_the_author(
+    slack: Slack, workspace: Workspace, sessions: Any
+) -> None:
+    number = log_entry(slack)
+    cancel = button(slack.ask("entries"), "Cancel")
+    slack.answer(slack.click(cancel, user="U0COLLEAGUE"))  # type: ignore[arg-type]
+    with sessions() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(InteractionLogEntry)
+            .where(InteractionLogEntry.team_id == workspace.team, InteractionLogEntry.canceled.is_(True))
+        )
+    assert count == 1 and entry(sessions, workspace.team, number).user_id == USER  # type: ignore[union-attr]

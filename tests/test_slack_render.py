@@ -1,0 +1,92 @@
+"""Replies rendered to Block Kit stay within Slack's limits however big they are: what does not fit is
+left out with a note, never an error from Slack."""
+
+from slack_sdk.models.blocks import Block
+
+from bot.slack import render
+from commands.reply import Button, Item, Modal, Reply, Table
+from tests.fake_slack import buttons, text_of, within_limits
+
+
+def rendered(reply: Reply, **kwargs: object) -> dict[str, object]:
+    message = render.message(reply, **kwargs)  # type: ignore[arg-type]
+    # slack_sdk's own validators re-check every block
+    for block in message.blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    return within_limits({"text": message.text, "blocks": message.blocks})
+
+
+def test_a_small_reply_is_a_headline_with_its_parts() -> None:
+    message = rendered(
+        Reply(
+            "Canceled 1 entry: 12.",
+            paragraphs=("One more line",),
+            buttons=(Button("Undo", "restore 12"),),
+        )
+    )
+    assert message["text"] == "Canceled 1 entry: 12.\nOne more line"
+    assert [b["type"] for b in message["blocks"]] == ["section", "section", "actions"]
+    assert buttons(message)[0]["value"] == "restore 12"
+
+
+def test_slack_markup_characters_are_shown_literally() -> None:
+    message = rendered(Reply("Usage: /crm entry <no> & more"))
+    assert message["blocks"][0]["text"]["text"] == "Usage: /crm entry &lt;no&gt; &amp; more"
+
+
+def test_errors_are_marked() -> None:
+    assert rendered(Reply("No such entry.", error=True))["blocks"][0]["text"]["text"].startswith(":warning:")
+
+
+def test_many_items_with_buttons_are_cut_with_a_note() -> None:
+    items = tuple(Item(f"*{n}* entry number {n}", (Button("Cancel", f"cancel {n}"),)) for n in range(200))
+    message = rendered(
+        Reply("Interaction Log Entries", items=items, buttons=(Button("Next page", "entries"),))
+    )
+    assert "Not shown" in text_of(message) and "item(s)" in text_of(message)
+    assert buttons(message)[-1]["text"]["text"] == "Next page"  # the reply's own buttons always fit
+
+
+def test_items_with_several_buttons_get_an_actions_block() -> None:
+    item = Item("Entry 1", tuple(Button(f"B{n}", f"cmd {n}") for n in range(30)))
+    message = rendered(Reply("One entry", items=(item,)))
+    assert [b["type"] for b in message["blocks"]] == ["section", "section", "actions", "actions"]
+
+
+def test_a_big_table_is_monospace_and_cut_with_a_note() -> None:
+    rows = tuple((str(n), "x" * 60, "Adatum Corporation") for n in range(2000))
+    message = rendered(Reply("Contacts", table=Table(("No.", "Name", "Company"), rows)))
+    first = message["blocks"][1]["text"]["text"]
+    assert first.startswith("```No.") and "…" in first  # cells are clipped
+    assert "table row(s)" in text_of(message)
+
+
+def test_long_paragraphs_and_text_are_split_not_refused() -> None:
+    message = rendered(Reply("x" * 5000, paragraphs=tuple("word " * 1000 for _ in range(30))))
+    assert len(message["text"]) <= render.FALLBACK_CHARS
+    assert "paragraph" in text_of(message)
+
+
+def test_button_text_and_values_are_kept_within_limits() -> None:
+    too_long = Button("L" * 200, "c" * 2001, "danger", confirm="?" * 500)
+    fine = Button("Label " * 30, "entries", "danger", confirm="Sure? " * 100)
+    message = rendered(Reply("Buttons", buttons=(too_long, *(fine for _ in range(60)))))
+    assert len(buttons(message)) == 60  # the one whose command cannot be carried is dropped
+    confirm = buttons(message)[0]["confirm"]
+    assert confirm["style"] == "danger" and len(confirm["confirm"]["text"]) <= 30
+
+
+def test_share_and_form_buttons() -> None:
+    message = rendered(
+        Reply("Log", modal=Modal("create_interaction", {"contact": "CT1"})), share="entries", form_button=True
+    )
+    labels = [b["text"]["text"] for b in buttons(message)]
+    assert labels == ["Open the form", "Share in channel"]
+    assert rendered(Reply("Oops", error=True), share="entries")["blocks"][-1]["type"] == "section"
+
+
+def test_home_view_takes_up_to_a_hundred_blocks() -> None:
+    items = tuple(Item(f"entry {n}", (Button("Cancel", f"cancel {n}"),)) for n in range(150))
+    blocks = render.view_blocks(Reply("Interactions", items=items))
+    within_limits({"type": "home", "blocks": blocks}, max_blocks=100)
+    assert len(blocks) > 50
