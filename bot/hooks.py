@@ -84,6 +84,7 @@ def _handle(environ: dict[str, Any], sessions: sessionmaker[Session], secret: st
     except ValueError:
         return 400, {"error": "Content-Length is not a number."}
     if length > MAX_BODY:
+        _discard(environ["wsgi.input"], length)
         return 413, {"error": f"The body can have at most {MAX_BODY} bytes."}
     body = environ["wsgi.input"].read(length) if length else b""
     problem = _signature_problem(environ, body, secret)
@@ -112,6 +113,14 @@ def _handle(environ: dict[str, Any], sessions: sessionmaker[Session], secret: st
     except Exception:
         log.exception("document webhook failed")
         return 500, {"error": "The document could not be recorded; try again later."}
+
+
+def _discard(stream: Any, length: int) -> None:
+    """Read a refused body (within reason) so that closing the connection does not reset it before the
+    client has read the answer."""
+    left = min(length, 16 * MAX_BODY)
+    while left > 0 and (chunk := stream.read(min(left, 65536))):
+        left -= len(chunk)
 
 
 def _signature_problem(environ: Mapping[str, Any], body: bytes, secret: str) -> str:
