@@ -246,6 +246,8 @@ def drop_unused_attachments(session: Session, team_id: str, numbers: Iterable[in
 
 def merge_entry_document(session: Session, entry: InteractionLogEntry) -> None:
     """Give a new entry its own merged copy when its attachment is a Word document with merge fields."""
+    if entry.attachment_no is None:
+        return
     merged = merge_entry_documents(session, entry.team_id, InteractionLogEntry.entry_no == entry.entry_no)
     if entry.entry_no in merged:
         set_committed_value(entry, "attachment_no", merged[entry.entry_no])

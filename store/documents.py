@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from store.contacts import find_contact
@@ -23,6 +24,7 @@ from store.errors import Conflict, Invalid
 from store.interactions import InteractionInput, create_interaction
 from store.models import InteractionLogEntry, InteractionTemplate, InteractionTemplateLanguage, ProcessedEvent
 from store.templates import template_for_document
+from store.types import utcnow
 
 SOURCE = "document"
 MAX_EVENT_ID = 64
@@ -134,9 +136,12 @@ def record_document(
         or 0
     )
     if key:
-        processed = session.get(ProcessedEvent, (SOURCE, key))
-        assert processed is not None
-        processed.result = json.dumps({"entry_no": entry.entry_no})
+        session.execute(
+            update(ProcessedEvent)
+            .where(ProcessedEvent.source == SOURCE, ProcessedEvent.event_id == key)
+            .values(result=json.dumps({"entry_no": entry.entry_no})),
+            execution_options={"synchronize_session": False},
+        )
     session.flush()
     return RecordResult(RecordStatus.LOGGED, entry)
 
@@ -191,11 +196,15 @@ def _check_template(session: Session, template: InteractionTemplate, doc: Docume
 
 def _claim(session: Session, team_id: str, key: str) -> ProcessedEvent | None:
     """Insert the event's row, or return the row a concurrent copy of it committed first. The primary key
-    decides: the losing insert waits for the winner's commit, then fails."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(source=SOURCE, event_id=key, team_id=team_id, result=""))
-    except IntegrityError:
+    decides: on PostgreSQL the second insert waits for the first one's transaction, then does nothing."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claimed = session.execute(
+        insert(ProcessedEvent)
+        .values(source=SOURCE, event_id=key, team_id=team_id, received_at=utcnow(), result="")
+        .on_conflict_do_nothing(index_elements=["source", "event_id"])
+        .returning(ProcessedEvent.event_id)
+    ).scalar()
+    if claimed is None:
         return session.get(ProcessedEvent, (SOURCE, key), populate_existing=True)
     return None
 
