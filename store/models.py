@@ -223,6 +223,9 @@ class InteractionLogEntry(Base):
         Index(None, "team_id", "contact_no", "entry_no"),
         Index(None, "team_id", "contact_company_no", "entry_no"),
         Index(None, "team_id", "template_code", "entry_no"),
+        # Listing a segment's entries newest first: without entry_no in the index SQLite walks the whole
+        # log backwards from the newest entry to reach an older segment.
+        Index(None, "team_id", "segment_no", "entry_no"),
         Index(None, "team_id", "logged_segment_entry_no"),
         Index(None, "team_id", "document_type", "document_no"),
         Index(None, "team_id", "attachment_no"),
