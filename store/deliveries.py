@@ -29,8 +29,9 @@ def claim(
             insert(ProcessedEvent)
             .values(source=source, event_id=event_id[:100], team_id=team_id[:32], received_at=now, result="")
             .on_conflict_do_nothing(index_elements=["source", "event_id"])
-        )
-        if inserted.rowcount == 1:
+            .returning(ProcessedEvent.event_id)
+        ).first()
+        if inserted is not None:
             return True
         if within is None:
             return False
@@ -43,8 +44,9 @@ def claim(
                 ProcessedEvent.received_at < now - within,
             )
             .values(received_at=now)
-        )
-        return renewed.rowcount == 1
+            .returning(ProcessedEvent.event_id)
+        ).first()
+        return renewed is not None
 
 
 def purge(sessions: sessionmaker[Session], source: str, older_than: timedelta) -> int:

@@ -4,6 +4,7 @@ the same job; SQLite's BEGIN IMMEDIATE (see store.db) already lets one writer in
 running by a process that died is claimed again once it is older than `stale_after`."""
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,17 +45,19 @@ def enqueue(
 
 
 def claim(
-    sessions: sessionmaker[Session], *, stale_after: timedelta = timedelta(minutes=10)
+    sessions: sessionmaker[Session],
+    *,
+    stale_after: timedelta = timedelta(minutes=10),
+    kinds: Collection[str] | None = None,
 ) -> ClaimedJob | None:
+    """The oldest job waiting (of these `kinds`, when given), now marked running, or None."""
     now = utcnow()
+    waiting = or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.started_at < now - stale_after))
+    query = select(Job).where(waiting).order_by(Job.id).limit(1).with_for_update(skip_locked=True)
+    if kinds is not None:
+        query = query.where(Job.kind.in_(list(kinds)))
     with sessions.begin() as session:
-        job = session.scalars(
-            select(Job)
-            .where(or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.started_at < now - stale_after)))
-            .order_by(Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
+        job = session.scalars(query).first()
         if job is None:
             return None
         job.status = RUNNING
@@ -71,8 +74,9 @@ def finish(
             update(Job)
             .where(Job.id == job.id, Job.status == RUNNING, Job.started_at == job.started_at)
             .values(status=FAILED if failed else DONE, finished_at=utcnow(), result=result)
-        )
-        return done.rowcount == 1
+            .returning(Job.id)
+        ).first()
+        return done is not None
 
 
 def status(sessions: sessionmaker[Session], job_id: int) -> str | None:

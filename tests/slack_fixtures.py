@@ -29,15 +29,17 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def serve(
-    fake: FakeSlack, sessions: sessionmaker[Session], team: str, commands: Commands | None
+    fake: FakeSlack, sessions: sessionmaker[Session], team: str, commands: Commands | None, **settings: Any
 ) -> Iterator[Slack]:
-    settings = Settings(
-        bot_token="xoxb-test",
-        signing_secret=rq.SECRET,
-        api_url=fake.base_url,
-        admins=frozenset({ADMIN}),
-    )
-    server = create_server(settings, sessions, commands=commands)
+    """Our server on a free loopback port; `settings` override the test defaults (OAuth, webhooks)."""
+    defaults = {
+        "bot_token": "xoxb-test",
+        "signing_secret": rq.SECRET,
+        "api_url": fake.base_url,
+        "admins": frozenset({ADMIN}),
+    }
+    config = Settings(**(defaults | settings))
+    server = create_server(config, sessions, commands=commands)
     server.bot.start_worker()
     httpd = make_server(
         "127.0.0.1", 0, server.wsgi, server_class=ThreadingWSGIServer, handler_class=QuietHandler
@@ -72,3 +74,9 @@ def slack(
     fake_slack: FakeSlack, sessions: sessionmaker[Session], team: str, commands: Commands
 ) -> Iterator[Slack]:
     yield from serve(fake_slack, sessions, team, commands)
+
+
+@pytest.fixture
+def oauth_slack(fake_slack: FakeSlack, sessions: sessionmaker[Session], team: str) -> Iterator[Slack]:
+    """Multi-workspace: tokens come from the installations saved in the database."""
+    yield from serve(fake_slack, sessions, team, None, bot_token="", client_id="111.222", client_secret="s")
