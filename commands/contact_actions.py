@@ -2,6 +2,7 @@ from commands.context import Context
 from commands.parsing import UsageError, parse
 from commands.reply import Button, Reply, Table
 from store.contacts import NewContact, add_contact, list_contacts
+from store.db import reading
 from store.enums import ContactType
 
 CONTACT_OPTIONS = frozenset(
@@ -10,7 +11,7 @@ CONTACT_OPTIONS = frozenset(
 
 
 def contacts(ctx: Context, words: list[str]) -> Reply:
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         found = list_contacts(session, ctx.team_id, " ".join(words), limit=50)
         companies = {c.no: c.name for c in found if c.type == ContactType.COMPANY}
     if not found:

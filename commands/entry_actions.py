@@ -22,6 +22,7 @@ from commands.views import entry_item, entry_line, plural
 from store.cancellation import cancel_entries, restore_entries
 from store.contact_search import normalize_name
 from store.contacts import CONTACT_NO, find_contact
+from store.db import reading
 from store.enums import Evaluation, InformationFlow, InitiatedBy
 from store.filters import CanceledFilter, EntryFilter
 from store.interactions import (
@@ -98,7 +99,7 @@ def log(ctx: Context, words: list[str]) -> Reply:
     if len(args.words) < 2:
         raise UsageError('Say which template and which contact, e.g. `/crm log PHONE "John Smith"`.')
     template, rest = args.words[0], args.words[1:]
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         known = session.get(InteractionTemplate, (ctx.team_id, template.upper())) is not None
     if not known and len(rest) >= 2:
         understood = _as_sentence(ctx, words)
@@ -158,7 +159,7 @@ def entries(ctx: Context, words: list[str], *, postponed: bool = False) -> Reply
     args = parse(words, FILTER_OPTIONS)
     args.require_no_extra()
     before = int(args.option("before")) if args.option("before").isdigit() else None
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         given = entry_filter(ctx, args, session)
         if postponed:
             given = EntryFilter(postponed=True, contact_no=given.contact_no)
@@ -184,7 +185,7 @@ def postponed_list(ctx: Context, words: list[str]) -> Reply:
 
 def entry_details(ctx: Context, words: list[str]) -> Reply:
     (entry_no,) = _one_entry(words)
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         entry = get_entry(session, ctx.team_id, entry_no)
         contact = find_contact(session, ctx.team_id, entry.contact_no)
         lines = comments(session, ctx.team_id, entry_no)

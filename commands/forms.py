@@ -12,6 +12,7 @@ from commands.reply import Reply
 from commands.views import entry_line
 from store.contact_search import search_contacts
 from store.contacts import find_contact, list_contacts
+from store.db import reading
 from store.enums import Evaluation, InformationFlow, InitiatedBy
 from store.errors import Ambiguous, DomainError
 from store.interactions import InteractionInput, create_interaction
@@ -58,7 +59,7 @@ def interaction_form(ctx: Context, values: dict[str, str]) -> Form:
     """Create Interaction, pre-filled from the chosen template. The description follows the template while
     it is blank or still the previous template's; a description the user typed is kept."""
     values = dict(values)
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         templates = list_templates(session, ctx.team_id)
         contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
     by_code = {t.code: t for t in templates}
@@ -184,7 +185,7 @@ def _field_of(message: str) -> str:
 
 def contact_options(ctx: Context, query: str) -> list[tuple[str, str]]:
     """Options for a contact picker as the user types (Slack's external select)."""
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         if not query.strip():
             return [
                 (c.no, f"{c.name} ({c.no})") for c in list_contacts(session, ctx.team_id, limit=SELECT_LIMIT)

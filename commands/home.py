@@ -5,13 +5,14 @@ from sqlalchemy import func, select
 from commands.context import Context
 from commands.reply import Button, Reply
 from commands.views import entry_item, plural
+from store.db import reading
 from store.filters import EntryFilter
 from store.models import InteractionLogEntry as Entry
 from store.queries import list_entries
 
 
 def home(ctx: Context) -> Reply:
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         recent = list_entries(session, ctx.team_id, EntryFilter(user_id=ctx.user_id), limit=10).rows
         canceled, postponed = session.execute(
             select(

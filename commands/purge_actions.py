@@ -9,6 +9,7 @@ from commands.permissions import require_admin
 from commands.reply import BackgroundWork, Button, Reply
 from commands.views import plural
 from store.cancellation import count_canceled, delete_canceled_entries
+from store.db import reading
 from store.filters import EntryFilter
 
 OPTIONS = frozenset({"contact", "from", "to", "template", "group"})
@@ -20,7 +21,7 @@ def delete_canceled(ctx: Context, words: list[str]) -> Reply:
     args = parse(words, OPTIONS)
     args.require_no_extra()
     require_admin(ctx, "delete canceled interaction log entries")
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         given = entry_filter(ctx, args, session)
         count = count_canceled(session, ctx.team_id, given)
     if not ctx.clicked:

@@ -3,6 +3,7 @@
 from commands.context import Context
 from commands.parsing import UsageError, parse
 from commands.reply import File, Reply, Table
+from store.db import reading
 from store.queries import Statistic, contact_statistics, statistics
 
 STATS_OPTIONS = frozenset({"contact", "template", "group", "by"})
@@ -12,7 +13,7 @@ def stats(ctx: Context, words: list[str]) -> Reply:
     args = parse(words, STATS_OPTIONS)
     args.require_no_extra()
     option = args.option
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         if option("contact"):
             from store.contacts import find_contact
 
@@ -52,7 +53,7 @@ def export(ctx: Context, words: list[str]) -> Reply:
     fmt = args.option("format", "csv").lower()
     if fmt not in {"csv", "json"}:
         raise UsageError("format= takes csv or json.")
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         given = entry_filter(ctx, args, session)
         data = export_entries(session, ctx.team_id, given, fmt)
         content = data if isinstance(data, bytes) else b"".join(data)

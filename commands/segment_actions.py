@@ -8,6 +8,7 @@ from commands.permissions import require_admin
 from commands.reply import BackgroundWork, Button, Reply, Table
 from commands.views import plural
 from store.cancellation import delete_canceled_logged_segments, set_logged_segment_canceled
+from store.db import reading
 from store.models import SegmentLine
 from store.segments import (
     add_segment,
@@ -30,7 +31,7 @@ def segments(ctx: Context, words: list[str]) -> Reply:
         return add_contacts(ctx, words[0], words[2:])
     if words:
         raise UsageError("Use `segment add <code> <description>` or `segment <code> add <contact>, ...`.")
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         found = list_segments(session, ctx.team_id)
     if not found:
         return Reply(
@@ -74,7 +75,7 @@ def log_segment_reply(ctx: Context, args: Args) -> Reply:
     if len(args.words) != 1:
         raise UsageError("Say which template to log the segment with: `/crm log <template> segment=<code>`.")
     template_code, code = args.words[0], args.option("segment")
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         segment = get_segment(session, ctx.team_id, code)
         template = get_template(session, ctx.team_id, template_code)
         lines = session.scalar(
@@ -114,7 +115,7 @@ def run_log_segment(ctx: Context, payload: dict[str, object]) -> Reply:
 
 def logged_segments(ctx: Context, words: list[str]) -> Reply:
     parse(words).require_no_extra()
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         found = list_logged_segments(session, ctx.team_id)
     if not found:
         return Reply("No logged segments yet.")

@@ -4,6 +4,7 @@ from commands.context import Context
 from commands.parsing import UsageError, minutes, money, parse
 from commands.permissions import require_admin
 from commands.reply import Reply, Table
+from store.db import reading
 from store.enums import CorrespondenceType, DocumentKind, InformationFlow, InitiatedBy
 from store.templates import (
     TemplateDefaults,
@@ -26,7 +27,7 @@ def groups(ctx: Context, words: list[str]) -> Reply:
             group = add_group(session, ctx.team_id, words[1], " ".join(words[2:]))
         return Reply(f"Interaction group {group.code} created.")
     parse(words).require_no_extra()
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         found = list_groups(session, ctx.team_id)
     if not found:
         return Reply(
@@ -43,7 +44,7 @@ def templates(ctx: Context, words: list[str]) -> Reply:
     if words and words[0].lower() == "attach":
         raise UsageError("Attach a file with `crm template attach CODE FILE` on the server for now.")
     parse(words).require_no_extra()
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         found = list_templates(session, ctx.team_id)
     if not found:
         return Reply(
@@ -109,7 +110,7 @@ def setup(ctx: Context, words: list[str]) -> Reply:
             if code
             else f"{kind.value} documents are no longer logged."
         )
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         mapping = get_setup(session, ctx.team_id)
     rows = tuple((kind.value, mapping.get(kind, "")) for kind in DocumentKind)
     return Reply(

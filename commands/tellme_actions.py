@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from commands.context import Context
 from commands.reply import Button, Modal, Reply
 from commands.tellme import Match, decide, search
+from store.db import reading
 from store.frecency import record_use
 
 # These actions answer with their own question (how many entries would go) before doing anything.
@@ -15,7 +16,7 @@ def tellme(ctx: Context, words: list[str]) -> Reply:
     query = " ".join(words[1:] if words and words[0].lower() == "tellme" else words).strip()
     if not query:
         return Reply("Tell me what you want to do, e.g. `/crm tellme delete canceled entries`.", modal=None)
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         matches = _search(ctx, session, query)
     decision = decide(matches)
     best = decision.best
@@ -47,7 +48,7 @@ def tellme(ctx: Context, words: list[str]) -> Reply:
 
 
 def understood_interaction(ctx: Context, sentence: str) -> Reply | None:
-    with ctx.sessions() as session:
+    with reading(ctx.sessions) as session:
         matches = _search(ctx, session, sentence)
     decision = decide(matches)
     best = decision.best
