@@ -229,6 +229,23 @@ class InteractionLogEntry(Base):
         Index(None, "team_id", "logged_segment_entry_no"),
         Index(None, "team_id", "document_type", "document_no"),
         Index(None, "team_id", "attachment_no"),
+        Index(None, "team_id", "user_id", "entry_no"),
+        # Partial: only canceled (or postponed) entries are in them, so counting or purging those reads
+        # just them, and every other entry costs nothing to keep there.
+        Index(
+            "ix_interaction_log_entries_canceled",
+            "team_id",
+            "entry_no",
+            sqlite_where=text("canceled = 1"),
+            postgresql_where=text("canceled"),
+        ),
+        Index(
+            "ix_interaction_log_entries_postponed",
+            "team_id",
+            "entry_no",
+            sqlite_where=text("postponed = 1"),
+            postgresql_where=text("postponed"),
+        ),
     )
 
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
