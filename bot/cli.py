@@ -2,7 +2,7 @@
 
 import typer
 
-from bot import cli_admin, cli_console, cli_documents, cli_tellme
+from bot import cli_admin, cli_console, cli_documents, cli_serve, cli_tellme
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -13,6 +13,7 @@ cli_admin.register(app)
 cli_console.register(app)
 cli_tellme.register(app)
 cli_documents.register(app)
+cli_serve.register(app)
 
 
 def main() -> None:

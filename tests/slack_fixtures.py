@@ -3,7 +3,8 @@ socket, driven by the requests Slack would send. Test modules use them with
 `pytest_plugins = ("tests.slack_fixtures",)`."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -77,6 +78,19 @@ def slack(
 
 
 @pytest.fixture
-def oauth_slack(fake_slack: FakeSlack, sessions: sessionmaker[Session], team: str) -> Iterator[Slack]:
+def serve_slack(
+    fake_slack: FakeSlack, sessions: sessionmaker[Session], team: str
+) -> Iterator[Callable[..., Slack]]:
+    """Start a server with other settings (OAuth, the document webhook): `serve_slack(client_id=...)`."""
+    with ExitStack() as stack:
+
+        def start(**settings: Any) -> Slack:
+            return stack.enter_context(contextmanager(serve)(fake_slack, sessions, team, None, **settings))
+
+        yield start
+
+
+@pytest.fixture
+def oauth_slack(serve_slack: Callable[..., Slack]) -> Slack:
     """Multi-workspace: tokens come from the installations saved in the database."""
-    yield from serve(fake_slack, sessions, team, None, bot_token="", client_id="111.222", client_secret="s")
+    return serve_slack(bot_token="", client_id="111.222", client_secret="s")

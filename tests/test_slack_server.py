@@ -1,0 +1,128 @@
+"""The WSGI server around the bot: health, the document webhook mount, `crm serve` under gunicorn, and
+the app manifest Slack is configured from."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from typer.testing import CliRunner
+
+from bot import cli
+from bot.server import create_server
+from bot.slack.settings import BOT_SCOPES, Settings
+from store.db import make_engine, session_factory
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
+
+pytest_plugins = ("tests.slack_fixtures",)
+
+ROOT = Path(__file__).resolve().parents[1]
+CRM = (sys.executable, "-c", "from bot.cli import main; main()")  # the `crm` script, wherever it is installed
+
+
+def test_health_is_ok_while_the_database_answers(slack: Slack) -> None:
+    response = get(slack.url + "/healthz")
+    assert response.status == 200 and response.text == "ok\n"
+
+
+def test_health_fails_when_the_database_is_unreachable(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    broken = session_factory(make_engine(f"sqlite:///{tmp_path}/missing/dir/crm.db"))
+    settings = Settings(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url)
+    server = create_server(settings, broken)
+    environ: dict[str, Any] = {"PATH_INFO": "/healthz"}
+    setup_testing_defaults(environ)
+    statuses: list[str] = []
+    body = b"".join(server.wsgi(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["503 Service Unavailable"] and b"unreachable" in body
+    server.bot.close()
+
+
+def test_unknown_paths_are_not_found(slack: Slack) -> None:
+    assert get(slack.url + "/nothing-here").status == 404
+    assert post(slack.url + "/hooks/documents", "{}", JSON).status == 404  # no CRM_WEBHOOK_SECRET
+
+
+def test_the_document_webhook_is_mounted_with_its_secret(serve_slack: Callable[..., Slack]) -> None:
+    hooked = serve_slack(webhook_secret="hook-secret")
+    response = post(hooked.url + "/hooks/documents", "{}", JSON, signed=False)
+    assert response.status not in (404, 200)  # served by the webhook, which refuses an unsigned body
+    assert post(hooked.events_url, slash_command(hooked.team, "U1", "help", "x"), FORM).status == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_crm_serve_runs_the_app_under_gunicorn(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    port = _free_port()
+    env = os.environ | {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.base_url.rstrip("/"),  # the trailing slash is added for WebClient
+        "DATABASE_URL": f"sqlite:///{tmp_path}/crm.db",  # a new file: brought to the schema at start
+    }
+    command = [*CRM, "serve", "--port", str(port), "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", "--threads", "4"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(f"http://127.0.0.1:{port}/healthz").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        body = slash_command("T0SERVE", "U1", "help", fake_slack.response_url())
+        response = post(f"http://127.0.0.1:{port}/slack/events", body, FORM)
+        assert response.status == 200 and "/crm entries" in response.json()["text"]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0].decode()
+    assert "gthread" in output and process.returncode == 0, output
+
+
+def test_crm_serve_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [name for name in os.environ if name.startswith("SLACK_")]:
+        monkeypatch.delenv(name)
+    result = CliRunner().invoke(cli.app, ["serve", "--socket-mode"])
+    assert result.exit_code == 2 and "SLACK_APP_TOKEN" in result.output
+    result = CliRunner().invoke(cli.app, ["serve"], env={"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert result.exit_code == 2 and "SLACK_SIGNING_SECRET" in result.output
+
+
+def _section(text: str, key: str) -> list[str]:
+    """The `- item` lines under `key:` in the manifest (enough YAML for a list of strings)."""
+    match = re.search(rf"^(\s*){re.escape(key)}:\n((?:\1\s+- .*\n)+)", text, re.MULTILINE)
+    assert match, key
+    return [line.strip()[2:] for line in match.group(2).splitlines()]
+
+
+def test_the_manifest_matches_what_the_app_handles() -> None:
+    manifest = (ROOT / "manifest.yml").read_text()
+    assert sorted(_section(manifest, "bot")) == sorted(BOT_SCOPES)
+    assert set(_section(manifest, "bot_events")) == {
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+        "message.channels",
+    }
+    assert "command: /crm" in manifest and "usage_hint:" in manifest
+    urls = re.findall(r"(?:url|request_url|message_menu_options_url): (\S+)", manifest)
+    assert len(urls) == 4 and set(urls) == {"https://YOUR-HOST/slack/events"}
+    assert "home_tab_enabled: true" in manifest and "messages_tab_enabled: true" in manifest
+    assert "is_enabled: true" in manifest
