@@ -42,7 +42,8 @@ from store.models import InteractionLogEntry
 MAX_BODY = 1024 * 1024
 MAX_SKEW = 5 * 60
 HOOK_USER = "document-hook"
-PATHS = {"", "/", "/hooks/documents"}
+PATHS = {"", "/hooks/documents"}
+"""Mounted, the app sees its own path (/hooks/documents) or none; trailing slashes do not matter."""
 
 log = logging.getLogger(__name__)
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -75,7 +76,7 @@ def documents_app(sessions: sessionmaker[Session], secret: str) -> WsgiApp:
 
 
 def _handle(environ: dict[str, Any], sessions: sessionmaker[Session], secret: str) -> tuple[int, dict]:
-    if environ.get("PATH_INFO", "") not in PATHS:
+    if environ.get("PATH_INFO", "").rstrip("/") not in PATHS:
         return 404, {"error": "Not found: documents are posted to /hooks/documents."}
     if environ.get("REQUEST_METHOD") != "POST":
         return 405, {"error": "Post documents to this address."}

@@ -206,6 +206,7 @@ def test_a_template_with_language_rows_gets_409(url, sessions, team, setup):
 def test_only_posts_to_the_hook_are_answered(url, team, setup):
     assert post(url, invoice(team, setup.john), method="PUT")[0] == 405
     assert post(url.replace("/hooks/documents", "/elsewhere"), invoice(team, setup.john))[0] == 404
+    assert post(url + "/", invoice(team, setup.john))[0] == 201
     status, body = post(url, None, body=b"x" * (1024 * 1024 + 1))
     assert status == 413 and "at most" in body["error"]
 
