@@ -152,6 +152,9 @@ def attach_to_template(
             f"Template {template.code} logs {', '.join(sorted(documents))} documents, and templates that "
             "log documents cannot have attachments. Use another template, or change the template setup."
         )
+    language = (language_code.strip() or template.language_code).upper()
+    if len(language) > 10:
+        raise Invalid("A language code has at most 10 characters, such as ES or EN-US.")
     file_name, content_type = check_file(file_name, content, content_type)
     if content_type == DOCX:
         check_fields(compile_template(content), file_name)
@@ -166,9 +169,6 @@ def attach_to_template(
     )
     session.add(attachment)
     session.flush()
-    language = (language_code.strip() or template.language_code).upper()
-    if len(language) > 10:
-        raise Invalid("A language code has at most 10 characters, such as ES or EN-US.")
     row = session.get(InteractionTemplateLanguage, (team_id, template.code, language))
     replaced = row.attachment_no if row else None
     if row is None:

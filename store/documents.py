@@ -116,7 +116,7 @@ def record_document(
             date=doc.date,
             salesperson=doc.salesperson,
             document_type=doc.document_type.value,
-            document_no=doc.document_no,
+            document_no=doc.document_no.strip(),
             version_no=doc.version_no or 0,
         ),
         now=now,
