@@ -49,7 +49,12 @@ def _store() -> Iterator[sessionmaker[Session]]:
 
 
 def record_document_command(
-    kind: Annotated[DocumentKind | None, typer.Option("--kind", help="Document kind.")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", metavar="KIND", help="Document kind: sales-invoice, sales-quote, purchase-order, ..."
+        ),
+    ] = "",
     no: Annotated[str, typer.Option("--no", help="Document number, such as INV-1001.")] = "",
     contact: Annotated[str, typer.Option("--contact", help="Contact number, e-mail or name.")] = "",
     date: Annotated[
@@ -82,9 +87,12 @@ def record_document_command(
     if not (kind and no and contact):
         typer.echo("Give --kind, --no and --contact, or --batch FILE.", err=True)
         raise typer.Exit(2)
+    if kind not in set(DocumentKind):
+        typer.echo(f"{kind} is not a document kind. Kinds: {', '.join(DocumentKind)}.", err=True)
+        raise typer.Exit(2)
     doc = DocumentEvent(
         event_id=event_id,
-        document_type=kind,
+        document_type=DocumentKind(kind),
         document_no=no,
         contact=contact,
         date=date.date() if date else None,

@@ -254,6 +254,8 @@ def main() -> None:
     from bot.cli_admin import open_store
 
     secret = os.environ.get("CRM_WEBHOOK_SECRET", "")
+    if not secret:
+        raise SystemExit("Set CRM_WEBHOOK_SECRET: the document webhook only accepts signed requests.")
     server = serve(documents_app(open_store(), secret), "0.0.0.0", int(os.environ.get("PORT", "8080")))
     print(f"Document webhook listening on port {server.server_port}")
     server.serve_forever()

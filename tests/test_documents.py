@@ -233,6 +233,8 @@ def test_crm_record_document(workdir, team, setup):
     unknown = run("--kind", "sales-invoice", "--no", "X", "--contact", "Nobody Known At All", "--team", team)
     assert unknown.exit_code == 1 and "No contact matches" in unknown.output
     assert run("--no", "X", "--team", team).exit_code == 2
+    wrong_kind = run("--kind", "invoice", "--no", "X", "--contact", setup.john, "--team", team)
+    assert wrong_kind.exit_code == 2 and "invoice is not a document kind. Kinds: emails," in wrong_kind.output
 
 
 def test_crm_record_document_batch(workdir, sessions, team, setup):
