@@ -208,3 +208,14 @@ def test_a_slow_command_is_acknowledged_in_time_and_answered_later(
     release.set()
     answer = slack.answer(response.response_url)
     assert answer["text"] == "Slow answer ready." and answer["replace_original"] is True
+
+
+def test_a_failure_outside_the_router_is_still_acknowledged_with_an_apology(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("users.info exploded in an unexpected way")
+
+    monkeypatch.setattr(slack.server.bot.runtime, "context", broken)
+    response = slack.command("help")
+    assert response.status == 200 and response.text == SOMETHING_WRONG

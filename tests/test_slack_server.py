@@ -1,6 +1,7 @@
 """The WSGI server around the bot: health, the document webhook mount, `crm serve` under gunicorn, and
 the app manifest Slack is configured from."""
 
+import json
 import os
 import re
 import socket
@@ -13,12 +14,14 @@ from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from slack_bolt.request import BoltRequest
 from typer.testing import CliRunner
 
 from bot import cli
 from bot.server import create_server
 from bot.slack.settings import BOT_SCOPES, Settings
 from store.db import make_engine, session_factory
+from tests import slack_requests as rq
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
 
@@ -126,3 +129,32 @@ def test_the_manifest_matches_what_the_app_handles() -> None:
     assert len(urls) == 4 and set(urls) == {"https://YOUR-HOST/slack/events"}
     assert "home_tab_enabled: true" in manifest and "messages_tab_enabled: true" in manifest
     assert "is_enabled: true" in manifest
+
+
+def test_socket_mode_requests_reach_the_same_listeners(slack: Slack) -> None:
+    """What SocketModeHandler hands to the app: the payload as a dict, unsigned, retries as headers."""
+    app = slack.server.bot.app
+    command = {"command": "/crm", "text": "help", "team_id": slack.team, "user_id": "U1", "channel_id": "C1"}
+    response = app.dispatch(
+        BoltRequest(mode="socket_mode", body=command | {"response_url": "x", "trigger_id": "t"})
+    )
+    assert response.status == 200 and "/crm entries" in json.loads(response.body)["text"]
+    event = json.loads(
+        rq.event(
+            slack.team,
+            {
+                "type": "message",
+                "channel_type": "im",
+                "channel": "D1",
+                "user": "U1",
+                "text": "help",
+                "ts": "1.0",
+            },
+        )
+    )
+    for retry in ("", "1"):
+        headers = {"x-slack-retry-num": retry} if retry else {}
+        assert app.dispatch(BoltRequest(mode="socket_mode", body=event, headers=headers)).status == 200
+    slack.fake.wait_for("/chat.postMessage")
+    time.sleep(0.2)
+    assert len(slack.fake.calls_to("/chat.postMessage")) == 1

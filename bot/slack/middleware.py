@@ -9,7 +9,6 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.runtime import EVENT_SOURCE, SOMETHING_WRONG, Runtime
-from store import deliveries
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ def register(app: App, runtime: Runtime) -> None:
         body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not _first_delivery(runtime, event_id, context.team_id or ""):
+        if event_id and not runtime.first_delivery(EVENT_SOURCE, event_id, context.team_id or ""):
             log.info("event %s was already handled; acknowledging the retry only", event_id)
             return BoltResponse(status=200, body="")
         return next()
@@ -54,12 +53,3 @@ def register(app: App, runtime: Runtime) -> None:
             except Exception:
                 log.exception("could not tell the user that their request failed")
         return None
-
-
-def _first_delivery(runtime: Runtime, event_id: str, team_id: str) -> bool:
-    try:
-        return deliveries.claim(runtime.sessions, EVENT_SOURCE, event_id, team_id)
-    except Exception:
-        # Better to risk doing an event twice than to drop it because the database hiccuped.
-        log.exception("cannot record event %s; handling it anyway", event_id)
-        return True

@@ -4,6 +4,7 @@
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -21,7 +22,7 @@ from commands.catalog import ACTIONS
 from commands.context import Context
 from commands.forms import Form
 from commands.reply import BackgroundWork, Modal, Reply
-from store import jobs
+from store import deliveries, jobs
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +111,8 @@ class Runtime:
         share: str | None = None,
     ) -> None:
         """`send` delivers the message part (or None when the reply has nothing to say), exactly once; by
-        default back to the origin. A slash command passes its ack()."""
-        if reply.background is not None:
-            self.enqueue(origin, ctx, reply.background)
+        default back to the origin. A slash command passes its ack(). Background work is queued after the
+        message is out, so its result can never arrive first and be replaced by "Working on it"."""
         opens_form = reply.modal is not None and bool(origin.trigger_id)
         message = None if opens_form else render.message(reply, share=share, form_button=True)
         if send is None:
@@ -122,6 +122,8 @@ class Runtime:
             send(message)
         if opens_form and reply.modal is not None and not self.open_form(client, origin, ctx, reply.modal):
             deliver.send(client, origin, render.message(reply, form_button=True))
+        if reply.background is not None:
+            self.enqueue(origin, ctx, reply.background)
         if reply.file is not None:
             deliver.upload(client, origin, reply.file)
 
@@ -163,6 +165,15 @@ class Runtime:
     def publish_home(self, client: WebClient, ctx: Context) -> None:
         view = {"type": "home", "blocks": render.view_blocks(self.home(ctx))}
         client.views_publish(user_id=ctx.user_id, view=view)
+
+    def first_delivery(self, source: str, key: str, team_id: str, within: timedelta | None = None) -> bool:
+        """Whether to act on a delivery (an event, a click) not seen before. If the database cannot tell,
+        act: doing something twice is better than dropping it."""
+        try:
+            return deliveries.claim(self.sessions, source, key, team_id, within=within)
+        except Exception:
+            log.exception("cannot record delivery %s %s; handling it anyway", source, key)
+            return True
 
     def enqueue(self, origin: Origin, ctx: Context, work: BackgroundWork) -> int:
         payload = {

@@ -16,7 +16,6 @@ from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
 from bot.slack.runtime import CLICK_SOURCE, Runtime
 from commands.reply import Modal, Reply
-from store import deliveries
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ def _first_click(
         (origin.team_id, origin.user_id, where, action.get("action_id", ""), action.get("value", ""))
     )
     digest = hashlib.sha256(key.encode()).hexdigest()
-    return deliveries.claim(runtime.sessions, CLICK_SOURCE, digest, origin.team_id, within=DOUBLE_CLICK)
+    return runtime.first_delivery(CLICK_SOURCE, digest, origin.team_id, within=DOUBLE_CLICK)
 
 
 def share(
