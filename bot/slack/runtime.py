@@ -111,8 +111,8 @@ class Runtime:
         share: str | None = None,
     ) -> None:
         """`send` delivers the message part (or None when the reply has nothing to say), exactly once; by
-        default back to the origin. A slash command passes its ack(). Background work is queued after the
-        message is out, so its result can never arrive first and be replaced by "Working on it"."""
+        default back to the origin. A slash command passes its ack(). Background work is queued only once
+        the message is out: its result must not arrive first and then be replaced by "Working on it…"."""
         opens_form = reply.modal is not None and bool(origin.trigger_id)
         message = None if opens_form else render.message(reply, share=share, form_button=True)
         if send is None:

@@ -12,9 +12,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import deliver, render
+from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
 from bot.slack.runtime import CLICK_SOURCE, Runtime
+from commands.context import Context
 from commands.reply import Modal, Reply
 
 log = logging.getLogger(__name__)
@@ -29,16 +31,24 @@ def register(app: App) -> None:
     app.action(re.compile("^" + re.escape(FIELD_ACTION)))(field_changed)
 
 
+def _clicked(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, *, runs: bool = False
+) -> tuple[Runtime, Origin, Context]:
+    """Acknowledge at once (what follows may take longer than Slack waits), then say who clicked where.
+    `runs`: the click runs the button's command, which makes its destructive actions possible."""
+    ack()
+    runtime = Runtime.of(context)
+    origin = of_interaction(body, context, clicked=runs)
+    return runtime, origin, runtime.context(client, origin)
+
+
 def run_command(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    ack()
-    runtime = Runtime.of(context)
-    origin = of_interaction(body, context, clicked=True)
+    runtime, origin, ctx = _clicked(ack, body, context, client, runs=True)
     if not _first_click(runtime, body, action, origin):
         log.info("ignoring a repeated click on %s", action.get("action_id"))
         return
-    ctx = runtime.context(client, origin)
     reply = runtime.run(ctx, action.get("value", ""))
     runtime.answer(client, origin, ctx, reply)
     if (body.get("view") or {}).get("type") == "home":
@@ -46,9 +56,7 @@ def run_command(
         runtime.publish_home(client, ctx)
 
 
-def _first_click(
-    runtime: Runtime, body: dict[str, Any], action: dict[str, Any], origin: deliver.Origin
-) -> bool:
+def _first_click(runtime: Runtime, body: dict[str, Any], action: dict[str, Any], origin: Origin) -> bool:
     """A double click sends two requests; only the first runs (a second `log` would record twice)."""
     where = (body.get("container") or {}).get("message_ts") or (body.get("view") or {}).get("id", "")
     key = "|".join(
@@ -62,10 +70,7 @@ def share(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Show a private answer to the whole channel: the (read-only) command runs again, as of now."""
-    ack()
-    runtime = Runtime.of(context)
-    origin = of_interaction(body, context)
-    ctx = runtime.context(client, origin)
+    runtime, origin, ctx = _clicked(ack, body, context, client)
     reply = runtime.run(ctx, action.get("value", ""))
     if reply.error or not origin.response_url:
         deliver.send(client, origin, render.message(reply))
@@ -77,22 +82,14 @@ def open_form(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The button offered where a form was asked for without a way to open one (a DM, a mention)."""
-    ack()
-    runtime = Runtime.of(context)
-    origin = of_interaction(body, context)
-    ctx = runtime.context(client, origin)
+    runtime, origin, ctx = _clicked(ack, body, context, client)
     spec = json.loads(action.get("value") or "{}")
     modal = Modal(str(spec.get("kind", "")), {str(k): str(v) for k, v in (spec.get("values") or {}).items()})
     if not runtime.open_form(client, origin, ctx, modal):
-        deliver.send(
-            client,
-            origin,
-            render.message(Reply("The form could not be opened; please try again.", error=True)),
-        )
+        failed = Reply("The form could not be opened; please try again.", error=True)
+        deliver.send(client, origin, render.message(failed))
 
 
 def field_changed(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ack()
-    runtime = Runtime.of(context)
-    ctx = runtime.context(client, of_interaction(body, context))
+    runtime, _, ctx = _clicked(ack, body, context, client)
     runtime.update_form(client, ctx, body["view"])
