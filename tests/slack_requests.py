@@ -59,19 +59,18 @@ def post(
     **headers: str,
 ) -> Response:
     all_headers = {"Content-Type": content_type, **(sign(body, timestamp) if signed else {}), **headers}
-    request = urllib.request.Request(url, data=body.encode(), headers=all_headers, method="POST")
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return Response(answer.status, dict(answer.headers), answer.read(), time.monotonic() - started)
-    except urllib.error.HTTPError as failure:
-        return Response(failure.code, dict(failure.headers), failure.read(), time.monotonic() - started)
+    return _send(urllib.request.Request(url, data=body.encode(), headers=all_headers, method="POST"))
 
 
 def get(url: str) -> Response:
+    return _send(urllib.request.Request(url))
+
+
+def _send(request: urllib.request.Request) -> Response:
+    """The answer whatever its status (urllib raises for 4xx and 5xx), and how long it took."""
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return Response(answer.status, dict(answer.headers), answer.read(), time.monotonic() - started)
     except urllib.error.HTTPError as failure:
         return Response(failure.code, dict(failure.headers), failure.read(), time.monotonic() - started)
