@@ -58,3 +58,16 @@ def purge(sessions: sessionmaker[Session], source: str, older_than: timedelta) -
             )
         )
         return result.rowcount
+
+
+def first_delivery(session: Session, source: str, key: str, team_id: str) -> bool:
+    """Within the caller's transaction: True for the first delivery of `key`, False for any repeat. On
+    PostgreSQL a concurrent copy waits on the primary key for the first one's transaction to end."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = session.execute(
+        insert(ProcessedEvent)
+        .values(source=source, event_id=key[:100], team_id=team_id[:32], received_at=utcnow(), result="")
+        .on_conflict_do_nothing(index_elements=["source", "event_id"])
+        .returning(ProcessedEvent.event_id)
+    ).first()
+    return inserted is not None

@@ -97,3 +97,20 @@ def test_a_delivery_is_handled_once_and_a_click_again_after_a_while(sessions: An
     assert not deliveries.claim(sessions, "test", key, team)
     assert not deliveries.claim(sessions, "test", key, team, within=timedelta(hours=1))
     assert deliveries.claim(sessions, "test", key, team, within=timedelta(0))
+
+
+def test_old_deliveries_and_finished_jobs_are_forgotten(sessions: Any, team: str, kind: str) -> None:
+    mine, other = "test-" + uuid.uuid4().hex[:8], "test-" + uuid.uuid4().hex[:8]
+    deliveries.claim(sessions, mine, "e1", team)
+    deliveries.claim(sessions, other, "e1", team)
+    assert deliveries.purge(sessions, mine, timedelta(0)) == 1
+    assert deliveries.claim(sessions, mine, "e1", team)  # forgotten: new again
+    assert not deliveries.claim(sessions, other, "e1", team)  # another source is left alone
+    done = jobs.enqueue(sessions, team, "U1", kind, {})
+    waiting = jobs.enqueue(sessions, team, "U1", kind, {})
+    claimed = jobs.claim(sessions, kinds=[kind])
+    assert claimed is not None and claimed.id == done and jobs.finish(sessions, claimed, "ok")
+    jobs.purge(sessions, timedelta(0))
+    assert jobs.status(sessions, done) is None and jobs.status(sessions, waiting) == jobs.QUEUED
+    leftover = jobs.claim(sessions, kinds=[kind])  # leave no work behind for the other tests' workers
+    assert leftover is not None and jobs.finish(sessions, leftover)

@@ -14,7 +14,6 @@ from store import deliveries, jobs
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = 3600.0
-SOURCES = ("slack", "slack-click")
 
 
 class JobWorker(threading.Thread):
@@ -25,12 +24,15 @@ class JobWorker(threading.Thread):
         *,
         poll: float = 2.0,
         stale_after: timedelta = timedelta(minutes=10),
+        forget: tuple[str, ...] = (),
     ) -> None:
+        """`forget`: the delivery sources (store.deliveries) whose old records the worker clears out."""
         super().__init__(name="crm-jobs", daemon=True)
         self.sessions = sessions
         self.handle = handle
         self.poll = poll
         self.stale_after = stale_after
+        self.forget = forget
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._housekept = 0.0
@@ -76,6 +78,6 @@ class JobWorker(threading.Thread):
             return
         self._housekept = now
         # Slack retries an event within the hour; a day is ample.
-        for source in SOURCES:
+        for source in self.forget:
             deliveries.purge(self.sessions, source, timedelta(days=1))
         jobs.purge(self.sessions, timedelta(days=7))
