@@ -16,6 +16,8 @@ class Context:
     timezone: str = "UTC"
     """The user's IANA time zone (Slack's users.info tz): "today" and entry dates are in it."""
     lang: str | None = None
+    channel_id: str = ""
+    """Where the command was typed (Slack channel id); `/crm link` links that channel."""
     clicked: bool = False
     """True when the command comes from a button the bot offered (or a choice picked in the console):
     destructive actions run only then, never on the typed command itself."""

@@ -17,8 +17,9 @@ from commands.parsing import (
     parse_time,
     yes_no_all,
 )
-from commands.reply import Button, Modal, Reply, Table
+from commands.reply import Button, File, Modal, Reply, Table
 from commands.views import entry_item, entry_line, plural
+from store.attachments import entry_attachment
 from store.cancellation import cancel_entries, restore_entries
 from store.contact_search import normalize_name
 from store.contacts import CONTACT_NO, find_contact
@@ -291,4 +292,18 @@ def resume_entry(ctx: Context, words: list[str]) -> Reply:
         entry = resume(session, ctx.team_id, ctx.user_id, entry_no, changes, now=ctx.now())
     return Reply(
         f"Resumed: interaction log entry {entry.entry_no} is now recorded.", replace_original=ctx.clicked
+    )
+
+
+def attachment(ctx: Context, words: list[str]) -> Reply:
+    """The entry's document as a file: Slack uploads it to the user, the console saves it."""
+    (entry_no,) = _one_entry(words)
+    with reading(ctx.sessions) as session:
+        get_entry(session, ctx.team_id, entry_no)
+        found = entry_attachment(session, ctx.team_id, entry_no)
+    if found is None:
+        return Reply(f"Interaction log entry {entry_no} has no attachment.")
+    return Reply(
+        f"Attachment of entry {entry_no}: {found.file_name}",
+        file=File(found.file_name, found.content, found.content_type, found.file_name),
     )

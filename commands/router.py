@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable
 
 from commands import (
+    channel_actions,
     contact_actions,
     entry_actions,
     help,
@@ -82,6 +83,9 @@ ROUTES: dict[str, Handler] = {
     "setup": setup_actions.setup,
     "stats": report_actions.stats,
     "tellme": tellme_actions.tellme,
+    "attachment": entry_actions.attachment,
+    "link": channel_actions.link,
+    "unlink": channel_actions.unlink,
 }
 
 

@@ -304,6 +304,20 @@ class CommentLine(Base):
     last_modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class ChannelLink(Base):
+    """A Slack channel (often a Slack Connect channel shared with the customer) linked to a contact: each
+    message posted there is logged as an interaction with that contact."""
+
+    __tablename__ = "channel_links"
+    __table_args__ = (ForeignKeyConstraint(["team_id", "contact_no"], ["contacts.team_id", "contacts.no"]),)
+
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    contact_no: Mapped[str] = mapped_column(Code)
+    linked_by: Mapped[str] = mapped_column(String(50))
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class AuditEvent(Base):
     """Who canceled, restored, purged or changed setup, and what."""
 
@@ -365,6 +379,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "ChannelLink",
     "CommentLine",
     "Contact",
     "InteractionGroup",

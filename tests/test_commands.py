@@ -160,3 +160,15 @@ def test_tell_me_does_not_offer_what_the_user_may_not_run(user):
     reply = run(user, "delete canceled interaction log entries")
     assert "Delete Canceled Interaction Log Entries" not in reply.text
     assert all("delete-canceled" not in b.command for b in reply.buttons)
+
+
+def test_entry_offers_its_attachment_as_a_file(ctx, sessions, workspace):
+    from tests.helpers import add_attachment
+
+    run(ctx, f"log LETTER {workspace.john}")
+    assert run(ctx, "attachment 1").text == "Interaction log entry 1 has no attachment."
+    with sessions.begin() as s:
+        get_entry(s, workspace.team, 1).attachment_no = add_attachment(s, workspace.team, b"Dear John")
+    assert any(b.command == "attachment 1" for b in run(ctx, "entry 1").buttons)
+    reply = run(ctx, "attachment 1")
+    assert (reply.file.name, reply.file.content) == ("a.txt", b"Dear John")
