@@ -24,14 +24,7 @@ def claim(
     longer ago than that counts as new again (a button clicked twice a minute apart is two clicks)."""
     now = utcnow()
     with sessions.begin() as session:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        inserted = session.execute(
-            insert(ProcessedEvent)
-            .values(source=source, event_id=event_id[:100], team_id=team_id[:32], received_at=now, result="")
-            .on_conflict_do_nothing(index_elements=["source", "event_id"])
-            .returning(ProcessedEvent.event_id)
-        ).first()
-        if inserted is not None:
+        if first_delivery(session, source, event_id, team_id):
             return True
         if within is None:
             return False

@@ -14,17 +14,15 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from store.contacts import find_contact
+from store.deliveries import first_delivery
 from store.enums import VERSIONED_DOCUMENT_KINDS, DocumentKind
 from store.errors import Conflict, Invalid
 from store.interactions import InteractionInput, create_interaction
 from store.models import InteractionLogEntry, InteractionTemplate, InteractionTemplateLanguage, ProcessedEvent
 from store.templates import template_for_document
-from store.types import utcnow
 
 SOURCE = "document"
 MAX_EVENT_ID = 64
@@ -195,18 +193,11 @@ def _check_template(session: Session, template: InteractionTemplate, doc: Docume
 
 
 def _claim(session: Session, team_id: str, key: str) -> ProcessedEvent | None:
-    """Insert the event's row, or return the row a concurrent copy of it committed first. The primary key
+    """Claim the event, or return the row a concurrent copy of it committed first. The primary key
     decides: on PostgreSQL the second insert waits for the first one's transaction, then does nothing."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    claimed = session.execute(
-        insert(ProcessedEvent)
-        .values(source=SOURCE, event_id=key, team_id=team_id, received_at=utcnow(), result="")
-        .on_conflict_do_nothing(index_elements=["source", "event_id"])
-        .returning(ProcessedEvent.event_id)
-    ).scalar()
-    if claimed is None:
-        return session.get(ProcessedEvent, (SOURCE, key), populate_existing=True)
-    return None
+    if first_delivery(session, SOURCE, key, team_id):
+        return None
+    return session.get(ProcessedEvent, (SOURCE, key), populate_existing=True)
 
 
 def _duplicate(session: Session, team_id: str, earlier: ProcessedEvent) -> RecordResult:
