@@ -62,7 +62,8 @@ def reported_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _store() -> Iterator[sessionmaker[Session]]:
+def opened_store() -> Iterator[sessionmaker[Session]]:
+    """open_store for one command: its connections are closed when the command ends."""
     sessions = open_store()
     try:
         yield sessions
@@ -98,7 +99,7 @@ def db_upgrade() -> None:
 
 def demo(team: TeamOption = DEFAULT_TEAM, user: UserOption = DEFAULT_USER) -> None:
     """Fill an empty workspace with demo contacts, templates, segments and five weeks of interactions."""
-    with reported_errors(), _store() as sessions, transaction(sessions) as session:
+    with reported_errors(), opened_store() as sessions, transaction(sessions) as session:
         made = build_demo(session, team, user, datetime.now(UTC).date())
     typer.echo(
         f"Demo workspace {team} is ready: {made.companies} companies and {made.people} people, "
@@ -130,7 +131,7 @@ def import_contacts_command(
             text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise Invalid(f"{file} is not UTF-8 text: save it as “CSV UTF-8” and try again.") from None
-        with _store() as sessions, transaction(sessions) as session:
+        with opened_store() as sessions, transaction(sessions) as session:
             result = import_contacts(session, team, text)
     companies = _plural(result.companies, "company", "companies")
     people = _plural(result.people, "person", "people")
@@ -163,7 +164,7 @@ def export_entries_command(
 ) -> None:
     """Export interaction log entries, oldest first, as CSV or JSON (amounts as exact decimals).
     Postponed interactions are not part of the log, so they are left out."""
-    with reported_errors(), _store() as sessions, sessions() as session:
+    with reported_errors(), opened_store() as sessions, sessions() as session:
         given = _entry_filter(session, team, contact, template, canceled, _day(date_from), _day(date_to))
         count = count_entries(session, team, given)
         chunks = export_entries(session, team, given, fmt)

@@ -6,8 +6,6 @@ import json
 import mimetypes
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,9 +14,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot.cli_admin import DEFAULT_TEAM, TeamOption, open_store, reported_errors
+from bot.cli_admin import DEFAULT_TEAM, TeamOption, opened_store, reported_errors
 from bot.hooks import parse_document
 from store.attachments import MAX_ATTACHMENT_SIZE, attach_to_template, human_size
 from store.db import transaction
@@ -37,15 +35,6 @@ def register(app: typer.Typer) -> None:
     template = typer.Typer(help="Interaction templates.", no_args_is_help=True)
     template.command("attach")(attach_command)
     app.add_typer(template, name="template")
-
-
-@contextmanager
-def _store() -> Iterator[sessionmaker[Session]]:
-    sessions = open_store()
-    try:
-        yield sessions
-    finally:
-        sessions.kw["bind"].dispose()
 
 
 def record_document_command(
@@ -100,7 +89,7 @@ def record_document_command(
         salesperson=salesperson,
         version_no=version,
     )
-    with reported_errors(), _store() as sessions, transaction(sessions) as session:
+    with reported_errors(), opened_store() as sessions, transaction(sessions) as session:
         result = record_document(session, team, doc, user_id=CLI_USER)
         typer.echo(_describe(result))
 
@@ -144,7 +133,10 @@ def _record_batch(source: str, team: str) -> None:
     summary = BatchSummary()
     console = Console(stderr=True)
     columns = (TextColumn("Recording documents"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with _store() as sessions, Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+    with (
+        opened_store() as sessions,
+        Progress(*columns, console=console, disable=not console.is_terminal) as bar,
+    ):
         task = bar.add_task("record", total=len(lines))
         for start in range(0, len(lines), CHUNK):
             chunk = BatchSummary()
@@ -199,7 +191,7 @@ def attach_command(
             )
         content = file.read_bytes()
         content_type = mimetypes.guess_type(file.name)[0] or ""
-        with _store() as sessions, transaction(sessions) as session:
+        with opened_store() as sessions, transaction(sessions) as session:
             attachment = attach_to_template(session, team, code, file.name, content, content_type, lang)
             language = f"language {lang.upper()}" if lang else "the template's default language"
     typer.echo(
