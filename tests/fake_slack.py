@@ -1,18 +1,21 @@
 """A fake Slack Web API on loopback: records every call (path, headers, parsed body) and answers with
-canned replies. `/response/<id>` stands in for response_url and `/upload/<id>` for the file upload URL.
+canned replies. `/response/<id>` stands in for response_url, `/upload/<id>` for the file upload URL, and
+`/files-pri/<team>-<id>/download/<name>` for a shared file's url_private_download (see `share_file`).
 Listeners run after the HTTP answer, so tests wait for calls with `wait_for` instead of asserting at once."""
 
 import json
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 BOT_USER = "UBOT"
+SIGN_IN_PAGE = "<!DOCTYPE html><html><body>Sign in to Slack</body></html>"
+"""What Slack serves for a private file asked for without a valid token: a page, with status 200."""
 
 
 @dataclass
@@ -36,14 +39,22 @@ class Call:
 @dataclass
 class Canned:
     status: int
-    body: dict[str, Any] | str
+    body: dict[str, Any] | str | bytes
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HostedFile:
+    info: dict[str, Any]
+    """The file object as Slack puts it in a `file_share` message event."""
+    content: bytes
 
 
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, HostedFile] = {}
         self._once: dict[str, list[Canned]] = {}
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -67,6 +78,30 @@ class FakeSlack:
 
     def user(self, user_id: str, *, tz: str = "Europe/Madrid", is_admin: bool = False, **more: Any) -> None:
         self.users[user_id] = {"tz": tz, "is_admin": is_admin, **more}
+
+    def share_file(
+        self, name: str, content: bytes, mimetype: str = "", *, size: int | None = None
+    ) -> dict[str, Any]:
+        """A file a user shared, served at its url_private_download to requests with the bot token; returns
+        its file object. `size` overrides the size Slack reports."""
+        file_id = f"F{uuid.uuid4().hex[:10].upper()}"
+        url = f"{self.base_url}files-pri/T0-{file_id}/"
+        info = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rsplit(".", 1)[-1],
+            "size": len(content) if size is None else size,
+            "mode": "hosted",
+            "url_private": url + quote(name),
+            "url_private_download": url + "download/" + quote(name),
+        }
+        self.files[file_id] = HostedFile(info, content)
+        return info
+
+    def downloads(self) -> list[Call]:
+        return self.calls_to("/files-pri/")
 
     def fail_once(self, path: str, status: int, body: dict[str, Any] | str, **headers: str) -> None:
         self._once.setdefault(path, []).append(Canned(status, body, headers))
@@ -104,6 +139,13 @@ class FakeSlack:
             return Canned(200, "ok")
         if path.startswith("/upload/"):
             return Canned(200, "OK")
+        if path.startswith("/files-pri/"):
+            return self._private_file(call)
+        if path == "/files.info":
+            shared = self.files.get(call.body.get("file", ""))
+            if shared is None:
+                return Canned(200, {"ok": False, "error": "file_not_found"})
+            return Canned(200, ok | {"file": shared.info})
         if path == "/auth.test":
             return Canned(200, ok | {"team_id": "T0", "user_id": BOT_USER, "bot_id": "BBOT", "team": "Test"})
         if path == "/users.info":
@@ -128,6 +170,16 @@ class FakeSlack:
             return Canned(200, ok | {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]})
         return Canned(200, ok)
 
+    def _private_file(self, call: Call) -> Canned:
+        file_id = call.path.split("/")[2].partition("-")[2]
+        shared = self.files.get(file_id)
+        if shared is None:
+            return Canned(404, "Not found")
+        if not call.token.startswith("xoxb-"):
+            return Canned(200, SIGN_IN_PAGE, {"Content-Type": "text/html; charset=utf-8"})
+        kind = shared.info["mimetype"] or "application/octet-stream"
+        return Canned(200, shared.content, {"Content-Type": kind})
+
 
 def _parse(method: str, query: str, content_type: str, raw: bytes) -> dict[str, Any]:
     fields = {k: v[0] for k, v in parse_qs(query).items()}
@@ -135,7 +187,9 @@ def _parse(method: str, query: str, content_type: str, raw: bytes) -> dict[str, 
         if "json" in content_type:
             fields |= json.loads(raw)
         elif "x-www-form-urlencoded" in content_type:
-            fields |= {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            # An uploaded file's bytes may come with this content type too: they are not fields.
+            with suppress(UnicodeDecodeError):
+                fields |= {k: v[0] for k, v in parse_qs(raw.decode()).items()}
     return fields
 
 
@@ -154,14 +208,19 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             body = _parse(self.command, url.query, headers.get("content-type", ""), raw)
             path = "/" + url.path.removeprefix("/api").lstrip("/")
             canned = fake.record(Call(path, self.command, headers, body, raw))
-            payload = canned.body if isinstance(canned.body, str) else json.dumps(canned.body)
-            data = payload.encode()
+            body, headers = canned.body, {k.replace("_", "-"): v for k, v in canned.headers.items()}
+            if isinstance(body, bytes):
+                data = body
+            elif isinstance(body, str):
+                data = body.encode()
+                headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+            else:
+                data = json.dumps(body).encode()
+                headers.setdefault("Content-Type", "application/json; charset=utf-8")
             self.send_response(canned.status)
-            kind = "text/plain" if isinstance(canned.body, str) else "application/json"
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
-            for name, value in canned.headers.items():
-                self.send_header(name.replace("_", "-"), value)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

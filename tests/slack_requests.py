@@ -196,6 +196,22 @@ def event(team: str, inner: dict[str, Any], event_id: str | None = None) -> str:
     )
 
 
+def message(
+    channel: str, text: str, *, user: str = USER, channel_type: str = "channel", ts: str = "", **more: Any
+) -> dict[str, Any]:
+    """A `message` event as message.channels, message.groups or message.im deliver it."""
+    ts = ts or f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "channel": channel,
+        "channel_type": channel_type,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+    } | more
+
+
 # What Slack keeps in view.state.values for each kind of input, given the text a user entered.
 def _state(element: dict[str, Any], value: str | None) -> dict[str, Any]:
     kind = element["type"]

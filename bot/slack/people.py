@@ -31,7 +31,9 @@ class People:
         self._cache: dict[tuple[str, str], tuple[float, Profile]] = {}
         self._lock = threading.Lock()
 
-    def context(self, client: WebClient, team_id: str, user_id: str, *, clicked: bool = False) -> Context:
+    def context(
+        self, client: WebClient, team_id: str, user_id: str, *, channel_id: str = "", clicked: bool = False
+    ) -> Context:
         profile = self.profile(client, team_id, user_id)
         return Context(
             self.sessions,
@@ -40,6 +42,7 @@ class People:
             is_admin=profile.is_admin or user_id in self.admins,
             timezone=profile.timezone,
             lang=profile.lang,
+            channel_id=channel_id,
             clicked=clicked,
         )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from commands.context import Context
 from commands.forms import Form
 from commands.reply import BackgroundWork, Reply
+from commands.setup_actions import SharedFile, attach_file
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Commands:
     """Raises commands.forms.FormErrors for invalid fields."""
     options: Callable[[Context, str, str], list[tuple[str, str]]]
     """(context, field name, typed text) -> the choices of an external select."""
+    attach: Callable[[Context, list[str], SharedFile], Reply] = attach_file
+    """(context, `<template> [language]`, the file) -> the answer; raises DomainError or UsageError."""
 
 
 def default_commands() -> Commands:
@@ -27,4 +30,4 @@ def default_commands() -> Commands:
     def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
         return forms.contact_options(ctx, query) if field == "contact" else []
 
-    return Commands(router.run, home.home, background.run, forms.form, forms.submit, options)
+    return Commands(router.run, home.home, background.run, forms.form, forms.submit, options, attach_file)

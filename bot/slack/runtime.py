@@ -21,8 +21,11 @@ from bot.slack.worker import JobWorker
 from commands.catalog import ACTIONS
 from commands.context import Context
 from commands.forms import Form
-from commands.reply import BackgroundWork, Modal, Reply
+from commands.parsing import UsageError
+from commands.reply import BackgroundWork, Modal, Reply, error
+from commands.setup_actions import SharedFile
 from store import deliveries, jobs
+from store.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +87,26 @@ class Runtime:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     def context(self, client: WebClient, origin: Origin) -> Context:
-        return self.people.context(client, origin.team_id, origin.user_id, clicked=origin.clicked)
+        return self.people.context(
+            client, origin.team_id, origin.user_id, channel_id=origin.channel_id, clicked=origin.clicked
+        )
 
     def run(self, ctx: Context, text: str) -> Reply:
         return self._guard(lambda: self.commands.run(ctx, text), f"/crm {text}")
 
     def home(self, ctx: Context) -> Reply:
         return self._guard(lambda: self.commands.home(ctx), "App Home")
+
+    def attach(self, ctx: Context, words: list[str], describe: Callable[[], SharedFile]) -> Reply:
+        """Attach a shared file to a template; a refusal is the answer, in one line."""
+
+        def call() -> Reply:
+            try:
+                return self.commands.attach(ctx, words, describe())
+            except (UsageError, DomainError) as refused:
+                return error(refused.message)
+
+        return self._guard(call, "template attach")
 
     @staticmethod
     def _guard(call: Callable[[], Reply], what: str) -> Reply:
@@ -192,7 +208,9 @@ class Runtime:
 
     def run_job(self, job: jobs.ClaimedJob) -> str:
         origin = Origin.from_dict(job.payload["origin"])
-        ctx = Context(self.sessions, job.team_id, job.user_id, **job.payload["context"])
+        ctx = Context(
+            self.sessions, job.team_id, job.user_id, channel_id=origin.channel_id, **job.payload["context"]
+        )
         work = BackgroundWork(job.kind, job.payload["work"])
         reply = self._guard(lambda: self.commands.background(ctx, work), f"background {job.kind}")
         self.answer(self.client_for(origin.team_id, origin.enterprise_id), origin, ctx, reply)

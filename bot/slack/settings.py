@@ -13,6 +13,7 @@ BOT_SCOPES = (
     "im:write",
     "app_mentions:read",
     "users:read",
+    "files:read",
     "files:write",
     "channels:history",
     "groups:history",

@@ -1,5 +1,6 @@
-"""Events: a DM to the bot or a mention of it is Tell Me, answered in that conversation's thread; opening
-the App Home publishes the user's home tab."""
+"""Events: a DM to the bot or a mention of it is Tell Me, answered in that conversation's thread; a file
+shared in a DM with `attach <template>` becomes the template's document; a message in a channel linked to
+a contact is logged; opening the App Home publishes the user's home tab."""
 
 import re
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.slack import channel_log, template_files
 from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_message
 from bot.slack.runtime import Runtime
@@ -26,19 +28,48 @@ def mentioned(event: dict[str, Any], context: BoltContext, client: WebClient) ->
 
 
 def message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    """Only plain messages a person sends the bot directly; channel messages arrive for channel logging
-    (later), and edits, joins and other bots' posts are not questions."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    """Channel messages are logged (when the channel is linked); in a DM, plain messages are questions and
+    shared files may be template documents. Edits, joins and bots' posts are neither."""
+    if channel_log.is_channel_message(event):
+        channel_log.log_message(Runtime.of(context), client, event, context.team_id or "")
         return
-    _converse(event, context, client, event.get("text", ""))
+    if event.get("channel_type") == "im" and not event.get("bot_id"):
+        _direct_message(event, context, client)
 
 
-def _converse(event: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:
+def _direct_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    subtype, text = event.get("subtype"), event.get("text") or ""
+    if subtype not in (None, "file_share"):
+        return
+    words = template_files.attach_words(text)
+    shared = subtype == "file_share"
+    if shared and words is not None:
+        _attach(event, context, client, words)
+    elif words is not None or (shared and not text.strip()):
+        # `attach X` without a file, or a file without words: say how attaching works.
+        _converse(event, context, client, "", command=" ".join(["template", "attach", *(words or [])]))
+    else:
+        _converse(event, context, client, text)
+
+
+def _attach(event: dict[str, Any], context: BoltContext, client: WebClient, words: list[str]) -> None:
+    runtime = Runtime.of(context)
+    origin = of_message(event, context)
+    ctx = runtime.context(client, origin)
+    describe = template_files.the_shared_file(client, event.get("files") or [])
+    runtime.answer(client, origin, ctx, runtime.attach(ctx, words, describe))
+
+
+def _converse(
+    event: dict[str, Any], context: BoltContext, client: WebClient, text: str, *, command: str = ""
+) -> None:
+    """Answer in the conversation's thread: Tell Me for `text`, or run `command` as typed after /crm."""
     runtime = Runtime.of(context)
     origin = of_message(event, context)
     ctx = runtime.context(client, origin)
     text = " ".join(text.split())
-    runtime.answer(client, origin, ctx, runtime.run(ctx, f"tellme {text}" if text else "help"))
+    command = command or (f"tellme {text}" if text else "help")
+    runtime.answer(client, origin, ctx, runtime.run(ctx, command))
 
 
 def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
