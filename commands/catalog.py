@@ -529,6 +529,22 @@ ACTIONS: tuple[Action, ...] = (
         args=("code", "description", "group", "cost", "duration", "flow", "initiated", "type"),
     ),
     Action(
+        id="attach_template_file",
+        title="Attach File to Interaction Template",
+        title_es="Adjuntar archivo a plantilla de interacción",
+        usage="/crm template attach <code> [lang]",
+        summary="Give a template a document (a Word letter with merge fields, say), per language.",
+        command=("template", "attach", "{template}", "{language}"),
+        keywords=("attach file", "template document", "word template", "mail merge", "upload letter"),
+        keywords_es=(
+            "adjuntar archivo",
+            "documento de plantilla",
+            "combinar correspondencia",
+            "plantilla word",
+        ),
+        args=("template", "language"),
+    ),
+    Action(
         id="help",
         title="Help",
         title_es="Ayuda",

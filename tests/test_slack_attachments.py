@@ -176,5 +176,5 @@ def test_show_attachment_uploads_the_entrys_merged_document(slack: Slack, worksp
     (uploaded,) = slack.fake.calls_to("/upload/")
     assert paragraphs(uploaded.raw) == "Dear John Smith, thank you for your visit."
     (completed,) = slack.fake.calls_to("/files.completeUploadExternal")
-    assert completed.body["channel_id"] == "C0SALES"
+    assert completed.body["channel_id"] == "D0DM", "a merged letter goes to the user alone"
     assert completed.json_field("files")[0]["title"] == f"welcome {workspace.john}.docx"

@@ -123,6 +123,7 @@ def test_the_manifest_matches_what_the_app_handles() -> None:
         "app_mention",
         "message.im",
         "message.channels",
+        "message.groups",
     }
     assert "command: /crm" in manifest and "usage_hint:" in manifest
     urls = re.findall(r"(?:url|request_url|message_menu_options_url): (\S+)", manifest)

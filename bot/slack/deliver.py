@@ -85,15 +85,12 @@ def share(origin: Origin, message: Message) -> None:
 
 
 def upload(client: WebClient, origin: Origin, file: File) -> None:
-    """Into the conversation of the command; if the bot may not post there, into the user's DM."""
+    """A file answering a private reply (a command, a click) goes to the user alone, in their DM: an
+    export or a merged letter is not for the whole channel. In a conversation (a DM to the bot, a
+    mention) it goes into that thread, where the question was asked."""
     arguments = {"content": file.content, "filename": file.name, "title": file.title or file.name}
-    if origin.channel_id:
-        try:
-            client.files_upload_v2(channel=origin.channel_id, thread_ts=origin.thread_ts or None, **arguments)
-            return
-        except SlackApiError as failure:
-            log.info(
-                "upload to %s failed (%s); using the DM", origin.channel_id, failure.response.get("error")
-            )
+    if origin.public:
+        client.files_upload_v2(channel=origin.channel_id, thread_ts=origin.thread_ts, **arguments)
+        return
     dm = client.conversations_open(users=origin.user_id)["channel"]["id"]
     client.files_upload_v2(channel=dm, **arguments)
