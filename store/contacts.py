@@ -1,8 +1,9 @@
 """Contacts: companies and the people who work for them."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -19,9 +20,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CLEAR_WINNER = 90.0
 CLEAR_LEAD = 5.0
 WORTH_OFFERING = 60.0
-EDITABLE_FIELDS = (
+TEXT_FIELDS = (
     "name",
-    "type",
     "email",
     "phone",
     "address",
@@ -30,8 +30,9 @@ EDITABLE_FIELDS = (
     "country",
     "language_code",
     "salesperson",
-    "correspondence_type",
 )
+"""A contact's free-text fields, stored trimmed (the language code upper-cased)."""
+EDITABLE_FIELDS = (*TEXT_FIELDS, "type", "correspondence_type")
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,10 @@ class NewContact:
 def add_contact(session: Session, team_id: str, new: NewContact) -> Contact:
     """A contact given a company is a person of that company; otherwise a company (Business Central's
     default), unless the type says otherwise."""
-    name = new.name.strip()
-    if not name:
+    text = {field: _clean(field, getattr(new, field)) for field in TEXT_FIELDS}
+    if not text["name"]:
         raise Invalid("A contact needs a name.")
-    if len(name) > 100:
-        raise Invalid("A contact name can have at most 100 characters.")
-    if new.email and not EMAIL.match(new.email):
-        raise Invalid(f"{new.email} is not an e-mail address.")
+    _check_text(text)
     contact_type = new.type or (ContactType.PERSON if new.company else ContactType.COMPANY)
     company = None
     if new.company:
@@ -77,23 +75,40 @@ def add_contact(session: Session, team_id: str, new: NewContact) -> Contact:
         team_id=team_id,
         no=no,
         type=contact_type.value,
-        name=name,
-        search_name=normalize_name(name),
+        search_name=normalize_name(text["name"]),
         company_no=company.no if company else no,
-        email=new.email.strip(),
-        phone=new.phone.strip(),
-        address=new.address.strip(),
-        city=new.city.strip(),
-        post_code=new.post_code.strip(),
-        country=new.country.strip(),
-        language_code=new.language_code.strip().upper(),
-        salesperson=new.salesperson.strip(),
         correspondence_type=new.correspondence_type.value,
+        **text,
     )
     session.add(contact)
     session.flush()
     bump_contacts_version(session, team_id)
     return contact
+
+
+def _clean(field: str, value: str) -> str:
+    value = value.strip()
+    return value.upper() if field == "language_code" else value
+
+
+def text_problems(text: Mapping[str, str]) -> list[str]:
+    """What is wrong with these (trimmed) text fields: longer than the column holds, or an e-mail address
+    that is not one. Adding, changing and importing contacts all check with this."""
+    problems = []
+    for field, value in text.items():
+        limit = Contact.__table__.c[field].type.length
+        if limit and len(value) > limit:
+            problems.append(f"{field} is longer than {limit} characters.")
+    email = text.get("email", "")
+    if email and not EMAIL.match(email):
+        problems.append(f"{email} is not an e-mail address.")
+    return problems
+
+
+def _check_text(text: Mapping[str, str]) -> None:
+    problems = text_problems(text)
+    if problems:
+        raise Invalid(" ".join(problems))
 
 
 def new_contact_nos(session: Session, team_id: str, count: int = 1) -> list[str]:
@@ -198,23 +213,53 @@ def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 5
 
 
 def change_contact(session: Session, team_id: str, no: str, **changes: str) -> Contact:
+    """Change fields of a contact, checked as when it was added. The type cannot change once log entries
+    refer to the contact, nor while people belong to a company."""
     contact = get_contact(session, team_id, no)
-    if "type" in changes and changes["type"] != contact.type:
-        used = session.scalar(
-            select(
-                exists().where(
-                    InteractionLogEntry.team_id == team_id, InteractionLogEntry.contact_no == contact.no
-                )
-            )
-        )
-        if used:
-            raise Conflict(f"The type of {contact.name} cannot change: interaction log entries refer to it.")
-    for field, value in changes.items():
-        if field not in EDITABLE_FIELDS:
-            raise Invalid(f"A contact has no field {field}.")
-        setattr(contact, field, value.strip())
-    if "name" in changes:
+    unknown = [field for field in changes if field not in EDITABLE_FIELDS]
+    if unknown:
+        raise Invalid(f"A contact has no field {', '.join(unknown)}.")
+    values = {field: _clean(field, value) for field, value in changes.items() if field in TEXT_FIELDS}
+    if "name" in values and not values["name"]:
+        raise Invalid("A contact needs a name.")
+    _check_text(values)
+    if "correspondence_type" in changes:
+        values["correspondence_type"] = _choice(CorrespondenceType, changes["correspondence_type"]).value
+    if "type" in changes:
+        new_type = _choice(ContactType, changes["type"])
+        if new_type != contact.type:
+            _check_type_change(session, contact)
+            values["type"] = new_type.value
+            values["company_no"] = contact.no  # a company points to itself; so does a person without one
+    for field, value in values.items():
+        setattr(contact, field, value)
+    if "name" in values:
         contact.search_name = normalize_name(contact.name)
+    if "name" in values or "email" in values:  # both are in the cached search index
         bump_contacts_version(session, team_id)
     session.flush()
     return contact
+
+
+def _check_type_change(session: Session, contact: Contact) -> None:
+    entries = exists().where(
+        InteractionLogEntry.team_id == contact.team_id, InteractionLogEntry.contact_no == contact.no
+    )
+    if session.scalar(select(entries)):
+        raise Conflict(f"The type of {contact.name} cannot change: interaction log entries refer to it.")
+    people = exists().where(
+        Contact.team_id == contact.team_id, Contact.company_no == contact.no, Contact.no != contact.no
+    )
+    if session.scalar(select(people)):
+        raise Conflict(f"The type of {contact.name} cannot change: people belong to it.")
+
+
+Choice = TypeVar("Choice", ContactType, CorrespondenceType)
+
+
+def _choice(kind: type[Choice], value: str) -> Choice:
+    try:
+        return kind(value.strip().lower())
+    except ValueError:
+        allowed = " or ".join(member.value for member in kind if member.value)
+        raise Invalid(f"{value} is not {allowed}.") from None

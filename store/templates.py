@@ -96,6 +96,9 @@ def _check_defaults(defaults: TemplateDefaults) -> None:
         raise Invalid("The unit duration cannot be negative.")
     if len(defaults.description) > 100:
         raise Invalid("A description can have at most 100 characters.")
+    longest = InteractionTemplate.__table__.c.language_code.type.length
+    if len(defaults.language_code.strip()) > longest:
+        raise Invalid(f"A language code can have at most {longest} characters.")
 
 
 def list_templates(session: Session, team_id: str, group_code: str = "") -> list[InteractionTemplate]:

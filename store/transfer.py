@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, RowMapping, Select, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from store.contact_search import normalize_name
-from store.contacts import CONTACT_NO, EMAIL, new_contact_nos
+from store.contacts import CONTACT_NO, TEXT_FIELDS, new_contact_nos, text_problems
 from store.enums import ContactType, CorrespondenceType
 from store.errors import Invalid
 from store.filters import EntryFilter
@@ -40,7 +40,6 @@ IMPORT_COLUMNS = (
     "salesperson",
     "correspondence_type",
 )
-STORED_COLUMNS = tuple(c for c in IMPORT_COLUMNS if c not in ("type", "company"))
 COLUMN_ALIASES = {
     "e_mail": "email",
     "language": "language_code",
@@ -196,13 +195,7 @@ def _check_row(line: int, values: dict[str, str]) -> tuple[_Row | None, list[str
     reasons = []
     if not values.get("name"):
         reasons.append("the name is missing.")
-    for column in STORED_COLUMNS:
-        limit = Contact.__table__.c[column].type.length
-        if limit and len(values.get(column, "")) > limit:
-            reasons.append(f"{column} is longer than {limit} characters.")
-    email = values.get("email", "")
-    if email and not EMAIL.match(email):
-        reasons.append(f"{email} is not an e-mail address.")
+    reasons += text_problems({column: values.get(column, "") for column in TEXT_FIELDS})
     corres = values.get("correspondence_type", "").lower()
     if corres not in CORRESPONDENCE_WORDS:
         reasons.append(f"correspondence_type {corres} is not email or hard-copy.")
@@ -299,10 +292,9 @@ def _contact_values(team_id: str, row: _Row, now: datetime) -> dict[str, Any]:
         "team_id": team_id,
         "no": row.no,
         "type": row.type.value,
-        "name": values["name"],
         "search_name": normalize_name(values["name"]),
         "company_no": company_no,
-        **{column: values.get(column, "") for column in STORED_COLUMNS if column != "name"},
+        **{column: values.get(column, "") for column in TEXT_FIELDS},
         "language_code": values.get("language_code", "").upper(),
         "correspondence_type": CORRESPONDENCE_WORDS[values.get("correspondence_type", "").lower()].value,
         "created_at": now,

@@ -1,5 +1,6 @@
 import pytest
 
+from store.contact_search import search_contacts
 from store.contacts import NewContact, add_contact, change_contact, find_contact, list_contacts
 from store.enums import ContactType
 from store.errors import Ambiguous, Conflict, Invalid, NotFound
@@ -38,6 +39,43 @@ def test_contact_needs_a_name_and_a_valid_email(session, team):
         add_contact(session, team, NewContact("  "))
     with pytest.raises(Invalid, match="not an e-mail"):
         add_contact(session, team, NewContact("Bob", email="bob-at-example"))
+
+
+def test_contact_fields_must_fit_their_columns(sessions, team):
+    with pytest.raises(Invalid, match="country is longer than 10 characters"), sessions.begin() as s:
+        add_contact(s, team, NewContact("Bob", country="Deutschland"))
+    with pytest.raises(Invalid, match="name is longer than 100"), sessions.begin() as s:
+        add_contact(s, team, NewContact("x" * 101))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": " "}, "needs a name"),
+        ({"email": "bob-at-example"}, "not an e-mail"),
+        ({"city": "x" * 31}, "city is longer than 30"),
+        ({"type": "robot"}, "robot is not company or person"),
+        ({"correspondence_type": "fax"}, "fax is not hard-copy or email"),
+        ({"colour": "red"}, "no field colour"),
+    ],
+)
+def test_a_change_is_checked_as_an_addition_is(session, team, workspace, changes, message):
+    with pytest.raises(Invalid, match=message):
+        change_contact(session, team, workspace.john, **changes)
+
+
+def test_a_changed_email_is_found_and_language_codes_are_upper_case(session, team, workspace):
+    assert search_contacts(session, team, "jane@adatum.example") == []
+    jane = change_contact(session, team, workspace.jane, email="jane@adatum.example", language_code="es")
+    assert jane.language_code == "ES"
+    assert [m.no for m in search_contacts(session, team, "jane@adatum.example")] == [workspace.jane]
+
+
+def test_a_company_with_people_stays_a_company_and_a_new_company_points_to_itself(session, team, workspace):
+    with pytest.raises(Conflict, match="people belong to it"):
+        change_contact(session, team, workspace.adatum, type="person")
+    jane = change_contact(session, team, workspace.jane, type="company")
+    assert (jane.type, jane.company_no) == (ContactType.COMPANY, workspace.jane)
 
 
 def test_find_by_number_email_or_misspelt_name(session, team, workspace):

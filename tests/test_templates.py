@@ -28,6 +28,8 @@ def test_template_needs_an_existing_group(session, team, workspace):
 def test_template_defaults_are_checked(session, team, workspace):
     with pytest.raises(Invalid, match="cannot be negative"):
         add_template(session, team, "FAX", "CALLS", TemplateDefaults("Fax", unit_cost=Decimal("-1")))
+    with pytest.raises(Invalid, match="language code can have at most 10"):
+        add_template(session, team, "FAX", "CALLS", TemplateDefaults("Fax", language_code="ENGLISH-US-1"))
     with pytest.raises(Conflict, match="already exists"):
         add_template(session, team, "phone", "CALLS", TemplateDefaults("Again"))
     with pytest.raises(Conflict, match="already exists"):
