@@ -230,9 +230,6 @@ class InteractionLogEntry(Base):
         Index(None, "team_id", "document_type", "document_no"),
         Index(None, "team_id", "attachment_no"),
         Index(None, "team_id", "user_id", "entry_no"),
-        # Pages of an old date range read just that range. SQLite picks it well only with statistics,
-        # which store.db.refresh_statistics keeps current.
-        Index(None, "team_id", "date", "entry_no"),
         # Partial: only canceled (or postponed) entries are in them, so counting or purging those reads
         # just them, and every other entry costs nothing to keep there.
         Index(
