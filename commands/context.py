@@ -20,7 +20,8 @@ class Context:
     """Where the command was typed (Slack channel id); `/crm link` links that channel."""
     clicked: bool = False
     """True when the command comes from a button the bot offered (or a choice picked in the console):
-    destructive actions run only then, never on the typed command itself."""
+    destructive actions run only then, never on the typed command itself (and the purges only on the
+    Delete button of their own question)."""
 
     def now(self) -> datetime:
         return datetime.now(UTC).astimezone(ZoneInfo(self.timezone))

@@ -78,7 +78,7 @@ ROUTES: dict[str, Handler] = {
     "evaluate": entry_actions.evaluate_entries,
     "comment": entry_actions.comment,
     "logged-segments": segment_actions.logged_segments,
-    "delete-canceled-segments": segment_actions.delete_canceled_segments,
+    "delete-canceled-segments": purge_actions.delete_canceled_segments,
     "export": report_actions.export,
     "setup": setup_actions.setup,
     "stats": report_actions.stats,

@@ -4,10 +4,9 @@ from sqlalchemy import func, select
 
 from commands.context import Context
 from commands.parsing import Args, UsageError, parse
-from commands.permissions import require_admin
 from commands.reply import BackgroundWork, Button, Reply, Table
 from commands.views import plural
-from store.cancellation import delete_canceled_logged_segments, set_logged_segment_canceled
+from store.cancellation import set_logged_segment_canceled
 from store.db import reading
 from store.models import SegmentLine
 from store.segments import (
@@ -144,21 +143,3 @@ def set_canceled(ctx: Context, number: str, canceled: bool) -> Reply:
         f"Logged segment {number} {verb}, with {plural(changed, 'entry', 'entries')}.",
         replace_original=ctx.clicked,
     )
-
-
-def delete_canceled_segments(ctx: Context, words: list[str]) -> Reply:
-    parse(words).require_no_extra()
-    require_admin(ctx, "delete canceled logged segments")
-    if not ctx.clicked:
-        return Reply(
-            "Delete all canceled logged segments? Their entries stay, no longer linked to a segment.",
-            buttons=(
-                Button(
-                    "Delete", "delete-canceled-segments", "danger", confirm="Delete canceled logged segments?"
-                ),
-                Button("Keep", "keep"),
-            ),
-        )
-    with ctx.sessions.begin() as session:
-        deleted = delete_canceled_logged_segments(session, ctx.team_id, ctx.user_id)
-    return Reply(f"Deleted {plural(deleted, 'canceled logged segment')}.", replace_original=True)

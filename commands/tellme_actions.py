@@ -25,19 +25,15 @@ def tellme(ctx: Context, words: list[str]) -> Reply:
     if decision.kind == "confirm" and best is not None and best.action.id in ASKS_ITSELF:
         return _run(ctx, best)
     if decision.kind == "confirm" and best is not None:
-        title = _title(ctx, best)
         return Reply(
-            f"Did you mean *{title}*?",
+            f"Did you mean *{_title(ctx, best)}*?",
             paragraphs=(f"`/crm {best.command_text()}`",),
-            buttons=(
-                Button(title[:75], best.command_text(), "danger", confirm=f"{title}?"),
-                Button("No", "keep"),
-            ),
+            buttons=(_offer(ctx, best), Button("No", "keep")),
         )
     if decision.kind == "choose":
         return Reply(
             f"Which one did you mean by “{query}”?",
-            buttons=tuple(Button(_title(ctx, m)[:75], m.command_text()) for m in decision.matches),
+            buttons=tuple(_offer(ctx, m) for m in decision.matches),
         )
     closest = ", ".join(_title(ctx, m) for m in decision.matches) or "none"
     return Reply(
@@ -68,6 +64,15 @@ def _search(ctx: Context, session: Session, query: str) -> list[Match]:
 
 def _title(ctx: Context, match: Match) -> str:
     return match.action.title_for(ctx.lang)
+
+
+def _offer(ctx: Context, match: Match) -> Button:
+    """The button that runs a match. A destructive action asks before it acts: Slack's confirm dialog,
+    or, for the purges, their own question with the count (a click on this button only asks it)."""
+    title = _title(ctx, match)[:75]
+    if match.action.destructive and match.action.id not in ASKS_ITSELF:
+        return Button(title, match.command_text(), "danger", confirm=f"{title}?")
+    return Button(title, match.command_text())
 
 
 def _run(ctx: Context, match: Match) -> Reply:

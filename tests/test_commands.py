@@ -103,6 +103,32 @@ def test_delete_canceled_asks_first_and_deletes_only_on_the_button(ctx, sessions
     assert result.text == "Deleted 2 canceled interaction log entries." and result.replace_original
 
 
+def test_a_purge_deletes_only_on_the_delete_button_of_its_own_question(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, "cancel 1")
+    run(ctx, "log LETTER segment=newsletter")
+    run(ctx, "cancel segment=1")
+    # A button carrying the bare command (a Tell Me choice) asks the question; it does not delete.
+    assert run(clicked(ctx), "delete-canceled").text.startswith("4 canceled interaction log entries would")
+    assert run(clicked(ctx), "delete-canceled-segments").text == "Delete all canceled logged segments?"
+    assert run(ctx, "delete-canceled confirmed").buttons, "typed, even with the word, it only asks"
+    assert run(ctx, "entries canceled=yes").items
+    assert run(ctx, "logged-segments").table.rows
+
+
+def test_tell_me_choices_ask_before_anything_destructive(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, "cancel 1")
+    offered = run(ctx, "remove entries")
+    assert offered.text.startswith("Which one did you mean")
+    (purge,) = [b for b in offered.buttons if b.command.startswith("delete-canceled")]
+    assert run(clicked(ctx), purge.command).text.startswith("1 canceled interaction log entry would")
+    assert run(ctx, "entries canceled=yes").items
+    offered = run(ctx, "tellme cancel logged")
+    assert offered.text.startswith("Which one did you mean") and len(offered.buttons) >= 2
+    assert all(b.confirm and b.style == "danger" for b in offered.buttons if b.command.startswith("cancel"))
+
+
 def test_only_admins_delete_or_change_setup(user, workspace):
     assert "Only admins" in run(user, "delete-canceled").text
     assert "Only admins" in run(user, "delete-canceled-segments").text
@@ -119,7 +145,8 @@ def test_segment_lifecycle(ctx, workspace):
     assert "restore the logged segment" in run(ctx, "restore 2").text
     assert "restored, with 3 entries" in run(ctx, "restore segment=1").text
     run(ctx, "cancel segment=1")
-    assert run(clicked(ctx), "delete-canceled-segments").text == "Deleted 1 canceled logged segment."
+    delete, _ = run(ctx, "delete-canceled-segments").buttons
+    assert run(clicked(ctx), delete.command).text == "Deleted 1 canceled logged segment."
 
 
 def test_postpone_and_resume(ctx, workspace):
