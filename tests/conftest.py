@@ -21,8 +21,22 @@ from store.templates import TemplateDefaults, add_group, add_template
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for the run: a SQLite file, or on PostgreSQL a schema of its own (dropped at the
+    end), so the run starts from the migrations alone whatever an earlier run left in the database."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if not given:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    schema = f"crm_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(given)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in given else "?"
+    yield f"{given}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
