@@ -1,5 +1,6 @@
 from commands.context import Context
 from commands.parsing import UsageError, parse
+from commands.permissions import require_admin
 from commands.reply import Button, Reply, Table
 from store.contacts import NewContact, add_contact, list_contacts
 from store.db import reading
@@ -61,4 +62,22 @@ def contact(ctx: Context, words: list[str]) -> Reply:
     return Reply(
         f"Contact {created.no} created: {created.name} ({created.type}).",
         buttons=(Button("Log an interaction", f"log-form contact={created.no}"),),
+    )
+
+
+def import_contacts(ctx: Context, words: list[str]) -> Reply:
+    """Files reach the bot only in a direct message; contacts are imported where the CSV file is, with
+    the command-line tool, so this says how."""
+    if [word.lower() for word in words] != ["contacts"]:
+        raise UsageError("Use `import contacts`.")
+    require_admin(ctx, "import contacts")
+    return Reply(
+        f"Contacts are imported from a CSV file with `crm import contacts <file.csv> --team {ctx.team_id}` "
+        "where the bot runs.",
+        paragraphs=(
+            "The file is UTF-8 with a header row: name (required), type, company, email, phone, address, "
+            "city, post_code, country, language_code, salesperson, correspondence_type. All rows go in, "
+            "or none.",
+            "Add one contact here with `/crm contact add <name> [company=<name>] [email=..]`.",
+        ),
     )

@@ -83,6 +83,7 @@ ROUTES: dict[str, Handler] = {
     "setup": setup_actions.setup,
     "stats": report_actions.stats,
     "tellme": tellme_actions.tellme,
+    "import": contact_actions.import_contacts,
     "attachment": entry_actions.attachment,
     "link": channel_actions.link,
     "unlink": channel_actions.unlink,

@@ -2,8 +2,9 @@
 
 import pytest
 
+from commands.catalog import ACTIONS
 from commands.context import Context
-from commands.router import run
+from commands.router import ROUTES, run
 from store.interactions import get_entry
 
 
@@ -181,6 +182,18 @@ def test_help_lists_every_command(ctx):
     text = "\n".join(run(ctx, "help").paragraphs)
     for command in ("/crm entries", "/crm log", "/crm delete-canceled", "/crm setup", "/crm tellme"):
         assert command in text
+
+
+def test_every_action_of_the_catalog_has_a_route():
+    """Tell Me runs an action through the router; a command word with no route would go back to Tell Me."""
+    assert {action.command[0] for action in ACTIONS} <= set(ROUTES)
+
+
+def test_import_contacts_says_how_and_only_to_admins(ctx, user):
+    assert "crm import contacts <file.csv>" in run(ctx, "import contacts").text
+    assert "Only admins" in run(user, "import contacts").text
+    understood = run(ctx, "importar contactos")
+    assert understood.text.startswith("Understood: Import Contacts. Contacts are imported")
 
 
 def test_tell_me_does_not_offer_what_the_user_may_not_run(user):
