@@ -6,14 +6,16 @@ so a restore that loses the race to a delete says the entry is gone instead of s
 
 from dataclasses import replace
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from store import audit
+from store.attachments import drop_unused_attachments
+from store.db import chunks
 from store.errors import Conflict, NotFound
 from store.filters import CanceledFilter, EntryFilter
 from store.interactions import entries_by_no
-from store.models import Attachment, InteractionLogEntry, InteractionTemplateLanguage, LoggedSegment
+from store.models import InteractionLogEntry, LoggedSegment
 
 # Bulk statements: the session need not chase the rows they touch, which may be hundreds of thousands.
 NO_SYNC = {"synchronize_session": False}
@@ -105,7 +107,8 @@ def count_canceled(session: Session, team_id: str, given: EntryFilter) -> int:
 
 def delete_canceled_entries(session: Session, team_id: str, user_id: str, given: EntryFilter) -> int:
     """Delete the canceled entries the filter selects, with their comment lines (the foreign key cascades)
-    and the attachments no remaining entry or template uses. One statement per table."""
+    and the attachments no remaining entry or template uses. One statement per table (per thousand
+    attachments)."""
     condition = canceled_filter(given).where(team_id)
     candidates = (
         select(InteractionLogEntry.attachment_no)
@@ -116,23 +119,10 @@ def delete_canceled_entries(session: Session, team_id: str, user_id: str, given:
     deleted = session.execute(
         delete(InteractionLogEntry).where(condition), execution_options=NO_SYNC
     ).rowcount
-    if attachments:
-        still_used_by_entry = exists().where(
-            InteractionLogEntry.team_id == team_id, InteractionLogEntry.attachment_no == Attachment.no
-        )
-        still_used_by_template = exists().where(
-            InteractionTemplateLanguage.team_id == team_id,
-            InteractionTemplateLanguage.attachment_no == Attachment.no,
-        )
-        session.execute(
-            delete(Attachment).where(
-                Attachment.team_id == team_id,
-                Attachment.no.in_(attachments),
-                ~still_used_by_entry,
-                ~still_used_by_template,
-            ),
-            execution_options=NO_SYNC,
-        )
+    # Merged documents give each entry of a segment its own attachment: a purge can free more of them
+    # than one statement may name.
+    for some in chunks(attachments):
+        drop_unused_attachments(session, team_id, some)
     audit.record(
         session, team_id, user_id, "delete-canceled-entries", deleted=deleted, filter=_describe(given)
     )

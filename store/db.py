@@ -2,15 +2,18 @@
 current folder, in WAL mode with foreign keys enforced."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///crm.db"
 READ_ONLY = "crm_read_only"
+T = TypeVar("T")
+IN_LIST = 1000
+"""Values per IN (...) list: far below every database's limit on bound parameters (65,535 on PostgreSQL)."""
 
 
 def database_url() -> str:
@@ -53,8 +56,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def refresh_statistics(session: Session) -> None:
     """Let SQLite's query planner know the tables' current shape (PostgreSQL's autovacuum does this by
-    itself). Without statistics SQLite guesses, and can walk a million entries for a page of fifty; it
-    is cheap when nothing changed much, so bulk work calls it when done."""
+    itself). Without statistics SQLite guesses, and can skip the index that fits a filter (by document,
+    say) to walk the whole log instead; it is cheap when nothing changed much."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA optimize"))
 
@@ -76,3 +79,10 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back if it raises."""
     with sessions.begin() as session:
         yield session
+
+
+def chunks(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]]:
+    """The values in slices of `size` (IN_LIST unless given)."""
+    size = size or IN_LIST
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from store.contact_search import normalize_name
 from store.contacts import CONTACT_NO, TEXT_FIELDS, new_contact_nos, text_problems
+from store.db import chunks
 from store.enums import ContactType, CorrespondenceType
 from store.errors import Invalid
 from store.filters import EntryFilter
@@ -48,8 +49,6 @@ COLUMN_ALIASES = {
     "zip_code": "post_code",
 }
 MAX_REPORTED = 10
-CHUNK = 1000
-"""Values per IN (...) list: far below every database's limit on bound parameters."""
 
 TYPE_WORDS = {
     "company": ContactType.COMPANY,
@@ -271,17 +270,12 @@ def _link_companies(session: Session, team_id: str, rows: list[_Row]) -> list[Ro
 def _workspace_contacts(
     session: Session, team_id: str, column: Any, values: Iterable[str]
 ) -> Iterator[_Known]:
-    for chunk in _chunks(sorted(values), CHUNK):
+    for chunk in chunks(sorted(values)):
         query = select(Contact.no, Contact.name, Contact.type, Contact.search_name).where(
             Contact.team_id == team_id, column.in_(chunk)
         )
         for no, name, kind, search_name in session.execute(query):
             yield _Known(no, name, kind, search_name)
-
-
-def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _contact_values(team_id: str, row: _Row, now: datetime) -> dict[str, Any]:

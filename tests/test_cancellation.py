@@ -110,6 +110,20 @@ def test_shared_attachment_goes_with_the_last_entry_using_it(session, team, work
     assert session.get(Attachment, (team, shared)) is None
 
 
+def test_a_purge_frees_more_attachments_than_one_statement_names(session, team, workspace, monkeypatch):
+    monkeypatch.setattr("store.db.IN_LIST", 2)
+    shared = add_attachment(session, team)
+    own = [add_attachment(session, team) for _ in range(5)]
+    nos = log_calls(session, team, workspace.john, 6)
+    for no, attachment in zip(nos, [*own, shared], strict=True):
+        get_entry(session, team, no).attachment_no = attachment
+    get_entry(session, team, log_calls(session, team, workspace.jane, 1)[0]).attachment_no = shared
+    cancel_entries(session, team, "U1", nos)
+    assert delete_canceled_entries(session, team, "U1", EntryFilter()) == 6
+    left = session.scalars(select(Attachment.no).where(Attachment.team_id == team))
+    assert list(left) == [shared]
+
+
 def test_delete_canceled_logged_segments_keeps_their_entries(session, team, workspace):
     logged = log_segment(session, team, "U1", "NEWSLETTER", "LETTER")
     assert delete_canceled_logged_segments(session, team, "U1") == 0
