@@ -573,6 +573,25 @@ def action(action_id: str) -> Action:
     return BY_ID[action_id]
 
 
+def action_for(words: list[str]) -> Action | None:
+    """The action a `/crm` command runs: of those whose literal words it spells in their places, the one
+    whose arguments its options, then its other words, fill best. ["cancel", "segment=4"] -> Cancel
+    Logged Segment; ["cancel", "4"] -> Cancel Interaction Log Entry."""
+    typed = [word.lower() for word in words if "=" not in word]
+    options = {word.split("=", 1)[0].lower() for word in words if "=" in word}
+    best: tuple[tuple[int, int, int], Action] | None = None
+    for candidate in ACTIONS:
+        places = list(enumerate(candidate.command))
+        literal = [(i, part) for i, part in places if not part.startswith("{")]
+        if not all(i < len(typed) and typed[i] == part for i, part in literal):
+            continue
+        filled = sum(1 for i, part in places if part.startswith("{") and i < len(typed))
+        key = (len(literal), len(options & set(candidate.args)), filled)
+        if best is None or key > best[0]:
+            best = (key, candidate)
+    return best[1] if best else None
+
+
 def command_text(action_id: str, args: Mapping[str, Any] | None = None) -> str:
     """E.g. ("cancel_entry", {"entry_nos": [12, 13]}) -> "cancel 12, 13"."""
     return BY_ID[action_id].command_text(args)

@@ -15,9 +15,12 @@ from commands.parsing import (
     parse,
     parse_date,
     parse_time,
+    split,
     yes_no_all,
 )
 from commands.reply import Button, File, Modal, Reply, Table
+from commands.segment_actions import log_segment_reply
+from commands.tellme_actions import understood, understood_interaction
 from commands.views import entry_item, entry_line, plural
 from store.attachments import entry_attachment
 from store.cancellation import cancel_entries, restore_entries
@@ -94,8 +97,6 @@ def log(ctx: Context, words: list[str]) -> Reply:
     if not args.words and not args.options:
         return Reply("Opening Create Interaction…", modal=Modal("create_interaction"))
     if args.option("segment"):
-        from commands.segment_actions import log_segment_reply
-
         return log_segment_reply(ctx, args)
     if len(args.words) < 2:
         raise UsageError('Say which template and which contact, e.g. `/crm log PHONE "John Smith"`.')
@@ -103,9 +104,11 @@ def log(ctx: Context, words: list[str]) -> Reply:
     with reading(ctx.sessions) as session:
         known = session.get(InteractionTemplate, (ctx.team_id, template.upper())) is not None
     if not known and len(rest) >= 2:
-        understood = _as_sentence(ctx, words)
-        if understood is not None:
-            return understood
+        # "log a call with jon smth" is a sentence, not a template code: Tell Me reads it when it finds
+        # both the template and the contact in it.
+        match = understood_interaction(ctx, " ".join(["log", *words]))
+        if match is not None:
+            return understood(ctx, match, log(ctx, split(match.command_text())[1:]))
     with ctx.sessions.begin() as session:
         get_template(session, ctx.team_id, template)
         contact, description = _contact_and_description(ctx, session, rest)
@@ -116,14 +119,6 @@ def log(ctx: Context, words: list[str]) -> Reply:
         line = entry_line(entry, find_contact(session, ctx.team_id, entry.contact_no).name)
     verb = "Saved for later" if entry.postponed else "Recorded"
     return Reply(f"{verb}: interaction log entry {entry.entry_no}.", paragraphs=(line,))
-
-
-def _as_sentence(ctx: Context, words: list[str]) -> Reply | None:
-    """ "log a call with jon smth" is a sentence, not a template code: Tell Me reads it when it finds both
-    the template and the contact in it."""
-    from commands.tellme_actions import understood_interaction
-
-    return understood_interaction(ctx, " ".join(["log", *words]))
 
 
 def _contact_and_description(ctx: Context, session: Session, words: list[str]) -> tuple[str, str]:

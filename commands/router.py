@@ -15,7 +15,7 @@ from commands import (
     setup_actions,
     tellme_actions,
 )
-from commands.catalog import ACTIONS
+from commands.catalog import ACTIONS, action_for
 from commands.context import Context
 from commands.parsing import UsageError, split
 from commands.reply import Button, Modal, Reply, error
@@ -90,12 +90,6 @@ ROUTES: dict[str, Handler] = {
 }
 
 
-# What each command word counts as for Tell Me's "recently and often used" ranking.
-ACTION_OF = {action.command[0]: action.id for action in reversed(ACTIONS) if action.command}
-ACTION_OF.pop("tellme", None)
-ACTION_OF |= {"cancel": "cancel_entry", "restore": "restore_entry"}
-
-
 def usage(name: str) -> str:
     lines = [action.usage for action in ACTIONS if action.command and action.command[0] == name]
     aliases = {"segment": "segments", "group": "groups", "template": "templates", "contact": "contacts"}
@@ -117,9 +111,11 @@ def run(ctx: Context, text: str) -> Reply:
         if handler is None:
             return tellme_actions.tellme(ctx, words)
         reply = handler(ctx, words[1:])
-        if not reply.error and name in ACTION_OF:
+        used = action_for(words)
+        if not reply.error and used is not None and used.id != "tellme":
+            # What the user ran, for Tell Me's "recently and often used" ranking.
             with ctx.sessions.begin() as session:
-                record_use(session, ctx.team_id, ctx.user_id, ACTION_OF[name])
+                record_use(session, ctx.team_id, ctx.user_id, used.id)
         return reply
     except Ambiguous as failure:
         return Reply(

@@ -1,5 +1,7 @@
 """`/crm tellme <text>`, and any text that is not a command: find the action and run or offer it."""
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from commands.context import Context
@@ -43,15 +45,21 @@ def tellme(ctx: Context, words: list[str]) -> Reply:
     )
 
 
-def understood_interaction(ctx: Context, sentence: str) -> Reply | None:
+def understood_interaction(ctx: Context, sentence: str) -> Match | None:
+    """Create Interaction with its template and contact, when Tell Me clearly reads both in `sentence`."""
     with reading(ctx.sessions) as session:
         matches = _search(ctx, session, sentence)
     decision = decide(matches)
     best = decision.best
     found_both = best is not None and {"template", "contact"} <= set(best.args)
     if decision.kind == "run" and best is not None and best.action.id == "create_interaction" and found_both:
-        return _run(ctx, best)
+        return best
     return None
+
+
+def understood(ctx: Context, match: Match, reply: Reply) -> Reply:
+    """The reply of the action Tell Me ran, saying which action it understood."""
+    return replace(reply, text=f"Understood: {_title(ctx, match)}. {reply.text}", replace_original=False)
 
 
 def _search(ctx: Context, session: Session, query: str) -> list[Match]:
@@ -76,27 +84,18 @@ def _offer(ctx: Context, match: Match) -> Button:
 
 
 def _run(ctx: Context, match: Match) -> Reply:
-    from commands.router import run
+    """Run the action through the router (which checks it, and records the use, as for a typed command)
+    and say what was understood."""
+    from commands.router import run  # the router sends free text here: the cycle is the design
 
-    with ctx.sessions.begin() as session:
-        record_use(session, ctx.team_id, ctx.user_id, match.action.id)
-    understood = f"Understood: {_title(ctx, match)}."
     if match.action.id == "create_interaction" and not {"template", "contact"} <= set(match.args):
+        with ctx.sessions.begin() as session:
+            record_use(session, ctx.team_id, ctx.user_id, match.action.id)
         values = {
             key: str(value)
             for key, value in match.args.items()
             if key in {"template", "contact", "description"}
         }
-        return Reply(understood + " Opening Create Interaction…", modal=Modal("create_interaction", values))
-    reply = run(ctx, match.command_text())
-    return Reply(
-        f"{understood} {reply.text}",
-        paragraphs=reply.paragraphs,
-        table=reply.table,
-        items=reply.items,
-        buttons=reply.buttons,
-        file=reply.file,
-        modal=reply.modal,
-        error=reply.error,
-        background=reply.background,
-    )
+        form = Reply("Opening Create Interaction…", modal=Modal("create_interaction", values))
+        return understood(ctx, match, form)
+    return understood(ctx, match, run(ctx, match.command_text()))

@@ -2,9 +2,11 @@
 
 import pytest
 
-from commands.catalog import ACTIONS
+from commands.catalog import ACTIONS, action_for
 from commands.context import Context
+from commands.parsing import split
 from commands.router import ROUTES, run
+from store.frecency import frecency_scores
 from store.interactions import get_entry
 
 
@@ -187,6 +189,25 @@ def test_help_lists_every_command(ctx):
 def test_every_action_of_the_catalog_has_a_route():
     """Tell Me runs an action through the router; a command word with no route would go back to Tell Me."""
     assert {action.command[0] for action in ACTIONS} <= set(ROUTES)
+
+
+SAMPLE_ARGS = {"entry_nos": [3], "segment": 4, "contacts": ["John Smith"], "failed": True, "canceled": "yes"}
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.id)
+def test_a_command_is_known_for_the_action_it_runs(action):
+    text = action.command_text({name: SAMPLE_ARGS.get(name, "X Y") for name in action.args})
+    assert action_for(split(text)) is action, text
+
+
+def test_each_run_counts_once_for_the_action_it_ran(ctx, sessions, workspace):
+    run(ctx, "log a call with jon smth")  # Tell Me runs `log PHONE CT...` through the router
+    run(ctx, "log LETTER segment=newsletter")
+    run(ctx, "cancel segment=1")
+    with sessions() as s:
+        scores = frecency_scores(s, workspace.team, "U1")
+    assert set(scores) == {"create_interaction", "log_segment", "cancel_logged_segment"}
+    assert min(scores.values()) > 0.99, "each was used once (twice would score 1, once 0.63)"
 
 
 def test_import_contacts_says_how_and_only_to_admins(ctx, user):
