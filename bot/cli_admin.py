@@ -18,10 +18,10 @@ from store.db import make_engine, session_factory, transaction
 from store.demo import build_demo
 from store.enums import ContactType
 from store.errors import Ambiguous, DomainError, Invalid
-from store.filters import CanceledFilter, EntryFilter
+from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.migrate import is_current, upgrade
 from store.templates import get_template
-from store.transfer import ExportFormat, count_entries, export_entries, import_contacts
+from store.transfer import ExportFormat, export_entries, import_contacts
 
 DEFAULT_TEAM = "T0DEMO"
 DEFAULT_USER = "U0CONSOLE"

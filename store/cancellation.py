@@ -6,14 +6,14 @@ so a restore that loses the race to a delete says the entry is gone instead of s
 
 from dataclasses import replace
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store import audit
 from store.attachments import drop_unused_attachments
 from store.db import chunks
 from store.errors import Conflict, NotFound
-from store.filters import CanceledFilter, EntryFilter
+from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import entries_by_no
 from store.models import InteractionLogEntry, LoggedSegment
 
@@ -101,8 +101,7 @@ def canceled_filter(given: EntryFilter) -> EntryFilter:
 
 def count_canceled(session: Session, team_id: str, given: EntryFilter) -> int:
     """How many entries delete_canceled_entries would delete now."""
-    query = select(func.count()).select_from(InteractionLogEntry).where(canceled_filter(given).where(team_id))
-    return session.scalar(query) or 0
+    return count_entries(session, team_id, canceled_filter(given))
 
 
 def delete_canceled_entries(session: Session, team_id: str, user_id: str, given: EntryFilter) -> int:

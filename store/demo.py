@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.cancellation import cancel_entries
@@ -23,7 +23,7 @@ from store.enums import (
     InitiatedBy,
 )
 from store.errors import Conflict
-from store.filters import CanceledFilter, EntryFilter
+from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import InteractionInput, add_comment, create_interaction, evaluate
 from store.models import Contact, InteractionGroup, InteractionLogEntry, InteractionTemplate, Segment
 from store.segments import add_segment, add_segment_lines, log_segment
@@ -295,12 +295,8 @@ def _add_interactions(
         postpone=True,
     )
     summary.postponed = 1
-    summary.entries = _count(session, EntryFilter().where(team_id))
-    summary.canceled = _count(session, EntryFilter(canceled=CanceledFilter.YES).where(team_id))
-
-
-def _count(session: Session, condition: ColumnElement[bool]) -> int:
-    return session.scalar(select(func.count()).select_from(InteractionLogEntry).where(condition)) or 0
+    summary.entries = count_entries(session, team_id, EntryFilter())
+    summary.canceled = count_entries(session, team_id, EntryFilter(canceled=CanceledFilter.YES))
 
 
 def _log_newsletter(

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
 
 from store.errors import Invalid
 from store.models import InteractionLogEntry as Entry
@@ -63,3 +64,8 @@ class EntryFilter:
         if self.date_to:
             conditions.append(Entry.date <= self.date_to)
         return and_(*conditions)
+
+
+def count_entries(session: Session, team_id: str, given: EntryFilter) -> int:
+    query = select(func.count()).select_from(Entry).where(given.where(team_id))
+    return session.scalar(query) or 0

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, RowMapping, Select, func, insert, select
+from sqlalchemy import ColumnElement, RowMapping, Select, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from store.contact_search import normalize_name
@@ -369,11 +369,6 @@ def export_entries(
     if ExportFormat(fmt) is ExportFormat.CSV:
         return _csv_chunks(_pages(session, condition, page_size))
     return _json_chunks(_pages(session, condition, page_size))
-
-
-def count_entries(session: Session, team_id: str, given: EntryFilter) -> int:
-    query = select(func.count()).select_from(InteractionLogEntry).where(given.where(team_id))
-    return session.scalar(query) or 0
 
 
 def _pages(
