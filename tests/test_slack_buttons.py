@@ -123,3 +123,15 @@ def test_clicks_are_counted_for_the_clicker_not_the_author(
             .where(InteractionLogEntry.team_id == workspace.team, InteractionLogEntry.canceled.is_(True))
         )
     assert count == 1 and entry(sessions, workspace.team, number).user_id == USER  # type: ignore[union-attr]
+
+
+def test_a_forged_share_click_runs_nothing_that_changes_data(
+    slack: Slack, workspace: Workspace, sessions: Any
+) -> None:
+    number = log_entry(slack)
+    share = button(slack.ask("entries"), "Share in channel")
+    response_url = slack.click(share | {"value": f"cancel {number}"})
+    answer = slack.answer(response_url)  # type: ignore[arg-type]
+    assert "Only answers that show data can be shared" in answer["text"]
+    assert answer["response_type"] == "ephemeral"
+    assert not entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]

@@ -15,9 +15,9 @@ from bot.slack import deliver, render
 from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
-from bot.slack.runtime import CLICK_SOURCE, Runtime
+from bot.slack.runtime import CLICK_SOURCE, Runtime, shareable
 from commands.context import Context
-from commands.reply import Modal, Reply
+from commands.reply import Modal, Reply, error
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,11 @@ def share(
 ) -> None:
     """Show a private answer to the whole channel: the (read-only) command runs again, as of now."""
     runtime, origin, ctx = _clicked(ack, body, context, client)
-    reply = runtime.run(ctx, action.get("value", ""))
+    command = action.get("value", "")
+    if not shareable(command):  # only a forged click carries a command that changes something
+        deliver.send(client, origin, render.message(error("Only answers that show data can be shared.")))
+        return
+    reply = runtime.run(ctx, command)
     if reply.error or not origin.response_url:
         deliver.send(client, origin, render.message(reply))
         return
