@@ -17,6 +17,7 @@ from tests.slack_requests import (
     block_suggestion,
     element_of,
     filled,
+    message,
     post,
 )
 
@@ -133,3 +134,17 @@ def test_tell_me_form_runs_what_the_user_typed(slack: Slack, workspace: Workspac
     assert slack.submit(filled(view, text="show templates")).status == 200
     posted = slack.fake.wait_for("/chat.postEphemeral")[0]
     assert "PHONE" in text_of(posted.body | {"blocks": posted.json_field("blocks")})
+
+
+def test_a_form_asked_for_in_a_direct_message_opens_from_its_button(
+    slack: Slack, workspace: Workspace
+) -> None:
+    description = "about the quote " * 150  # longer than a button can carry
+    slack.event(message("D0SELLER", f"log a phone call {description}", channel_type="im"))
+    posted = slack.fake.wait_for("/chat.postMessage")[0]
+    offer = posted.body | {"blocks": posted.json_field("blocks")}
+    form = button(offer, "Open the form")
+    slack.click(form, response_url=slack.fake.response_url())
+    view = slack.opened_view()
+    assert view["callback_id"] == "create_interaction"
+    assert values_of(view)["template"]["initial_option"]["value"] == "PHONE"

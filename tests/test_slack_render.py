@@ -1,6 +1,8 @@
 """Replies rendered to Block Kit stay within Slack's limits however big they are: what does not fit is
 left out with a note, never an error from Slack."""
 
+import json
+
 from slack_sdk.models.blocks import Block
 
 from bot.slack import render
@@ -90,3 +92,13 @@ def test_home_view_takes_up_to_a_hundred_blocks() -> None:
     blocks = render.view_blocks(Reply("Interactions", items=items))
     within_limits({"type": "home", "blocks": blocks}, max_blocks=100)
     assert len(blocks) > 50
+
+
+def test_a_form_button_leaves_out_a_value_too_long_to_carry() -> None:
+    modal = Modal("create_interaction", {"contact": "CT1", "description": "é" * 3000, "template": "PHONE"})
+    (form,) = buttons(rendered(Reply("Log", modal=modal), form_button=True))
+    assert len(form["value"]) <= 2000
+    assert json.loads(form["value"]) == {
+        "kind": "create_interaction",
+        "values": {"contact": "CT1", "template": "PHONE"},
+    }

@@ -81,11 +81,15 @@ def fallback(reply: Reply) -> str:
 
 
 def open_form_button(modal: Modal) -> ButtonElement:
+    """The button's value carries the form and its pre-filled values as JSON. Clipping it would break the
+    JSON, so a value that does not fit (a long description) is left out for the user to fill in."""
+    spec: dict[str, Any] = {"kind": modal.kind, "values": {}}
+    for name, value in modal.values.items():
+        spec["values"][name] = value
+        if len(json.dumps(spec)) > VALUE_CHARS:
+            del spec["values"][name]
     return ButtonElement(
-        text="Open the form",
-        action_id=OPEN_FORM_ACTION,
-        value=clip(json.dumps({"kind": modal.kind, "values": modal.values}), VALUE_CHARS),
-        style="primary",
+        text="Open the form", action_id=OPEN_FORM_ACTION, value=json.dumps(spec), style="primary"
     )
 
 
