@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.slack.worker import JobWorker
 from commands import purge_actions, segment_actions
 from store import deliveries, jobs
 from store.models import InteractionLogEntry
@@ -55,7 +56,7 @@ def test_a_big_purge_replaces_the_question_twice(
 
 @pytest.fixture
 def kind() -> str:
-    """Jobs of a kind of this test's own, so no other worker takes them."""
+    """Jobs of a kind of this test's own, which no serving process's worker claims."""
     return "test-" + uuid.uuid4().hex[:8]
 
 
@@ -89,6 +90,19 @@ def test_a_job_abandoned_by_a_dead_process_is_taken_over(sessions: Any, team: st
     assert not jobs.finish(sessions, first, "late")  # the dead process's claim is gone
     assert jobs.finish(sessions, second, "ok")
     assert jobs.status(sessions, job_id) == jobs.DONE
+
+
+def test_a_worker_claims_only_the_kinds_of_work_it_can_run(sessions: Any, team: str, kind: str) -> None:
+    unknown = "test-" + uuid.uuid4().hex[:8]
+    foreign = jobs.enqueue(sessions, team, "U1", unknown, {})
+    mine = jobs.enqueue(sessions, team, "U1", kind, {})
+    ran: list[int] = []
+    worker = JobWorker(sessions, lambda job: ran.append(job.id) or "ok", kinds={kind})
+    assert worker.run_one() and not worker.run_one()
+    assert ran == [mine] and jobs.status(sessions, mine) == jobs.DONE
+    assert jobs.status(sessions, foreign) == jobs.QUEUED  # left for a process that knows it
+    leftover = jobs.claim(sessions, kinds=[unknown])
+    assert leftover is not None and jobs.finish(sessions, leftover)
 
 
 def test_a_delivery_is_handled_once_and_a_click_again_after_a_while(sessions: Any, team: str) -> None:

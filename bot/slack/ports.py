@@ -1,7 +1,7 @@
 """What the Slack adapter needs from `commands/`, in one place. Tests may pass their own (a router that
 fails, slow background work); by default these are the real functions, imported when first used."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from commands.context import Context
@@ -22,6 +22,9 @@ class Commands:
     """(context, field name, typed text) -> the choices of an external select."""
     attach: Callable[[Context, list[str], SharedFile], Reply] = attach_file
     """(context, `<template> [language]`, the file) -> the answer; raises DomainError or UsageError."""
+    background_kinds: Collection[str] | None = None
+    """The kinds of queued work `background` runs; the job worker claims no other (None: any). A process
+    of an older release then leaves a new kind of work to the processes that know it."""
 
 
 def default_commands() -> Commands:
@@ -30,4 +33,13 @@ def default_commands() -> Commands:
     def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
         return forms.contact_options(ctx, query) if field == "contact" else []
 
-    return Commands(router.run, home.home, background.run, forms.form, forms.submit, options, attach_file)
+    return Commands(
+        router.run,
+        home.home,
+        background.run,
+        forms.form,
+        forms.submit,
+        options,
+        attach_file,
+        background_kinds=frozenset(background.RUNNERS),
+    )

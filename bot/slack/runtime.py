@@ -74,7 +74,12 @@ class Runtime:
         self.client_for = client_for
         self.people = People(sessions, settings.admins)
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="crm-command")
-        self.worker = JobWorker(sessions, self.run_job, forget=(EVENT_SOURCE, CLICK_SOURCE, "slack-message"))
+        self.worker = JobWorker(
+            sessions,
+            self.run_job,
+            forget=(EVENT_SOURCE, CLICK_SOURCE, "slack-message"),
+            kinds=commands.background_kinds,
+        )
         self.ack_budget = 2.0
         """Seconds a slash command waits for its answer before acknowledging without it (Slack waits 3)."""
 

@@ -4,7 +4,7 @@ at once when this process queues a job, and polls for jobs queued by the other p
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,14 +25,17 @@ class JobWorker(threading.Thread):
         poll: float = 2.0,
         stale_after: timedelta = timedelta(minutes=10),
         forget: tuple[str, ...] = (),
+        kinds: Collection[str] | None = None,
     ) -> None:
-        """`forget`: the delivery sources (store.deliveries) whose old records the worker clears out."""
+        """`forget`: the delivery sources (store.deliveries) whose old records the worker clears out.
+        `kinds`: the kinds of job `handle` can run (None: any)."""
         super().__init__(name="crm-jobs", daemon=True)
         self.sessions = sessions
         self.handle = handle
         self.poll = poll
         self.stale_after = stale_after
         self.forget = forget
+        self.kinds = kinds
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._housekept = 0.0
@@ -59,7 +62,7 @@ class JobWorker(threading.Thread):
                 self._wake.clear()
 
     def run_one(self) -> bool:
-        job = jobs.claim(self.sessions, stale_after=self.stale_after)
+        job = jobs.claim(self.sessions, stale_after=self.stale_after, kinds=self.kinds)
         if job is None:
             return False
         try:
