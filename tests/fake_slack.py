@@ -14,6 +14,10 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 BOT_USER = "UBOT"
+WAIT = 30.0
+"""How long a test waits for a call the app makes after answering Slack. Waiting ends as soon as the call
+arrives, so this only bounds a failing test; a loaded machine (a full suite beside other work) can need
+far more than the usual few milliseconds."""
 SIGN_IN_PAGE = "<!DOCTYPE html><html><body>Sign in to Slack</body></html>"
 """What Slack serves for a private file asked for without a valid token: a page, with status 200."""
 
@@ -76,6 +80,10 @@ class FakeSlack:
     def response_url(self) -> str:
         return f"{self.base_url}response/{uuid.uuid4().hex[:12]}"
 
+    def posts_to(self, response_url: str, count: int = 1) -> list[dict[str, Any]]:
+        """What the app posted to a response_url, once there are `count` posts."""
+        return [call.body for call in self.wait_for(urlsplit(response_url).path, count)]
+
     def user(self, user_id: str, *, tz: str = "Europe/Madrid", is_admin: bool = False, **more: Any) -> None:
         self.users[user_id] = {"tz": tz, "is_admin": is_admin, **more}
 
@@ -113,7 +121,7 @@ class FakeSlack:
                 c for c in self.calls if c.path == path or (path.endswith("/") and c.path.startswith(path))
             ]
 
-    def wait_for(self, path: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(self, path: str, count: int = 1, timeout: float = WAIT) -> list[Call]:
         with self._changed:
             self._changed.wait_for(lambda: len(self.calls_to(path)) >= count, timeout)
         found = self.calls_to(path)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.server import Server
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import WAIT, FakeSlack
 
 USER = "U0SELLER"
 ADMIN = "U0ADMIN"
@@ -70,7 +70,7 @@ def _send(request: urllib.request.Request) -> Response:
     """The answer whatever its status (urllib raises for 4xx and 5xx), and how long it took."""
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=WAIT) as answer:
             return Response(answer.status, dict(answer.headers), answer.read(), time.monotonic() - started)
     except urllib.error.HTTPError as failure:
         return Response(failure.code, dict(failure.headers), failure.read(), time.monotonic() - started)
@@ -311,8 +311,7 @@ class Slack:
 
     def answer(self, response_url: str, count: int = 1) -> dict[str, Any]:
         """The last message posted to a response_url."""
-        path = "/" + response_url.split("/", 3)[3]
-        return self.fake.wait_for(path, count)[-1].body
+        return self.fake.posts_to(response_url, count)[-1]
 
     def event(self, inner: dict[str, Any], *, event_id: str | None = None, **headers: str) -> Response:
         return post(self.events_url, event(self.team, inner, event_id), JSON, **headers)

@@ -17,7 +17,7 @@ from store.enums import DocumentKind
 from store.models import ChannelLink, InteractionLogEntry
 from store.templates import TemplateDefaults, add_template, set_setup
 from tests.conftest import Workspace
-from tests.fake_slack import text_of
+from tests.fake_slack import WAIT, text_of
 from tests.slack_requests import USER, Slack, message
 
 pytest_plugins = ("tests.slack_fixtures",)
@@ -35,7 +35,7 @@ def entries(sessions: sessionmaker[Session], team: str) -> list[InteractionLogEn
         return list(session.scalars(query.order_by(InteractionLogEntry.entry_no)))
 
 
-def logged(sessions: sessionmaker[Session], team: str, count: int, timeout: float = 5.0) -> list[Any]:
+def logged(sessions: sessionmaker[Session], team: str, count: int, timeout: float = WAIT) -> list[Any]:
     """The entries once `count` are there (events are handled after Slack has its 200)."""
     deadline = time.monotonic() + timeout
     while len(found := entries(sessions, team)) < count and time.monotonic() < deadline:
