@@ -18,7 +18,7 @@ from store.errors import Invalid
 from store.mailmerge import DOCX
 from tests.conftest import Workspace
 from tests.fake_slack import FakeSlack, button, text_of
-from tests.slack_requests import Slack, message
+from tests.slack_requests import USER, Slack, message
 
 pytest_plugins = ("tests.slack_fixtures",)
 
@@ -177,4 +177,5 @@ def test_show_attachment_uploads_the_entrys_merged_document(slack: Slack, worksp
     assert paragraphs(uploaded.raw) == "Dear John Smith, thank you for your visit."
     (completed,) = slack.fake.calls_to("/files.completeUploadExternal")
     assert completed.body["channel_id"] == "D0DM", "a merged letter goes to the user alone"
+    assert slack.fake.calls_to("/conversations.open")[-1].body["users"] == USER
     assert completed.json_field("files")[0]["title"] == f"welcome {workspace.john}.docx"

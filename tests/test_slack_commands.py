@@ -16,7 +16,7 @@ from commands.reply import Reply
 from store.models import InteractionLogEntry, LoggedSegment, TemplateSetup
 from tests.conftest import Workspace
 from tests.fake_slack import button, text_of, within_limits
-from tests.slack_requests import ADMIN, Slack
+from tests.slack_requests import ADMIN, USER, Slack, message
 
 pytest_plugins = ("tests.slack_fixtures",)
 
@@ -134,6 +134,7 @@ def test_export_entries_uploads_a_csv_file(slack: Slack, workspace: Workspace) -
     assert rows[0]["description"] == "Called about the quote"
     complete = slack.fake.calls_to("/files.completeUploadExternal")[-1]
     assert complete.body["channel_id"] == "D0DM", "an export goes to the user alone"
+    assert slack.fake.calls_to("/conversations.open")[-1].body["users"] == USER
     assert complete.json_field("files")[0]["title"].endswith(".csv")
 
 
@@ -212,3 +213,12 @@ def test_a_failure_outside_the_router_is_still_acknowledged_with_an_apology(
     monkeypatch.setattr(slack.server.bot.runtime, "context", broken)
     response = slack.command("help")
     assert response.status == 200 and response.text == SOMETHING_WRONG
+
+
+def test_a_file_asked_for_in_a_conversation_goes_into_its_thread(slack: Slack, workspace: Workspace) -> None:
+    logged(slack, 'log PHONE "John Smith" Called about the quote')
+    question = message("D0SELLER", "export entries", channel_type="im")
+    slack.event(question)
+    complete = slack.fake.wait_for("/files.completeUploadExternal")[-1]
+    assert (complete.body["channel_id"], complete.body["thread_ts"]) == ("D0SELLER", question["ts"])
+    assert not slack.fake.calls_to("/conversations.open")
