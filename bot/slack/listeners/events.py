@@ -9,8 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import channel_log, template_files
-from bot.slack.deliver import Origin
-from bot.slack.listeners.origins import of_message
+from bot.slack.listeners.origins import of_home, of_message
 from bot.slack.runtime import Runtime
 
 
@@ -76,7 +75,4 @@ def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) 
     if event.get("tab", "home") != "home":
         return
     runtime = Runtime.of(context)
-    origin = Origin(
-        team_id=context.team_id or "", user_id=event.get("user", ""), enterprise_id=context.enterprise_id
-    )
-    runtime.publish_home(client, runtime.context(client, origin))
+    runtime.publish_home(client, runtime.context(client, of_home(event, context)))

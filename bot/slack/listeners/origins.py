@@ -34,6 +34,23 @@ def of_interaction(body: dict[str, Any], context: BoltContext, *, clicked: bool 
     )
 
 
+def of_view(body: dict[str, Any], context: BoltContext, channel_id: str = "") -> Origin:
+    """A modal's submission or its choices as the user types; `channel_id`: where the form was opened."""
+    return Origin(
+        team_id=context.team_id or "",
+        user_id=(body.get("user") or {}).get("id", ""),
+        enterprise_id=context.enterprise_id,
+        channel_id=channel_id,
+        trigger_id=body.get("trigger_id", ""),
+    )
+
+
+def of_home(event: dict[str, Any], context: BoltContext) -> Origin:
+    return Origin(
+        team_id=context.team_id or "", user_id=event.get("user", ""), enterprise_id=context.enterprise_id
+    )
+
+
 def of_message(event: dict[str, Any], context: BoltContext) -> Origin:
     return Origin(
         team_id=context.team_id or "",

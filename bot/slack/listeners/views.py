@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import modals
-from bot.slack.deliver import Origin
+from bot.slack.listeners.origins import of_view
 from bot.slack.runtime import SOMETHING_WRONG, Runtime
 from commands.forms import FormErrors
 
@@ -25,13 +25,7 @@ def submit(
 ) -> None:
     runtime = Runtime.of(context)
     state = modals.FormState.loads(view.get("private_metadata", ""))
-    origin = Origin(
-        team_id=context.team_id or "",
-        user_id=(body.get("user") or {}).get("id", ""),
-        enterprise_id=context.enterprise_id,
-        channel_id=state.channel,
-        trigger_id=body.get("trigger_id", ""),
-    )
+    origin = of_view(body, context, state.channel)
     ctx = runtime.context(client, origin)
     try:
         reply = runtime.commands.submit(
@@ -52,7 +46,7 @@ def suggest(
     ack: Ack, payload: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     runtime = Runtime.of(context)
-    origin = Origin(team_id=context.team_id or "", user_id=(body.get("user") or {}).get("id", ""))
+    origin = of_view(body, context)
     field = payload.get("action_id", "").removeprefix(modals.FIELD_ACTION)
     try:
         choices = runtime.commands.options(runtime.context(client, origin), field, payload.get("value", ""))
