@@ -1,3 +1,5 @@
+from sqlalchemy import select
+
 from commands.context import Context
 from commands.parsing import UsageError, parse
 from commands.permissions import require_admin
@@ -5,6 +7,7 @@ from commands.reply import Button, Reply, Table
 from store.contacts import NewContact, add_contact, list_contacts
 from store.db import reading
 from store.enums import ContactType
+from store.models import Contact
 
 CONTACT_OPTIONS = frozenset(
     {"type", "company", "email", "phone", "address", "city", "post_code", "country", "language"}
@@ -14,7 +17,13 @@ CONTACT_OPTIONS = frozenset(
 def contacts(ctx: Context, words: list[str]) -> Reply:
     with reading(ctx.sessions) as session:
         found = list_contacts(session, ctx.team_id, " ".join(words), limit=50)
-        companies = {c.no: c.name for c in found if c.type == ContactType.COMPANY}
+        # A person on their own is their own company (as in Business Central): no company to show.
+        wanted = {c.company_no for c in found if c.type == ContactType.PERSON and c.company_no != c.no}
+        companies = dict(
+            session.execute(
+                select(Contact.no, Contact.name).where(Contact.team_id == ctx.team_id, Contact.no.in_(wanted))
+            ).all()
+        )
     if not found:
         return Reply("No contacts found." if words else "No contacts yet.")
     rows = tuple(
@@ -22,7 +31,7 @@ def contacts(ctx: Context, words: list[str]) -> Reply:
             c.no,
             c.name,
             c.type,
-            companies.get(c.company_no, c.company_no) if c.type == "person" else "",
+            companies.get(c.company_no, "") if c.no != c.company_no else "",
             c.email,
             c.phone,
         )

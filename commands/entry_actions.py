@@ -3,6 +3,7 @@
 import shlex
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.context import Context
@@ -124,15 +125,15 @@ def log(ctx: Context, words: list[str]) -> Reply:
 def _contact_and_description(ctx: Context, session: Session, words: list[str]) -> tuple[str, str]:
     """The contact is the longest run of leading words that names one exactly; what follows is the
     description. With no exact name, all the words name the contact (a name given last needs no quotes)."""
-    for size in range(len(words), 0, -1):
-        candidate = " ".join(words[:size])
-        if CONTACT_NO.match(candidate) or "@" in candidate:
-            return candidate, " ".join(words[size:])
-        exists = session.query(Contact.no).filter_by(
-            team_id=ctx.team_id, search_name=normalize_name(candidate)
-        )
-        if exists.first() is not None:
-            return candidate, " ".join(words[size:])
+    if CONTACT_NO.match(words[0]) or "@" in words[0]:
+        return words[0], " ".join(words[1:])
+    names = {normalize_name(" ".join(words[:size])): size for size in range(1, len(words) + 1)}
+    known = session.scalars(
+        select(Contact.search_name).where(Contact.team_id == ctx.team_id, Contact.search_name.in_(names))
+    ).all()
+    if known:
+        size = max(names[name] for name in known)
+        return " ".join(words[:size]), " ".join(words[size:])
     return " ".join(words), ""
 
 

@@ -178,7 +178,7 @@ def _language(code: str) -> str:
 
 def setup(ctx: Context, words: list[str]) -> Reply:
     if words:
-        if len(words) > 2:
+        if len(words) != 2:
             raise UsageError("Give a document kind and a template code (or `none`).")
         require_admin(ctx, "change the interaction template setup")
         try:
@@ -187,7 +187,7 @@ def setup(ctx: Context, words: list[str]) -> Reply:
             raise UsageError(
                 f"{words[0]} is not a document kind. Kinds: {', '.join(k.value for k in DocumentKind)}."
             ) from None
-        code = "" if len(words) < 2 or words[1].lower() == "none" else words[1]
+        code = "" if words[1].lower() == "none" else words[1]
         with ctx.sessions.begin() as session:
             set_setup(session, ctx.team_id, ctx.user_id, kind, code)
         return Reply(

@@ -32,6 +32,23 @@ def test_log_with_unquoted_name_and_description(ctx, sessions, workspace):
         assert (entry.contact_no, entry.description) == (workspace.john, "Called about the quote")
 
 
+def test_log_by_email_or_number_with_an_unquoted_description(ctx, sessions, workspace):
+    run(ctx, "log PHONE john@adatum.example Sent the offer")
+    run(ctx, f"log PHONE {workspace.jane} Called back")
+    with sessions() as s:
+        first, second = get_entry(s, workspace.team, 1), get_entry(s, workspace.team, 2)
+        assert (first.contact_no, first.description) == (workspace.john, "Sent the offer")
+        assert (second.contact_no, second.description) == (workspace.jane, "Called back")
+
+
+def test_contacts_show_a_person_s_company_by_name(ctx, workspace):
+    run(ctx, "contact add Pat Lone type=person")
+    rows = {row[1]: row[3] for row in run(ctx, "contacts").table.rows}
+    assert rows["John Smith"] == "Adatum Corporation"
+    assert rows["Pat Lone"] == "" and rows["Adatum Corporation"] == ""
+    assert run(ctx, "contacts john").table.rows[0][3] == "Adatum Corporation", "its company not listed"
+
+
 def test_typographic_quotes_count_as_quotes(ctx, sessions, workspace):
     run(
         ctx,
@@ -130,6 +147,15 @@ def test_tell_me_choices_ask_before_anything_destructive(ctx, workspace):
     offered = run(ctx, "tellme cancel logged")
     assert offered.text.startswith("Which one did you mean") and len(offered.buttons) >= 2
     assert all(b.confirm and b.style == "danger" for b in offered.buttons if b.command.startswith("cancel"))
+
+
+def test_setup_needs_a_template_or_none_to_change(ctx):
+    reply = run(ctx, "setup sales-invoice")
+    assert reply.error and "/crm setup <document kind> <template>" in reply.paragraphs[0]
+    assert not run(ctx, "setup sales-invoice LETTER").error
+    assert run(ctx, "setup sales-invoice").error
+    assert ("sales-invoice", "LETTER") in run(ctx, "setup").table.rows
+    assert run(ctx, "setup sales-invoice none").text == "sales-invoice documents are no longer logged."
 
 
 def test_only_admins_delete_or_change_setup(user, workspace):
