@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_admin import opened_store
 from commands.tellme import OFFER_SCORE, Match, decide, search
 
 
@@ -40,14 +41,8 @@ def register(app: typer.Typer) -> None:
 def _search(text: str, lang: str, team: str | None) -> list[Match]:
     if team is None:
         return search(text, lang=lang, limit=5)
-    from store.db import make_engine, session_factory
-
-    engine = make_engine()
-    try:
-        with session_factory(engine)() as session:
-            return search(text, session=session, team_id=team, lang=lang, limit=5)
-    finally:
-        engine.dispose()
+    with opened_store() as sessions, sessions() as session:
+        return search(text, session=session, team_id=team, lang=lang, limit=5)
 
 
 def _as_json(match: Match, lang: str) -> dict[str, object]:

@@ -9,6 +9,7 @@ from typing import Literal
 from commands.context import Context
 from commands.parsing import UsageError, minutes, money, parse_date, parse_time
 from commands.reply import Reply
+from commands.router import run
 from commands.views import entry_line
 from store.contact_search import search_contacts
 from store.contacts import find_contact, list_contacts
@@ -204,8 +205,6 @@ def tellme_form(ctx: Context, values: dict[str, str]) -> Form:
 
 
 def submit_tellme(ctx: Context, values: dict[str, str]) -> Reply:
-    from commands.router import run
-
     text = values.get("text", "").strip()
     if not text:
         raise FormErrors({"text": "Type what you want to do."})

@@ -1,10 +1,13 @@
 """Interaction Statistics and Export Interaction Log Entries."""
 
 from commands.context import Context
+from commands.entry_actions import FILTER_OPTIONS, entry_filter
 from commands.parsing import UsageError, parse
 from commands.reply import File, Reply, Table
+from store.contacts import find_contact
 from store.db import reading
 from store.queries import Statistic, contact_statistics, statistics
+from store.transfer import export_entries
 
 STATS_OPTIONS = frozenset({"contact", "template", "group", "by"})
 
@@ -15,8 +18,6 @@ def stats(ctx: Context, words: list[str]) -> Reply:
     option = args.option
     with reading(ctx.sessions) as session:
         if option("contact"):
-            from store.contacts import find_contact
-
             contact = find_contact(session, ctx.team_id, option("contact"))
             rows = [contact_statistics(session, ctx.team_id, contact.no)]
             title = f"Interaction Statistics for {contact.name}"
@@ -45,9 +46,6 @@ def stats(ctx: Context, words: list[str]) -> Reply:
 def export(ctx: Context, words: list[str]) -> Reply:
     if not words or words[0].lower() != "entries":
         raise UsageError("Use `export entries [filters]`.")
-    from commands.entry_actions import FILTER_OPTIONS, entry_filter
-    from store.transfer import export_entries
-
     args = parse(words[1:], FILTER_OPTIONS | {"format"})
     args.require_no_extra()
     fmt = args.option("format", "csv").lower()

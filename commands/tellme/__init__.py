@@ -15,6 +15,7 @@ from commands.catalog import Action
 from commands.tellme.arguments import read_arguments
 from commands.tellme.normalize import words
 from commands.tellme.ranking import ranker
+from store.frecency import frecency_scores
 
 RUN_SCORE = 80.0
 """A winner at least this good, and far enough ahead of the next, runs (or asks to confirm) at once."""
@@ -69,8 +70,6 @@ def search(
     args = read_arguments(found, engine, today or date.today(), session, team_id)
     frecency: dict[str, float] = {}
     if session is not None and team_id is not None and user_id is not None:
-        from store.frecency import frecency_scores
-
         frecency = frecency_scores(session, team_id, user_id)
     ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence())
     return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]

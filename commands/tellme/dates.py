@@ -4,7 +4,7 @@ dateparser, which is imported the first time it is needed."""
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from commands.tellme.normalize import Word
 
@@ -199,7 +199,5 @@ def _with_dateparser(found: list[Word], tokens: list[str], today: date) -> Perio
     return None
 
 
-def _midnight(day: date):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
+def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
