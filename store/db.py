@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///crm.db"
@@ -86,3 +87,8 @@ def chunks(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]
     size = size or IN_LIST
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def dialect_insert(session: Session) -> Any:
+    """`insert` of the session's database, which knows ON CONFLICT: PostgreSQL's, else SQLite's."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

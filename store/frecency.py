@@ -3,10 +3,10 @@
 import math
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import ActionUse
 from store.types import utcnow
 
@@ -16,26 +16,15 @@ HALF_LIFE_DAYS = 14.0
 def record_use(
     session: Session, team_id: str, user_id: str, action_id: str, at: datetime | None = None
 ) -> None:
-    at = at or utcnow()
-    values = {"team_id": team_id, "user_id": user_id, "action_id": action_id, "uses": 1, "last_used_at": at}
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(ActionUse).values(**values)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["team_id", "user_id", "action_id"],
-                set_={"uses": ActionUse.uses + 1, "last_used_at": statement.excluded.last_used_at},
-            )
-        )
-        return
-    changed = session.execute(
-        update(ActionUse)
-        .where(ActionUse.team_id == team_id, ActionUse.user_id == user_id, ActionUse.action_id == action_id)
-        .values(uses=ActionUse.uses + 1, last_used_at=at)
+    statement = dialect_insert(session)(ActionUse).values(
+        team_id=team_id, user_id=user_id, action_id=action_id, uses=1, last_used_at=at or utcnow()
     )
-    if not changed.rowcount:  # type: ignore[attr-defined]
-        session.add(ActionUse(**values))
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["team_id", "user_id", "action_id"],
+            set_={"uses": ActionUse.uses + 1, "last_used_at": statement.excluded.last_used_at},
+        )
+    )
 
 
 def frecency_scores(

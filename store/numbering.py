@@ -3,10 +3,9 @@ were added by other means, and two concurrent writers never get the same one: th
 (an UPDATE) before the highest number in use is read."""
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from store.db import dialect_insert
 from store.models import NumberSeries
 
 
@@ -20,7 +19,7 @@ def reserve(
 ) -> int:
     """Reserve `count` consecutive numbers and return the first. `in_use` names the integer column (and
     the filter selecting this workspace's rows) whose highest value must be stepped over."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(NumberSeries)
         .values(team_id=team_id, series=series, last_no=0)

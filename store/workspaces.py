@@ -1,8 +1,7 @@
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import Workspace
 
 
@@ -10,7 +9,7 @@ def ensure_workspace(session: Session, team_id: str, name: str = "") -> None:
     """Create the workspace row on first use; every other table is scoped by its team_id."""
     if not team_id:
         raise ValueError("team_id is required")
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(Workspace).values(team_id=team_id, name=name, contacts_version=0).on_conflict_do_nothing()
     )
