@@ -16,13 +16,11 @@ parts, so a segment of thousands of contacts merges quickly.
 """
 
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
-from io import BytesIO
+from io import SEEK_END, BytesIO
 from xml.sax.saxutils import escape
 
 import docx
@@ -77,22 +75,11 @@ class _MergedPart:
 
 
 @dataclass(frozen=True)
-class _Deflated:
-    name: bytes
-    crc: int
-    size: int
-    data: bytes
-
-
-def _deflate(name: str, data: bytes) -> _Deflated:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return _Deflated(name.encode(), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
-
-
-@dataclass(frozen=True)
 class MergeTemplate:
-    members: tuple[tuple[str, _Deflated | _MergedPart], ...]
-    """The package's files in their order: compressed once when unchanged, or a part with fields."""
+    unchanged: bytes
+    """A zip of the package's files that have no fields, compressed once per template."""
+    parts: tuple[tuple[str, _MergedPart], ...]
+    """The parts with fields, by name, filled and added to a copy of `unchanged` for each contact."""
     fields: frozenset[str]
 
     @property
@@ -101,30 +88,20 @@ class MergeTemplate:
 
     def fill(self, values: Mapping[str, str]) -> bytes:
         """The merged document. A field without a value keeps its {{name}} text."""
-        return _zip(
-            member if isinstance(member, _Deflated) else _deflate(name, _fill_part(member, values))
-            for name, member in self.members
-        )
+        # Appending to the unchanged files reuses their compressed bytes; deflating every file again for
+        # each contact made bench/documents.py's 1,000-contact segment about ten times slower.
+        out = BytesIO(self.unchanged)
+        out.seek(0, SEEK_END)
+        with zipfile.ZipFile(out, "a") as package:
+            for name, part in self.parts:
+                package.writestr(_deflated(name), _fill_part(part, values))
+        return out.getvalue()
 
 
-def _zip(members: Iterable[_Deflated]) -> bytes:
-    """A zip archive of already deflated members (the layout of PKWARE's APPNOTE, no extras), so the
-    parts a merge does not change are compressed once per template, not once per contact."""
-    out, directory, count = bytearray(), bytearray(), 0
-    for member in members:
-        common = (_UTF8_NAMES, 8, 0, _JAN_1_1980, member.crc, len(member.data), member.size, len(member.name))
-        no_extras = (0, 0, 0, 0, 0)  # extra field, comment, disk, internal and external attributes
-        directory += struct.pack(_CENTRAL, 0x02014B50, 20, 20, *common, *no_extras, len(out)) + member.name
-        out += struct.pack("<IH" + _COMMON + "H", 0x04034B50, 20, *common, 0) + member.name + member.data
-        count += 1
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), len(out), 0)
-    return bytes(out + directory + end)
-
-
-_COMMON = "HHHHIIIH"  # flags, method, time, date, CRC-32, compressed size, size, name length
-_CENTRAL = "<IHH" + _COMMON + "HHHHII"
-_UTF8_NAMES = 0x0800
-_JAN_1_1980 = 0x21
+def _deflated(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)  # dated 1980-01-01, so merged documents differ only by their contents
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def _fill_part(part: _MergedPart, values: Mapping[str, str]) -> bytes:
@@ -161,8 +138,13 @@ def compile_template(content: bytes) -> MergeTemplate:
         _mark_fields(root, slots)
         if len(slots) > first:
             merged[part.partname.lstrip("/")] = _split(root, slots)
-    members = tuple((name, merged.get(name) or _deflate(name, data)) for name, data in files.items())
-    return MergeTemplate(members, frozenset(slots))
+    unchanged = BytesIO()
+    with zipfile.ZipFile(unchanged, "w") as package:
+        for name, data in files.items():
+            if name not in merged:
+                package.writestr(_deflated(name), data)
+    parts = tuple((name, merged[name]) for name in files if name in merged)
+    return MergeTemplate(unchanged.getvalue(), parts, frozenset(slots))
 
 
 def _mark_fields(root: etree._Element, slots: list[str]) -> None:

@@ -167,6 +167,19 @@ def test_fields_split_over_runs_are_found_once_per_field():
     assert "{{contact.company}}" in merged  # a field without a value shows what is missing
 
 
+def test_a_merged_document_is_the_template_with_only_its_field_parts_changed():
+    merged = compile_template(LETTER).fill({"contact.name": "Ana"})
+    with zipfile.ZipFile(BytesIO(LETTER)) as original, zipfile.ZipFile(BytesIO(merged)) as package:
+        assert package.testzip() is None
+        names = package.namelist()
+        assert sorted(names) == sorted(original.namelist()) and len(set(names)) == len(names)
+        assert names[0] == "[Content_Types].xml"
+        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in package.infolist())
+        changed = {n for n in names if package.read(n) != original.read(n)}
+    assert changed == {"word/document.xml", "word/header1.xml", "word/footer1.xml"}
+    assert "Dear Ana," in text_of(merged)
+
+
 def test_an_interaction_gets_its_own_merged_document(session, team, workspace):
     change_contact(session, team, workspace.adatum, address="1 Main St")
     change_contact(session, team, workspace.john, city="Seattle", post_code="98052", salesperson="SP-ANN")
