@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.contacts import find_contact
@@ -49,7 +50,8 @@ def open_store(url: str | None = None) -> sessionmaker[Session]:
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """A domain error ends the command with its message on stderr and exit code 1, not a traceback."""
+    """A domain error, or a database that cannot be reached, ends the command with a message on stderr and
+    exit code 1, not a traceback."""
     try:
         yield
     except Ambiguous as error:
@@ -58,6 +60,10 @@ def reported_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
     except DomainError as error:
         typer.echo(error.message, err=True)
+        raise typer.Exit(1) from None
+    except (ArgumentError, OperationalError) as error:  # a mistyped DATABASE_URL, a server that is down
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        typer.echo(f"The database (DATABASE_URL) cannot be used: {reason}", err=True)
         raise typer.Exit(1) from None
 
 
@@ -89,11 +95,12 @@ def register(app: typer.Typer) -> None:
 
 def db_upgrade() -> None:
     """Apply the schema migrations to DATABASE_URL."""
-    engine = make_engine()
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    with reported_errors():
+        engine = make_engine()
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
     typer.echo("Database is up to date.")
 
 
@@ -204,10 +211,16 @@ def _entry_filter(
 
 def _write_file(chunks: Iterable[bytes], path: Path) -> None:
     try:
-        with path.open("wb") as out:
+        out = path.open("wb")
+    except OSError as error:  # no such folder, no permission: and a file we could not open stays as it was
+        raise Invalid(f"Cannot write {path}: {error.strerror or error}.") from None
+    try:
+        with out:
             out.writelines(chunks)
-    except BaseException:
+    except BaseException as error:
         path.unlink(missing_ok=True)  # half an export looks complete to whoever opens it next
+        if isinstance(error, OSError):
+            raise Invalid(f"Cannot write {path}: {error.strerror or error}.") from None
         raise
 
 

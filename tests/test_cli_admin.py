@@ -76,6 +76,20 @@ def test_open_store_upgrades_a_new_sqlite_file(tmp_path):
         sessions.kw["bind"].dispose()
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql+psycopg://postgres@127.0.0.1:1/test", "connection"),
+        ("nonsense", "Could not parse SQLAlchemy URL"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_a_message(app, workdir, monkeypatch, url, reason):
+    monkeypatch.setenv("DATABASE_URL", url)
+    for args in (("db", "upgrade"), ("export", "entries")):
+        err = refused(run(app, *args))
+        assert err.startswith("The database (DATABASE_URL) cannot be used:") and reason in err
+
+
 def test_db_upgrade_reports_an_up_to_date_database(app, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'crm.db'}")
     assert "up to date" in ok(run(app, "db", "upgrade"))
@@ -347,6 +361,11 @@ def test_export_to_a_file(app, workdir, logged):
     assert ok(result) == ""
     assert "Exported 3 entries to out.json." in result.stderr
     assert len(json.loads((workdir / "out.json").read_text())) == 3
+
+
+def test_export_to_a_file_that_cannot_be_written_is_a_message(app, workdir, logged):
+    err = refused(run(app, "export", "entries", "--team", logged.team, "--output", "missing/out.csv"))
+    assert "Cannot write missing/out.csv: No such file or directory." in err
 
 
 def test_export_streams_in_pages(sessions, logged):
