@@ -25,6 +25,11 @@ def log_calls(session, team, contact, count, **kwargs):
     return [create_interaction(session, team, "U1", given).entry_no for _ in range(count)]
 
 
+def remaining(session, team):
+    query = select(InteractionLogEntry.entry_no).where(InteractionLogEntry.team_id == team)
+    return sorted(session.scalars(query))
+
+
 def test_cancel_and_restore_one_or_many(session, team, workspace):
     nos = log_calls(session, team, workspace.john, 3)
     cancel_entries(session, team, "U1", nos[:2])
@@ -72,10 +77,7 @@ def test_delete_canceled_entries_deletes_only_canceled_ones_with_their_comments(
     cancel_entries(session, team, "U1", nos[:3])
     assert count_canceled(session, team, EntryFilter()) == 3
     assert delete_canceled_entries(session, team, "U1", EntryFilter(entry_nos=tuple(nos[1:]))) == 2
-    remaining = session.scalars(
-        select(InteractionLogEntry.entry_no).where(InteractionLogEntry.team_id == team)
-    )
-    assert sorted(remaining) == [nos[0], nos[3]]
+    assert remaining(session, team) == [nos[0], nos[3]]
     assert [c.comment for c in comments(session, team, nos[3])] == [f"note {nos[3]}"]
     assert comments(session, team, nos[1]) == []
     audit = session.scalar(
@@ -91,10 +93,32 @@ def test_delete_canceled_filters_by_contact_and_date(session, team, workspace):
     cancel_entries(session, team, "U1", old + new + other)
     purge = EntryFilter(contact_no=workspace.john, date_to=date(2026, 6, 30))
     assert delete_canceled_entries(session, team, "U1", purge) == 1
-    left = set(
-        session.scalars(select(InteractionLogEntry.entry_no).where(InteractionLogEntry.team_id == team))
+    assert remaining(session, team) == sorted([new[0], other[0]])
+
+
+def test_delete_canceled_filters_by_group_template_salesperson_and_user(session, team, workspace):
+    def logged(template, user="U1", salesperson=""):
+        given = InteractionInput(workspace.john, template, salesperson=salesperson)
+        return create_interaction(session, team, user, given).entry_no
+
+    phone, letter, meeting, by_ann, by_u2 = (
+        logged("PHONE"),
+        logged("LETTER"),
+        logged("MEETING"),
+        logged("PHONE", salesperson="SP-ANN"),
+        logged("PHONE", user="U2"),
     )
-    assert left == {new[0], other[0]}
+    cancel_entries(session, team, "U1", [phone, letter, meeting, by_ann, by_u2])
+    purges = [
+        (EntryFilter(group_code="LETTERS"), letter),
+        (EntryFilter(template_code="MEETING"), meeting),
+        (EntryFilter(salesperson="SP-ANN"), by_ann),
+        (EntryFilter(user_id="U2"), by_u2),
+    ]
+    for purge, expected in purges:
+        assert delete_canceled_entries(session, team, "U1", purge) == 1
+        assert expected not in remaining(session, team)
+    assert remaining(session, team) == [phone]
 
 
 def test_shared_attachment_goes_with_the_last_entry_using_it(session, team, workspace):
