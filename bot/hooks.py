@@ -83,7 +83,9 @@ def _handle(environ: dict[str, Any], sessions: sessionmaker[Session], secret: st
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return 400, {"error": "Content-Length is not a number."}
+        length = -1
+    if length < 0:  # reading a negative length would wait for the client to close the connection
+        return 400, {"error": "Content-Length must be the size of the body in bytes."}
     if length > MAX_BODY:
         _discard(environ["wsgi.input"], length)
         return 413, {"error": f"The body can have at most {MAX_BODY} bytes."}
@@ -135,7 +137,9 @@ def _signature_problem(environ: Mapping[str, Any], body: bytes, secret: str) -> 
         return "X-CRM-Request-Timestamp must be Unix time in seconds."
     if stale:
         return "The request timestamp is more than five minutes off; sign it again with the current time."
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+    expected = sign(secret, timestamp, body).encode()
+    # As bytes: compare_digest refuses text with non-ASCII characters, which a header can hold.
+    if not hmac.compare_digest(expected, signature.encode("latin-1", "replace")):
         return "The signature does not match the body."
     return ""
 

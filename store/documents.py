@@ -21,7 +21,13 @@ from store.deliveries import first_delivery
 from store.enums import VERSIONED_DOCUMENT_KINDS, DocumentKind
 from store.errors import Conflict, Invalid
 from store.interactions import InteractionInput, create_interaction
-from store.models import InteractionLogEntry, InteractionTemplate, InteractionTemplateLanguage, ProcessedEvent
+from store.models import (
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTemplateLanguage,
+    ProcessedEvent,
+    Workspace,
+)
 from store.templates import template_for_document
 
 SOURCE = "document"
@@ -91,6 +97,12 @@ def record_document(
         return RecordResult(RecordStatus.PREVIEW, reason="A preview logs no interaction.")
     template = template_for_document(session, team_id, doc.document_type)
     if template is None:
+        if session.get(Workspace, team_id) is None:
+            raise InvalidField(
+                "team_id",
+                f"no workspace {team_id} uses this CRM; use the id of the Slack workspace it is "
+                "installed in, such as T0123ABCD.",
+            )
         return RecordResult(
             RecordStatus.NOT_SET_UP,
             reason=f"No interaction template is set up for {doc.document_type.value} documents, "

@@ -1,9 +1,11 @@
 """The document webhook over real HTTP: a threading WSGI server on a free local port."""
 
+import http.client
 import json
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -125,6 +127,34 @@ def test_badly_signed_or_stale_requests_are_refused(url, sessions, team, setup, 
     assert count_entries(sessions, team) == 0
 
 
+def test_a_signature_with_characters_no_signature_has_is_refused(url, sessions, team, setup):
+    status, body = raw_post(url, invoice(team, setup.john), signature="v0=é".encode("latin-1"))
+    assert status == 401 and "signature does not match" in body["error"]
+
+
+def test_a_negative_content_length_is_refused_at_once(url):
+    status, body = raw_post(url, {}, content_length="-1", body=b"")
+    assert status == 400 and "Content-Length" in body["error"]
+
+
+def raw_post(url, payload, *, signature=None, content_length=None, body=None):
+    """A POST with headers urllib would not send: any bytes as the signature, any Content-Length."""
+    body = json.dumps(payload).encode() if body is None else body
+    timestamp = str(int(time.time()))
+    address = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.putrequest("POST", address.path)
+        connection.putheader("X-CRM-Request-Timestamp", timestamp)
+        connection.putheader("X-CRM-Signature", signature or sign(SECRET, timestamp, body))
+        connection.putheader("Content-Length", content_length or str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
 def test_a_body_changed_after_signing_is_refused(url, team, setup):
     timestamp = str(int(time.time()))
     signed = json.dumps(invoice(team, setup.john)).encode()
@@ -156,6 +186,7 @@ def test_unsigned_requests_are_refused(url, team, setup):
         ({"preview": "yes"}, "preview", "true or false"),
         ({"description": "x" * 101}, "description", "at most 100 characters"),
         ({"event_id": "e" * 65}, "event_id", "at most 64 characters"),
+        ({"team_id": "TNOBODY"}, "team_id", "no workspace TNOBODY uses this CRM"),
     ],
 )
 def test_bad_fields_get_400_naming_the_field(url, sessions, team, setup, fields, field, message):
