@@ -10,11 +10,9 @@ from store.contacts import find_contact
 from store.deliveries import first_delivery
 from store.enums import DocumentKind, InformationFlow, InitiatedBy
 from store.errors import Invalid
-from store.interactions import InteractionInput, create_interaction
+from store.interactions import MAX_DESCRIPTION, InteractionInput, create_interaction
 from store.models import ChannelLink, Contact, InteractionLogEntry
 from store.templates import template_for_document
-
-MAX_DESCRIPTION = 100
 
 
 def link_channel(session: Session, team_id: str, user_id: str, channel_id: str, contact: str) -> Contact:

@@ -142,10 +142,14 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
         return get_contact(session, team_id, text)
     if "@" in text:
         by_email = session.scalars(
-            select(Contact).where(Contact.team_id == team_id, func.lower(Contact.email) == text.lower())
+            select(Contact)
+            .where(Contact.team_id == team_id, func.lower(Contact.email) == text.lower())
+            .order_by(Contact.no)
         ).all()
         if len(by_email) == 1:
             return by_email[0]
+        if by_email:  # a company and its person often share one address
+            raise _ambiguous(text, [(c.no, _label(c)) for c in by_email])
     exact = session.scalars(
         select(Contact)
         .where(Contact.team_id == team_id, Contact.search_name == normalize_name(text))

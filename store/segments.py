@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 from store.attachments import merge_entry_documents
 from store.contacts import find_contact
 from store.enums import CorrespondenceType, Evaluation
-from store.errors import Conflict, Invalid, NotFound
+from store.errors import Conflict, Invalid, not_found
 from store.interactions import local_now, next_entry_nos
 from store.models import (
     Contact,
@@ -38,13 +38,11 @@ def add_segment(session: Session, team_id: str, code: str, description: str) -> 
 
 
 def get_segment(session: Session, team_id: str, code: str) -> Segment:
-    segment = session.get(Segment, (team_id, code.strip().upper()))
+    code = code.strip().upper()
+    segment = session.get(Segment, (team_id, code))
     if segment is None:
         known = session.scalars(select(Segment.no).where(Segment.team_id == team_id).order_by(Segment.no))
-        hint = ", ".join(list(known)[:8])
-        raise NotFound(
-            f"Segment {code.upper()} does not exist." + (f" Known segments: {hint}." if hint else "")
-        )
+        raise not_found("segment", code, known)
     return segment
 
 

@@ -84,6 +84,13 @@ def test_find_by_number_email_or_misspelt_name(session, team, workspace):
     assert find_contact(session, team, "jon smith").no == workspace.john
 
 
+def test_a_shared_email_address_offers_the_contacts_that_have_it(session, team, workspace):
+    add_contact(session, team, NewContact("Johnny Smith", email="JOHN@adatum.example"))
+    with pytest.raises(Ambiguous) as raised:
+        find_contact(session, team, "john@adatum.example")
+    assert [no for no, _ in raised.value.choices] == [workspace.john, "CT000005"]
+
+
 def test_ambiguous_name_offers_choices(session, team, workspace):
     add_contact(session, team, NewContact("John Smyth", company=workspace.adatum))
     with pytest.raises(Ambiguous) as raised:
