@@ -8,6 +8,7 @@ from commands.reply import BackgroundWork, Button, Reply, Table
 from commands.views import plural
 from store.cancellation import set_logged_segment_canceled
 from store.db import reading
+from store.filters import EntryFilter, count_entries
 from store.models import SegmentLine
 from store.segments import (
     add_segment,
@@ -102,9 +103,7 @@ def run_log_segment(ctx: Context, payload: dict[str, object]) -> Reply:
             str(payload["template"]),
             now=ctx.now(),
         )
-        count = next(
-            n for item, n in list_logged_segments(session, ctx.team_id) if item.entry_no == logged.entry_no
-        )
+        count = count_entries(session, ctx.team_id, EntryFilter(logged_segment_entry_no=logged.entry_no))
     entries = plural(count, "interaction log entry", "interaction log entries")
     return Reply(
         f"Segment {logged.segment_no} logged: {entries} (logged segment {logged.entry_no}).",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from store import audit
 from store.attachments import drop_unused_attachments
-from store.db import chunks
+from store.db import chunks, refresh_statistics
 from store.errors import Conflict, NotFound
 from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import entries_by_no
@@ -125,6 +125,7 @@ def delete_canceled_entries(session: Session, team_id: str, user_id: str, given:
     audit.record(
         session, team_id, user_id, "delete-canceled-entries", deleted=deleted, filter=_describe(given)
     )
+    refresh_statistics(session)
     return deleted
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from store.attachments import merge_entry_documents
 from store.contacts import find_contact
+from store.db import refresh_statistics
 from store.enums import CorrespondenceType, Evaluation
 from store.errors import Conflict, Invalid, not_found
 from store.interactions import local_now, next_entry_nos
@@ -256,6 +257,7 @@ def log_segment(
     )
     session.execute(insert(InteractionLogEntry).from_select(list(columns), rows))
     merge_entry_documents(session, team_id, InteractionLogEntry.logged_segment_entry_no == logged.entry_no)
+    refresh_statistics(session)
     return logged
 
 
