@@ -4,10 +4,9 @@ webhook) does its work only once. The first caller to record a key wins; the oth
 from datetime import timedelta
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.db import dialect_insert
 from store.models import ProcessedEvent
 from store.types import utcnow
 
@@ -56,7 +55,7 @@ def purge(sessions: sessionmaker[Session], source: str, older_than: timedelta) -
 def first_delivery(session: Session, source: str, key: str, team_id: str) -> bool:
     """Within the caller's transaction: True for the first delivery of `key`, False for any repeat. On
     PostgreSQL a concurrent copy waits on the primary key for the first one's transaction to end."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     inserted = session.execute(
         insert(ProcessedEvent)
         .values(source=source, event_id=key[:100], team_id=team_id[:32], received_at=utcnow(), result="")
