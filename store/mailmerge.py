@@ -138,6 +138,8 @@ def compile_template(content: bytes) -> MergeTemplate:
         _mark_fields(root, slots)
         if len(slots) > first:
             merged[part.partname.lstrip("/")] = _split(root, slots)
+    if not merged:  # a document without fields is used as it is, so do not compress it again
+        return MergeTemplate(content, (), frozenset())
     unchanged = BytesIO()
     with zipfile.ZipFile(unchanged, "w") as package:
         for name, data in files.items():

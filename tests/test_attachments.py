@@ -204,6 +204,7 @@ def test_documents_without_fields_and_other_files_stay_shared(session, team, wor
     document.save(out)
     plain = attach_letter(session, team, out.getvalue())
     assert compile_template(plain.content).fields == set()
+    assert compile_template(plain.content).fill({}) == plain.content
     entry = create_interaction(session, team, "U1", InteractionInput(workspace.john, "LETTER"))
     assert entry.attachment_no == plain.no
     image = attach_to_template(session, team, "LETTER", "logo.png", PNG, "image/png", "es")
