@@ -19,6 +19,7 @@ QUEUED = "queued"
 RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,27 @@ def claim(
     stale_after: timedelta = timedelta(minutes=10),
     kinds: Collection[str] | None = None,
 ) -> ClaimedJob | None:
-    """The oldest job waiting (of these `kinds`, when given), now marked running, or None."""
+    """The oldest job waiting (of these `kinds`, when given), now marked running, or None. A job whose
+    process died is taken again, up to MAX_ATTEMPTS claims in all; then it is marked failed."""
     now = utcnow()
-    waiting = or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.started_at < now - stale_after))
+    stale = (Job.status == RUNNING) & (Job.started_at < now - stale_after)
+    waiting = or_(Job.status == QUEUED, stale & (Job.attempts < MAX_ATTEMPTS))
     query = select(Job).where(waiting).order_by(Job.id).limit(1).with_for_update(skip_locked=True)
     if kinds is not None:
         query = query.where(Job.kind.in_(list(kinds)))
     with sessions.begin() as session:
+        session.execute(
+            update(Job)
+            .where(stale, Job.attempts >= MAX_ATTEMPTS)
+            .values(status=FAILED, finished_at=now, result=f"given up after {MAX_ATTEMPTS} attempts"),
+            execution_options={"synchronize_session": False},
+        )
         job = session.scalars(query).first()
         if job is None:
             return None
         job.status = RUNNING
         job.started_at = now
+        job.attempts += 1
         return ClaimedJob(job.id, job.team_id, job.user_id, job.kind, json.loads(job.payload), now)
 
 
