@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli_admin import DEFAULT_TEAM, TeamOption, opened_store, reported_errors
 from bot.hooks import parse_document
-from store.attachments import MAX_ATTACHMENT_SIZE, attach_to_template, human_size
+from store.attachments import attach_to_template, check_size, human_size
 from store.db import transaction
 from store.documents import DocumentEvent, RecordResult, RecordStatus, record_document
 from store.enums import DocumentKind
@@ -184,11 +184,7 @@ def attach_command(
     """Attach a file (.docx, .pdf, .txt, .html, images, ...; at most 10 MB) to a template for a language,
     replacing the one it had. A .docx can hold merge fields such as {{contact.name}}."""
     with reported_errors():
-        if file.stat().st_size > MAX_ATTACHMENT_SIZE:
-            limit = human_size(MAX_ATTACHMENT_SIZE)
-            raise Invalid(
-                f"{file.name} is {human_size(file.stat().st_size)}; attachments can be at most {limit}."
-            )
+        check_size(file.name, file.stat().st_size)
         content = file.read_bytes()
         content_type = mimetypes.guess_type(file.name)[0] or ""
         with opened_store() as sessions, transaction(sessions) as session:

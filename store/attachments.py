@@ -106,17 +106,20 @@ def check_file(file_name: str, content: bytes, content_type: str) -> tuple[str, 
         raise Invalid(f"{name} cannot be attached: only these kinds of file can ({allowed}).")
     if not content:
         raise Invalid(f"{name} is empty.")
-    if len(content) > MAX_ATTACHMENT_SIZE:
-        raise Invalid(
-            f"{name} is {human_size(len(content))}; an attachment can be at most "
-            f"{human_size(MAX_ATTACHMENT_SIZE)}."
-        )
+    check_size(name, len(content))
     claimed = content_type.split(";", 1)[0].strip().lower()
     if claimed not in UNSPECIFIC_TYPES and claimed != kind.content_type and claimed not in kind.aliases:
         raise Invalid(f"{name} was sent as {claimed}, which does not fit a {extension} file.")
     if not kind.fits(content):
         raise Invalid(f"{name} is not {kind.description}: its content does not match its {extension} name.")
     return name, kind.content_type
+
+
+def check_size(file_name: str, size: int) -> None:
+    """Invalid when a file is too large to attach: callers that know the size check it before reading."""
+    if size > MAX_ATTACHMENT_SIZE:
+        limit = human_size(MAX_ATTACHMENT_SIZE)
+        raise Invalid(f"{file_name} is {human_size(size)}; an attachment can be at most {limit}.")
 
 
 def human_size(size: int) -> str:

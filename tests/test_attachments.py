@@ -286,3 +286,11 @@ def test_crm_template_attach(workdir, sessions, team, workspace):
     (workdir / "fake.pdf").write_bytes(b"not a pdf")
     result = CliRunner().invoke(app, ["template", "attach", "LETTER", "fake.pdf", "--team", team])
     assert result.exit_code == 1 and "fake.pdf is not a PDF document" in result.output
+
+
+def test_crm_template_attach_refuses_a_large_file_before_reading_it(workdir, team, workspace):
+    with open(workdir / "catalogue.pdf", "wb") as large:
+        large.truncate(MAX_ATTACHMENT_SIZE + 2 * 1024 * 1024)
+    result = CliRunner().invoke(app, ["template", "attach", "LETTER", "catalogue.pdf", "--team", team])
+    assert result.exit_code == 1
+    assert "catalogue.pdf is 12 MB; an attachment can be at most 10 MB." in result.output
