@@ -7,10 +7,9 @@ from commands.context import Context
 from commands.parsing import UsageError, minutes, money, parse
 from commands.permissions import require_admin
 from commands.reply import Reply, Table
-from store.attachments import FILE_KINDS, MAX_ATTACHMENT_SIZE, attach_to_template, human_size
+from store.attachments import FILE_KINDS, MAX_ATTACHMENT_SIZE, attach_to_template, check_size, human_size
 from store.db import reading
 from store.enums import CorrespondenceType, DocumentKind, InformationFlow, InitiatedBy
-from store.errors import Invalid
 from store.mailmerge import DOCX, fields_in
 from store.templates import (
     TemplateDefaults,
@@ -149,11 +148,7 @@ def attach_file(ctx: Context, words: list[str], file: SharedFile) -> Reply:
     """Give a template its document for a language, from a shared file. The size and the template are
     checked before the file is fetched."""
     code, language = attach_target(words)
-    if file.size > MAX_ATTACHMENT_SIZE:
-        raise Invalid(
-            f"{file.name} is {human_size(file.size)}; an attachment can be at most "
-            f"{human_size(MAX_ATTACHMENT_SIZE)}."
-        )
+    check_size(file.name, file.size)
     with reading(ctx.sessions) as session:
         get_template(session, ctx.team_id, code)
     content = file.read()
