@@ -153,7 +153,7 @@ def entry_filter(ctx: Context, args: Args, session: Session) -> EntryFilter:
 
 
 def entries(ctx: Context, words: list[str], *, postponed: bool = False) -> Reply:
-    args = parse(words, FILTER_OPTIONS)
+    args = parse(words, FILTER_OPTIONS, options_only=True)
     args.require_no_extra()
     before = int(args.option("before")) if args.option("before").isdigit() else None
     with reading(ctx.sessions) as session:

@@ -41,21 +41,33 @@ def split(text: str) -> list[str]:
 
 
 def parse(
-    words: list[str], allowed: frozenset[str] = frozenset(), flags: frozenset[str] = frozenset()
+    words: list[str],
+    allowed: frozenset[str] = frozenset(),
+    flags: frozenset[str] = frozenset(),
+    *,
+    options_only: bool = False,
 ) -> Args:
     """Separate `name=value` options (only names in `allowed`) and bare flags from the other words. An
-    unknown name is an error, unless the word has spaces (a quoted description may contain "=")."""
+    unknown name is an error, unless the word has spaces (a quoted description may contain "=").
+
+    For a command that takes options only, words after an option continue its value, so
+    `entries from=last monday` needs no quotes."""
     args = Args([])
+    last = ""
     for word in words:
         match = OPTION.match(word)
         name = match.group(1).lower() if match else ""
         if match and name in allowed:
             args.options[name] = match.group(2).strip()
+            last = name
         elif match and " " not in word:
             known = ", ".join(f"{option}=" for option in sorted(allowed))
             raise UsageError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
         elif word.lower() in flags:
             args.options[word.lower()] = "yes"
+            last = ""
+        elif options_only and last:
+            args.options[last] = f"{args.options[last]} {word}".strip()
         else:
             args.words.append(word)
     return args

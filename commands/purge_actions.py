@@ -23,7 +23,7 @@ BACKGROUND_FROM = 20_000
 
 
 def _parse(words: list[str], options: frozenset[str] = frozenset()) -> Args:
-    args = parse(words, options, flags=frozenset({CONFIRMED}))
+    args = parse(words, options, flags=frozenset({CONFIRMED}), options_only=True)
     args.require_no_extra()
     return args
 

@@ -13,7 +13,7 @@ STATS_OPTIONS = frozenset({"contact", "template", "group", "by"})
 
 
 def stats(ctx: Context, words: list[str]) -> Reply:
-    args = parse(words, STATS_OPTIONS)
+    args = parse(words, STATS_OPTIONS, options_only=True)
     args.require_no_extra()
     option = args.option
     with reading(ctx.sessions) as session:
@@ -46,7 +46,7 @@ def stats(ctx: Context, words: list[str]) -> Reply:
 def export(ctx: Context, words: list[str]) -> Reply:
     if not words or words[0].lower() != "entries":
         raise UsageError("Use `export entries [filters]`.")
-    args = parse(words[1:], FILTER_OPTIONS | {"format"})
+    args = parse(words[1:], FILTER_OPTIONS | {"format"}, options_only=True)
     args.require_no_extra()
     fmt = args.option("format", "csv").lower()
     if fmt not in {"csv", "json"}:

@@ -259,3 +259,11 @@ def test_entry_offers_its_attachment_as_a_file(ctx, sessions, workspace):
     assert any(b.command == "attachment 1" for b in run(ctx, "entry 1").buttons)
     reply = run(ctx, "attachment 1")
     assert (reply.file.name, reply.file.content) == ("a.txt", b"Dear John")
+
+
+def test_option_values_of_several_words_need_no_quotes_where_only_options_are_taken(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john} date=2026-11-02")
+    run(ctx, f"log PHONE {workspace.jane} date=2026-11-20")
+    listed = run(ctx, "entries contact=John Smith from=2026-11-01 to=2026-11-10")
+    assert [item.text.split()[0] for item in listed.items] == ["*1*"]
+    assert "Unexpected" in run(ctx, "entries John").text
