@@ -200,26 +200,37 @@ def resume(
     now: datetime | None = None,
 ) -> InteractionLogEntry:
     """Finish a postponed interaction under the same entry number. Date and time become now unless given;
-    every other field is taken from the entry unless changed."""
+    every other field is taken from the entry unless changed. Choosing another template brings its
+    defaults, and its description unless the user had typed one (as when creating)."""
     entry = get_entry(session, team_id, entry_no)
     if not entry.postponed:
         raise Conflict(f"Interaction log entry {entry_no} is not postponed, so there is nothing to resume.")
-    given = replace(
-        InteractionInput(
-            contact=entry.contact_no,
-            template=entry.template_code,
-            description=entry.description,
+    changes = changes or {}
+    kept = InteractionInput(
+        contact=entry.contact_no,
+        template=entry.template_code,
+        description=entry.description,
+        successful=not entry.attempt_failed,
+        evaluation=Evaluation(entry.evaluation),
+        salesperson=entry.salesperson,
+        subject=entry.subject,
+    )
+    if str(changes.get("template", entry.template_code)).strip().upper() == entry.template_code:
+        kept = replace(
+            kept,
             cost=entry.cost,
             duration=entry.duration,
             information_flow=InformationFlow(entry.information_flow),
             initiated_by=InitiatedBy(entry.initiated_by),
-            successful=not entry.attempt_failed,
-            evaluation=Evaluation(entry.evaluation),
-            salesperson=entry.salesperson,
-            subject=entry.subject,
-        ),
-        **(changes or {}),
-    )
+            correspondence_type=CorrespondenceType(entry.correspondence_type)
+            if entry.correspondence_type
+            else None,
+        )
+    else:
+        previous = session.get(InteractionTemplate, (team_id, entry.template_code))
+        if previous is not None and entry.description == previous.description:
+            kept = replace(kept, description="", subject="")
+    given = replace(kept, **changes)
     contact = find_contact(session, team_id, given.contact)
     template = get_template(session, team_id, given.template)
     merged_before = entry.attachment_no

@@ -196,3 +196,24 @@ def test_comments_wrap_at_eighty_characters(session, team, workspace):
     add_comment(session, team, "U1", entry.entry_no, "word " * 30, date(2026, 11, 24))
     lines = comments(session, team, entry.entry_no)
     assert len(lines) == 2 and all(len(line.comment) <= 80 for line in lines)
+
+
+def test_resuming_with_another_template_takes_its_defaults(session, team, workspace):
+    kept = create_interaction(
+        session, team, "U1", InteractionInput(workspace.john, "PHONE", cost=Decimal("9")), postpone=True
+    )
+    switched = create_interaction(
+        session, team, "U1", InteractionInput(workspace.john, "PHONE"), postpone=True
+    )
+    typed = create_interaction(
+        session, team, "U1", InteractionInput(workspace.john, "PHONE", "My words"), postpone=True
+    )
+    assert resume(session, team, "U1", kept.entry_no).cost == Decimal("9.00")
+    letter = resume(session, team, "U1", switched.entry_no, {"template": "LETTER"})
+    assert (letter.description, letter.cost, letter.duration, letter.information_flow) == (
+        "Letter",
+        Decimal("1.20"),
+        5,
+        "",
+    )
+    assert resume(session, team, "U1", typed.entry_no, {"template": "LETTER"}).description == "My words"
