@@ -14,6 +14,10 @@ from store.interactions import MAX_DESCRIPTION, InteractionInput, create_interac
 from store.models import ChannelLink, Contact, InteractionLogEntry
 from store.templates import template_for_document
 
+DELIVERY_SOURCE = "slack-message"
+"""Messages already logged, in store.deliveries: Slack may deliver one twice (retries, or as both a
+channel and a group event)."""
+
 
 def link_channel(session: Session, team_id: str, user_id: str, channel_id: str, contact: str) -> Contact:
     """Link the channel to a contact (a new link replaces the old one)."""
@@ -66,7 +70,7 @@ def log_channel_message(
     template = template_for_document(session, team_id, DocumentKind.SLACK_MESSAGE)
     if contact_no is None or template is None:
         return None
-    if not first_delivery(session, "slack-message", f"{team_id}:{message.channel_id}:{message.ts}", team_id):
+    if not first_delivery(session, DELIVERY_SOURCE, f"{team_id}:{message.channel_id}:{message.ts}", team_id):
         return None
     text = " ".join(message.text.split()) or template.description or "Slack message"
     description = text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"

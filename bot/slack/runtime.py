@@ -24,7 +24,7 @@ from commands.forms import Form
 from commands.parsing import UsageError
 from commands.reply import BackgroundWork, Modal, Reply, error
 from commands.setup_actions import SharedFile
-from store import deliveries, jobs
+from store import channels, deliveries, jobs
 from store.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class Runtime:
         self.worker = JobWorker(
             sessions,
             self.run_job,
-            forget=(EVENT_SOURCE, CLICK_SOURCE, "slack-message"),
+            forget=(EVENT_SOURCE, CLICK_SOURCE, channels.DELIVERY_SOURCE),
             kinds=commands.background_kinds,
         )
         self.ack_budget = 2.0
