@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.contacts import find_contact
 from store.db import make_engine, session_factory, transaction
 from store.demo import build_demo
-from store.enums import ContactType
 from store.errors import Ambiguous, DomainError, Invalid
-from store.filters import CanceledFilter, EntryFilter, count_entries
+from store.filters import CanceledFilter, EntryFilter, contact_scope, count_entries
 from store.migrate import is_current, upgrade
 from store.templates import get_template
 from store.transfer import ExportFormat, export_entries, import_contacts
@@ -191,17 +190,10 @@ def _entry_filter(
     date_from: date | None,
     date_to: date | None,
 ) -> EntryFilter:
-    contact_no = company_no = ""
-    if contact.strip():
-        found = find_contact(session, team, contact)
-        if found.type == ContactType.COMPANY:
-            company_no = found.no
-        else:
-            contact_no = found.no
+    scope = contact_scope(find_contact(session, team, contact)) if contact.strip() else {}
     template_code = get_template(session, team, template).code if template.strip() else ""
     return EntryFilter(
-        contact_no=contact_no,
-        company_no=company_no,
+        **scope,
         template_code=template_code,
         canceled=canceled,
         date_from=date_from,

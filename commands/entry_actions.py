@@ -29,7 +29,7 @@ from store.contact_search import normalize_name
 from store.contacts import CONTACT_NO, find_contact
 from store.db import reading
 from store.enums import Evaluation, InformationFlow, InitiatedBy
-from store.filters import CanceledFilter, EntryFilter
+from store.filters import CanceledFilter, EntryFilter, contact_scope
 from store.interactions import (
     InteractionInput,
     add_comment,
@@ -140,9 +140,9 @@ def _contact_and_description(ctx: Context, session: Session, words: list[str]) -
 def entry_filter(ctx: Context, args: Args, session: Session) -> EntryFilter:
     option = args.option
     now = ctx.now()
-    contact = find_contact(session, ctx.team_id, option("contact")).no if option("contact") else ""
+    scope = contact_scope(find_contact(session, ctx.team_id, option("contact"))) if option("contact") else {}
     return EntryFilter(
-        contact_no=contact,
+        **scope,
         segment_no=option("segment").upper(),
         template_code=option("template").upper(),
         group_code=option("group").upper(),
@@ -159,7 +159,7 @@ def entries(ctx: Context, words: list[str], *, postponed: bool = False) -> Reply
     with reading(ctx.sessions) as session:
         given = entry_filter(ctx, args, session)
         if postponed:
-            given = EntryFilter(postponed=True, contact_no=given.contact_no)
+            given = EntryFilter(postponed=True, contact_no=given.contact_no, company_no=given.company_no)
         page = list_entries(session, ctx.team_id, given, limit=PAGE, before=before)
     title = "Postponed Interactions" if postponed else "Interaction Log Entries"
     if not page.rows:

@@ -73,6 +73,7 @@ def delete_canceled(ctx: Context, words: list[str]) -> Reply:
 def _payload(given: EntryFilter) -> dict[str, object]:
     return {
         "contact_no": given.contact_no,
+        "company_no": given.company_no,
         "template_code": given.template_code,
         "group_code": given.group_code,
         "date_from": given.date_from.isoformat() if given.date_from else "",
@@ -83,6 +84,7 @@ def _payload(given: EntryFilter) -> dict[str, object]:
 def run_delete_canceled(ctx: Context, payload: dict[str, object]) -> Reply:
     given = EntryFilter(
         contact_no=str(payload["contact_no"]),
+        company_no=str(payload.get("company_no", "")),
         template_code=str(payload["template_code"]),
         group_code=str(payload["group_code"]),
         date_from=date.fromisoformat(str(payload["date_from"])) if payload["date_from"] else None,

@@ -7,7 +7,9 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from store.enums import ContactType
 from store.errors import Invalid
+from store.models import Contact
 from store.models import InteractionLogEntry as Entry
 
 
@@ -69,3 +71,9 @@ class EntryFilter:
 def count_entries(session: Session, team_id: str, given: EntryFilter) -> int:
     query = select(func.count()).select_from(Entry).where(given.where(team_id))
     return session.scalar(query) or 0
+
+
+def contact_scope(contact: Contact) -> dict[str, str]:
+    """The EntryFilter fields that select a contact's entries: a company's include its people's (Business
+    Central's Contact Company No.), a person's are their own."""
+    return {"company_no": contact.no} if contact.type == ContactType.COMPANY else {"contact_no": contact.no}

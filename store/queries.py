@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from store.contacts import get_contact
 from store.enums import ContactType
 from store.errors import Invalid
-from store.filters import CanceledFilter, EntryFilter
+from store.filters import CanceledFilter, EntryFilter, contact_scope
 from store.models import Contact, InteractionLogEntry
 
 MAX_PAGE = 200
@@ -100,10 +100,7 @@ def statistics(session: Session, team_id: str, by: str, given: EntryFilter | Non
 def contact_statistics(session: Session, team_id: str, contact_no: str) -> Statistic:
     """One contact's figures; for a company, all of its people's interactions too."""
     contact = get_contact(session, team_id, contact_no)
-    if contact.type == ContactType.COMPANY:
-        scope = EntryFilter(company_no=contact.no, canceled=CanceledFilter.NO)
-    else:
-        scope = EntryFilter(contact_no=contact.no, canceled=CanceledFilter.NO)
+    scope = EntryFilter(canceled=CanceledFilter.NO, **contact_scope(contact))
     rows = statistics(
         session, team_id, "company" if contact.type == ContactType.COMPANY else "contact", scope
     )

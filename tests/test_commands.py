@@ -267,3 +267,11 @@ def test_option_values_of_several_words_need_no_quotes_where_only_options_are_ta
     listed = run(ctx, "entries contact=John Smith from=2026-11-01 to=2026-11-10")
     assert [item.text.split()[0] for item in listed.items] == ["*1*"]
     assert "Unexpected" in run(ctx, "entries John").text
+
+
+def test_a_company_filter_takes_in_its_people(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, f"log PHONE {workspace.fabrikam}")
+    run(ctx, "cancel 1, 2")
+    assert [i.text.split()[0] for i in run(ctx, "entries contact=Adatum").items] == ["*1*"]
+    assert run(ctx, "delete-canceled contact=Adatum").text.startswith("1 canceled interaction log entry")
