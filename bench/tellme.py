@@ -21,9 +21,8 @@ from datetime import date  # noqa: E402
 
 from sqlalchemy import insert  # noqa: E402
 
-from commands.catalog import SEARCHABLE  # noqa: E402
+from commands.router import ROUTER  # noqa: E402
 from commands.tellme import decide, search  # noqa: E402
-from commands.tellme.ranking import ranker  # noqa: E402
 from store.contact_search import normalize_name  # noqa: E402
 from store.db import make_engine, session_factory  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
@@ -126,7 +125,11 @@ def fill_workspace(sessions) -> None:  # type: ignore[no-untyped-def]
 def baseline(query: str) -> list[str]:
     """Lowercase substring match over the English and Spanish titles, shortest title first."""
     wanted = query.lower().strip()
-    hits = [a for a in SEARCHABLE if wanted and (wanted in a.title.lower() or wanted in a.title_es.lower())]
+    hits = [
+        a
+        for a in ROUTER.ranker.actions
+        if wanted and (wanted in a.title.lower() or wanted in a.title_es.lower())
+    ]
     return [a.id for a in sorted(hits, key=lambda a: len(a.title))]
 
 
@@ -169,17 +172,23 @@ def main(verbose: bool) -> None:
         latencies: list[float] = []
         with sessions() as session:
             started = time.perf_counter()
-            search("warm up john smith", session=session, team_id=TEAM, user_id=USER, today=TODAY)
+            search(
+                "warm up john smith", ROUTER.ranker, session=session, team_id=TEAM, user_id=USER, today=TODAY
+            )
             print(f"first search (builds the contact index): {1000 * (time.perf_counter() - started):.0f} ms")
             for _ in range(3):
-                ranker().resolve.cache_clear()  # every pass meets its words for the first time
+                ROUTER.ranker.resolve.cache_clear()  # every pass meets its words for the first time
                 for item in queries:
                     started = time.perf_counter()
-                    matches = search(item["q"], session=session, team_id=TEAM, user_id=USER, today=TODAY)
+                    matches = search(
+                        item["q"], ROUTER.ranker, session=session, team_id=TEAM, user_id=USER, today=TODAY
+                    )
                     decision = decide(matches)
                     latencies.append(1000 * (time.perf_counter() - started))
             for item in queries:
-                matches = search(item["q"], session=session, team_id=TEAM, user_id=USER, today=TODAY)
+                matches = search(
+                    item["q"], ROUTER.ranker, session=session, team_id=TEAM, user_id=USER, today=TODAY
+                )
                 decision = decide(matches)
                 ids = [m.action.id for m in matches]
                 judge(ours, item, ids, decision.kind, matches[0].args if matches else {}, verbose, matches)

@@ -14,13 +14,11 @@ import typer
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.contacts import find_contact
 from store.db import make_engine, session_factory, transaction
 from store.demo import build_demo
 from store.errors import Ambiguous, DomainError, Invalid
-from store.filters import CanceledFilter, EntryFilter, contact_scope, count_entries
+from store.filters import CanceledFilter, count_entries, entry_filter
 from store.migrate import is_current, upgrade
-from store.templates import get_template
 from store.transfer import ExportFormat, export_entries, import_contacts
 
 DEFAULT_TEAM = "T0DEMO"
@@ -171,7 +169,15 @@ def export_entries_command(
     """Export interaction log entries, oldest first, as CSV or JSON (amounts as exact decimals).
     Postponed interactions are not part of the log, so they are left out."""
     with reported_errors(), opened_store() as sessions, sessions() as session:
-        given = _entry_filter(session, team, contact, template, canceled, _day(date_from), _day(date_to))
+        given = entry_filter(
+            session,
+            team,
+            contact=contact,
+            template=template,
+            canceled=canceled,
+            date_from=_day(date_from),
+            date_to=_day(date_to),
+        )
         count = count_entries(session, team, given)
         chunks = export_entries(session, team, given, fmt)
         if output is None:
@@ -179,26 +185,6 @@ def export_entries_command(
         else:
             _write_file(chunks, output)
             typer.echo(f"Exported {_plural(count, 'entry', 'entries')} to {output}.", err=True)
-
-
-def _entry_filter(
-    session: Session,
-    team: str,
-    contact: str,
-    template: str,
-    canceled: CanceledFilter,
-    date_from: date | None,
-    date_to: date | None,
-) -> EntryFilter:
-    scope = contact_scope(find_contact(session, team, contact)) if contact.strip() else {}
-    template_code = get_template(session, team, template).code if template.strip() else ""
-    return EntryFilter(
-        **scope,
-        template_code=template_code,
-        canceled=canceled,
-        date_from=date_from,
-        date_to=date_to,
-    )
 
 
 def _write_file(chunks: Iterable[bytes], path: Path) -> None:

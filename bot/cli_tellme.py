@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_admin import opened_store
+from commands.router import ROUTER
 from commands.tellme import OFFER_SCORE, Match, decide, search
 
 
@@ -40,9 +41,9 @@ def register(app: typer.Typer) -> None:
 
 def _search(text: str, lang: str, team: str | None) -> list[Match]:
     if team is None:
-        return search(text, lang=lang, limit=5)
+        return search(text, ROUTER.ranker, lang=lang, limit=5)
     with opened_store() as sessions, sessions() as session:
-        return search(text, session=session, team_id=team, lang=lang, limit=5)
+        return search(text, ROUTER.ranker, session=session, team_id=team, lang=lang, limit=5)
 
 
 def _as_json(match: Match, lang: str) -> dict[str, object]:

@@ -9,10 +9,10 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.console_render import render
-from commands import background, forms
+from commands import forms
 from commands.context import Context
 from commands.reply import Button, Reply
-from commands.router import run
+from commands.router import ROUTER
 
 log = logging.getLogger(__name__)
 PROMPT = "crm> "
@@ -51,7 +51,7 @@ class ConsoleChat:
         if line.isdigit() and self.choices:
             self.pick(int(line))
             return
-        self.show(run(self.ctx, line))
+        self.show(ROUTER.run(self.ctx, line))
 
     def pick(self, number: int) -> None:
         if not 1 <= number <= len(self.choices):
@@ -67,12 +67,12 @@ class ConsoleChat:
         }:
             self.console.print("Nothing was done.")
             return
-        self.show(run(replace(self.ctx, clicked=True), button.command))
+        self.show(ROUTER.run(replace(self.ctx, clicked=True), button.command))
 
     def show(self, reply: Reply) -> None:
         if reply.background is not None:
             self.console.print(reply.text)
-            reply = background.run(self.ctx, reply.background)
+            reply = ROUTER.background(self.ctx, reply.background)
         self.choices = render(self.console, reply)
         if reply.file is not None:
             path = Path.cwd() / reply.file.name
@@ -84,16 +84,16 @@ class ConsoleChat:
     def fill_form(self, kind: str, values: dict[str, str]) -> None:
         """Ask for each field in turn; Enter keeps the value shown. The field that pre-fills the others
         (the template) is asked first, then the form is read again with its defaults."""
-        form = forms.form(kind, self.ctx, values)
+        form = ROUTER.form(kind, self.ctx, values)
         self.console.print(f"[bold]{form.title}[/bold] (Enter keeps the value in brackets)")
         for field in form.fields:
             if field.dispatch:
                 values[field.name] = self._ask_field(field)
-        for field in forms.form(kind, self.ctx, values).fields:
+        for field in ROUTER.form(kind, self.ctx, values).fields:
             if not field.dispatch:
                 values[field.name] = self._ask_field(field)
         try:
-            self.show(forms.submit(kind, self.ctx, values))
+            self.show(ROUTER.submit(kind, self.ctx, values))
         except forms.FormErrors as failure:
             for name, message in failure.errors.items():
                 self.console.print(f"{name}: {message}", style="red")

@@ -19,9 +19,9 @@ class Context:
     channel_id: str = ""
     """Where the command was typed (Slack channel id); `/crm link` links that channel."""
     clicked: bool = False
-    """True when the command comes from a button the bot offered (or a choice picked in the console):
-    destructive actions run only then, never on the typed command itself (and the purges only on the
-    Delete button of their own question)."""
+    """True when the command comes from a button the bot offered (or a choice picked in the console). An
+    action that asks first (the purges) acts only on a click of its own question's Delete button; one
+    that can be undone (cancel) runs when typed, with an Undo button."""
 
     def now(self) -> datetime:
         return datetime.now(UTC).astimezone(ZoneInfo(self.timezone))

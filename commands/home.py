@@ -1,22 +1,18 @@
 """App Home: the user's recent interactions and what needs attention."""
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
-
 from commands.context import Context
 from commands.reply import Button, Reply
 from commands.views import entry_item, plural
 from store.db import reading
-from store.filters import EntryFilter
-from store.models import InteractionLogEntry as Entry
+from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.queries import list_entries
 
 
 def home(ctx: Context) -> Reply:
     with reading(ctx.sessions) as session:
         recent = list_entries(session, ctx.team_id, EntryFilter(user_id=ctx.user_id), limit=10).rows
-        canceled = _count(session, ctx.team_id, Entry.canceled == True)  # noqa: E712 (matches the partial index)
-        postponed = _count(session, ctx.team_id, Entry.postponed == True)  # noqa: E712
+        canceled = count_entries(session, ctx.team_id, EntryFilter(canceled=CanceledFilter.YES))
+        postponed = count_entries(session, ctx.team_id, EntryFilter(postponed=True))
     return Reply(
         "Interactions",
         paragraphs=(
@@ -29,10 +25,6 @@ def home(ctx: Context) -> Reply:
             Button("Create Interaction", "log", "primary"),
             Button("Interaction Log Entries", "entries"),
             Button("Postponed Interactions", "postponed"),
-            Button("Tell Me", "tellme-form"),
+            Button("Tell Me", "tellme"),
         ),
     )
-
-
-def _count(session: Session, team_id: str, condition: ColumnElement[bool]) -> int:
-    return session.scalar(select(func.count()).where(Entry.team_id == team_id, condition)) or 0

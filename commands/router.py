@@ -1,136 +1,187 @@
-"""One entry point for every adapter: the text after `/crm` in, a Reply out. User mistakes come back as
-a one-line reason with the usage of the command; they never raise and never change anything."""
+"""One entry point for every adapter: `/crm` text, a submitted form or queued work in, a Reply out.
+
+The router reads the declarations and enforces their policy in one place: who may run an action, asking
+before destructive work, opening the action's form when its arguments are missing, handing large work to
+the background, and what a Share may re-run. User mistakes come back as a one-line reason with the usage
+of the command; they never raise and never change anything."""
 
 import logging
 from collections.abc import Callable
+from functools import cached_property
+from typing import Any
 
-from commands import (
-    channel_actions,
-    contact_actions,
-    entry_actions,
-    help,
-    purge_actions,
-    report_actions,
-    segment_actions,
-    setup_actions,
-    tellme_actions,
-)
-from commands.catalog import ACTIONS, action_for
+from commands import assistant, catalog, grammar
+from commands.action import Action, Args
 from commands.context import Context
-from commands.parsing import UsageError, split
-from commands.reply import Button, Modal, Reply, error
-from store.errors import Ambiguous, DomainError
+from commands.forms import Form, FormErrors
+from commands.inputs import UsageError, split
+from commands.reply import BackgroundWork, Button, Modal, Reply, error
+from commands.tellme import Ranker
+from store.errors import Ambiguous, DomainError, Forbidden, NotFound
 from store.frecency import record_use
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Context, list[str]], Reply]
+SOMETHING_WRONG = "Something went wrong on our side; nothing was changed. Please try again."
+UNTRACKED = frozenset({"tellme", "help", "keep"})
+"""Not counted as used, for Tell Me's "recently and often used" ranking."""
 
 
-def _cancel(ctx: Context, words: list[str]) -> Reply:
-    segment = _segment_option(words)
-    if segment is not None:
-        return segment_actions.set_canceled(ctx, segment, True)
-    return entry_actions.cancel(ctx, words)
+class Router:
+    def __init__(self, actions: tuple[Action, ...]) -> None:
+        self.actions = actions + assistant.actions(self)
+        self.by_id = {action.id: action for action in self.actions}
 
+    @cached_property
+    def ranker(self) -> Ranker:
+        return Ranker(a for a in self.actions if a.policy.listed and a.id != "tellme")
 
-def _restore(ctx: Context, words: list[str]) -> Reply:
-    segment = _segment_option(words)
-    if segment is not None:
-        return segment_actions.set_canceled(ctx, segment, False)
-    return entry_actions.restore(ctx, words)
+    def run(self, ctx: Context, text: str) -> Reply:
+        return self._guarded(ctx, text, lambda: self._run(ctx, text))
 
-
-def _segment_option(words: list[str]) -> str | None:
-    if len(words) == 1 and words[0].lower().startswith("segment="):
-        return words[0].split("=", 1)[1]
-    return None
-
-
-def _form(kind: str) -> Handler:
-    def open_form(ctx: Context, words: list[str]) -> Reply:
-        values = dict(word.split("=", 1) for word in words if "=" in word)
-        return Reply("Opening the form…", modal=Modal(kind, values))
-
-    return open_form
-
-
-ROUTES: dict[str, Handler] = {
-    "help": help.help_reply,
-    "contacts": contact_actions.contacts,
-    "contact": contact_actions.contact,
-    "segments": segment_actions.segments,
-    "segment": segment_actions.segments,
-    "groups": setup_actions.groups,
-    "group": setup_actions.groups,
-    "templates": setup_actions.templates,
-    "template": setup_actions.templates,
-    "log": entry_actions.log,
-    "log-form": _form("create_interaction"),
-    "tellme-form": _form("tellme"),
-    "entries": entry_actions.entries,
-    "entry": entry_actions.entry_details,
-    "cancel": _cancel,
-    "restore": _restore,
-    "delete-canceled": purge_actions.delete_canceled,
-    "keep": purge_actions.keep,
-    "postponed": entry_actions.postponed_list,
-    "resume": entry_actions.resume_entry,
-    "evaluate": entry_actions.evaluate_entries,
-    "comment": entry_actions.comment,
-    "logged-segments": segment_actions.logged_segments,
-    "delete-canceled-segments": purge_actions.delete_canceled_segments,
-    "export": report_actions.export,
-    "setup": setup_actions.setup,
-    "stats": report_actions.stats,
-    "tellme": tellme_actions.tellme,
-    "import": contact_actions.import_contacts,
-    "attachment": entry_actions.attachment,
-    "link": channel_actions.link,
-    "unlink": channel_actions.unlink,
-}
-
-
-def usage(name: str) -> str:
-    lines = [action.usage for action in ACTIONS if action.command and action.command[0] == name]
-    aliases = {"segment": "segments", "group": "groups", "template": "templates", "contact": "contacts"}
-    if not lines and name in aliases:
-        return usage(aliases[name])
-    if name in {"segment", "group", "template", "contact"}:
-        lines += [action.usage for action in ACTIONS if action.command[:1] == (name,)]
-    return "   ".join(dict.fromkeys(lines))
-
-
-def run(ctx: Context, text: str) -> Reply:
-    name = ""
-    try:
+    def _run(self, ctx: Context, text: str) -> Reply:
         words = split(text.strip())
         if not words:
-            return help.help_reply(ctx, [])
-        name = words[0].lower()
-        handler = ROUTES.get(name)
-        if handler is None:
-            return tellme_actions.tellme(ctx, words)
-        reply = handler(ctx, words[1:])
-        used = action_for(words)
-        if not reply.error and used is not None and used.id != "tellme":
-            # What the user ran, for Tell Me's "recently and often used" ranking.
+            return self.dispatch(ctx, self.by_id["help"], {})
+        action = grammar.match(self.actions, words)
+        if action is None:
+            if grammar.known_word(self.actions, words[0]):
+                raise UsageError(f"Use {self.usage(words[0])}.")
+            return assistant.tell_me(ctx, " ".join(words), self)
+        reading: grammar.Reading | None = None
+        try:
+            reading = grammar.read(action, words, ctx)
+            if reading.missing:
+                if action.form is not None:
+                    return Reply(f"Opening {action.title}…", modal=Modal(action.id, reading.texts))
+                raise UsageError(f"Give {action.arg_by_name[reading.missing[0]].kind.label}.")
+            return self.dispatch(ctx, action, reading.args, confirmed=reading.confirmed)
+        except (UsageError, NotFound) as refused:
+            # "log a call with jon smth" is a sentence, not a template code: Tell Me may read it otherwise.
+            match = assistant.clear_reading(ctx, " ".join(words), self)
+            typed = action.command_text(reading.args) if reading is not None else ""
+            if match is None or match.action is not action or match.command_text() == typed:
+                raise refused
+            return assistant.understood(ctx, match, self.run(ctx, match.command_text()))
+
+    def dispatch(self, ctx: Context, action: Action, args: Args, *, confirmed: bool = False) -> Reply:
+        if not action.may_run(ctx):
+            raise Forbidden(
+                f"Only admins may run {action.title}. Ask a workspace admin, or one listed in CRM_ADMINS."
+            )
+        if action.question is not None and not (confirmed and ctx.clicked):
+            asked = action.question(ctx, args)
+            if isinstance(asked, Reply):
+                return asked
+            command = action.command_text(args)
+            return Reply(
+                asked.text,
+                paragraphs=(asked.paragraph,),
+                buttons=(
+                    Button("Delete", f"{command} {grammar.CONFIRMED}", "danger", confirm=asked.confirm),
+                    Button("Keep", "keep"),
+                ),
+            )
+        if action.background is not None:
+            size = action.background.size(ctx, args)
+            if size >= action.background.threshold:
+                return Reply(
+                    action.background.working(args, size),
+                    background=BackgroundWork(action.id, {"command": action.command_text(args)}),
+                    replace_original=action.question is not None,
+                )
+        reply = action.handler(ctx, args)
+        if not reply.error and action.id not in UNTRACKED:
             with ctx.sessions.begin() as session:
-                record_use(session, ctx.team_id, ctx.user_id, used.id)
+                record_use(session, ctx.team_id, ctx.user_id, action.id)
         return reply
-    except Ambiguous as failure:
-        return Reply(
-            failure.message,
-            buttons=tuple(
-                Button(label, _with_choice(text, failure.query, number))
-                for number, label in failure.choices[:5]
-            ),
-            error=True,
-        )
-    except (UsageError, DomainError) as failure:
-        return error(failure.message, usage(name))
-    except Exception:
-        log.exception("/crm %s failed", text)
-        return error("Something went wrong on our side; nothing was changed. Please try again.")
+
+    def background(self, ctx: Context, work: BackgroundWork) -> Reply:
+        """Queued work: the action's command, read again and run now (its policy checked again)."""
+
+        def call() -> Reply:
+            action = self.by_id.get(work.kind)
+            if action is None or action.background is None:
+                return error(f"Unknown background work {work.kind}.")
+            reading = grammar.read(action, split(str(work.payload.get("command", ""))), ctx)
+            if not action.may_run(ctx):
+                raise Forbidden(f"Only admins may run {action.title}.")
+            return action.handler(ctx, reading.args)
+
+        return self._guarded(ctx, work.kind, call)
+
+    def form(self, kind: str, ctx: Context, values: dict[str, str] | None = None) -> Form:
+        spec = self.by_id[kind].form
+        if spec is None:
+            raise KeyError(f"{kind} has no form")
+        return spec.build(ctx, dict(values or {}))
+
+    def submit(self, kind: str, ctx: Context, values: dict[str, str]) -> Reply:
+        """Run the form's action with its fields; raises FormErrors naming each bad field."""
+        action = self.by_id[kind]
+        if action.form is None:
+            raise FormErrors({"": f"{kind} has no form."})
+        args = action.form.read(ctx, values)
+        try:
+            reply = self.dispatch(ctx, action, args)
+        except Ambiguous as failure:
+            raise FormErrors({"contact": failure.message}) from failure
+        except (UsageError, DomainError) as failure:
+            raise FormErrors({_field_of(failure.message, values): failure.message}) from failure
+        return reply
+
+    def is_read_only(self, text: str) -> bool:
+        """Whether `text` runs an action that only shows data (so its answer may be shared)."""
+        try:
+            words = split(text)
+        except UsageError:
+            return False
+        action = grammar.match(self.actions, words) if words else None
+        return action is not None and action.policy.read_only
+
+    def background_kinds(self) -> frozenset[str]:
+        return frozenset(action.id for action in self.actions if action.background is not None)
+
+    def usage(self, word: str) -> str:
+        """The usage lines of the actions a command word starts."""
+        word = word.lower()
+        lines = [
+            f"`{a.usage}`" for a in self.actions if any(word in parts for i, parts in a.literals() if i == 0)
+        ]
+        return " or ".join(dict.fromkeys(lines))
+
+    def _guarded(self, ctx: Context, text: str, call: Callable[[], Reply]) -> Reply:
+        try:
+            return call()
+        except Ambiguous as failure:
+            return Reply(
+                failure.message,
+                buttons=tuple(
+                    Button(label, _with_choice(text, failure.query, number))
+                    for number, label in failure.choices[:5]
+                ),
+                error=True,
+            )
+        except (UsageError, DomainError) as failure:
+            words = text.split()
+            return error(failure.message, self._usage_line(words))
+        except Exception:
+            log.exception("/crm %s failed", text)
+            return error(SOMETHING_WRONG)
+
+    def _usage_line(self, words: list[str]) -> str:
+        try:
+            action = grammar.match(self.actions, split(" ".join(words))) if words else None
+        except UsageError:
+            action = None
+        return action.usage if action is not None else ""
+
+
+def _field_of(message: str, values: dict[str, Any]) -> str:
+    lowered = message.lower()
+    for name in values:
+        if name and name in lowered:
+            return name
+    return "description" if "description" in values else next(iter(values), "")
 
 
 def _with_choice(text: str, query: str, number: str) -> str:
@@ -141,3 +192,7 @@ def _with_choice(text: str, query: str, number: str) -> str:
         if start >= 0:
             return text[:start] + number + text[start + len(typed) :]
     return text
+
+
+ROUTER = Router(catalog.PAGES)
+run = ROUTER.run

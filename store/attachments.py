@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, delete, exi
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from store import audit
 from store.enums import ContactType, DocumentKind
 from store.errors import Conflict, Invalid, NotFound
 from store.mailmerge import DOCX, check_fields, compile_template, merged_file_name, values_for
@@ -21,6 +22,7 @@ from store.models import (
     Attachment,
     Contact,
     InteractionLogEntry,
+    InteractionTemplate,
     InteractionTemplateLanguage,
     TemplateSetup,
 )
@@ -225,6 +227,23 @@ def template_attachments(session: Session, team_id: str, template_code: str) -> 
         .order_by(InteractionTemplateLanguage.language_code)
     )
     return [(language, attachment) for language, attachment in session.execute(query)]
+
+
+def delete_template(session: Session, team_id: str, user_id: str, code: str) -> InteractionTemplate:
+    """Its language rows and setup mappings go with it, and so do its attachments that no log entry
+    shows; log entries that used it stay as they were."""
+    template = get_template(session, team_id, code)
+    attachment_nos = session.scalars(
+        select(InteractionTemplateLanguage.attachment_no).where(
+            InteractionTemplateLanguage.team_id == team_id,
+            InteractionTemplateLanguage.template_code == template.code,
+        )
+    ).all()
+    session.delete(template)
+    session.flush()
+    drop_unused_attachments(session, team_id, attachment_nos)
+    audit.record(session, team_id, user_id, "delete_template", template=template.code)
+    return template
 
 
 def drop_unused_attachments(session: Session, team_id: str, numbers: Iterable[int | None]) -> None:

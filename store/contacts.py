@@ -216,6 +216,24 @@ def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 5
     return [by_no[no] for no in numbers if no in by_no]
 
 
+def longest_known_name(session: Session, team_id: str, words: list[str]) -> int:
+    """How many leading words name a contact exactly (0 when none do): "John Smith Called back" -> 2."""
+    names = {normalize_name(" ".join(words[:size])): size for size in range(1, min(len(words), 12) + 1)}
+    known = session.scalars(
+        select(Contact.search_name).where(Contact.team_id == team_id, Contact.search_name.in_(names))
+    ).all()
+    return max((names[name] for name in known), default=0)
+
+
+def company_names(session: Session, team_id: str, contacts: Sequence[Contact]) -> dict[str, str]:
+    """The name of each person's company, by the person's number. A person on their own is their own
+    company (as in Business Central): they have none to show."""
+    wanted = {c.company_no for c in contacts if c.type == ContactType.PERSON and c.company_no != c.no}
+    query = select(Contact.no, Contact.name).where(Contact.team_id == team_id, Contact.no.in_(wanted))
+    names: dict[str, str] = {no: name for no, name in session.execute(query)}
+    return {c.no: names[c.company_no] for c in contacts if c.company_no in names and c.no != c.company_no}
+
+
 def change_contact(session: Session, team_id: str, no: str, **changes: str) -> Contact:
     """Change fields of a contact, checked as when it was added. The type cannot change once log entries
     refer to the contact, nor while people belong to a company."""

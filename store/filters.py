@@ -7,10 +7,13 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from store.contacts import find_contact
 from store.enums import ContactType
 from store.errors import Invalid
 from store.models import Contact
 from store.models import InteractionLogEntry as Entry
+from store.segments import get_segment
+from store.templates import get_group, get_template
 
 
 class CanceledFilter(StrEnum):
@@ -77,3 +80,29 @@ def contact_scope(contact: Contact) -> dict[str, str]:
     """The EntryFilter fields that select a contact's entries: a company's include its people's (Business
     Central's Contact Company No.), a person's are their own."""
     return {"company_no": contact.no} if contact.type == ContactType.COMPANY else {"contact_no": contact.no}
+
+
+def entry_filter(
+    session: Session,
+    team_id: str,
+    *,
+    contact: str = "",
+    segment: str = "",
+    template: str = "",
+    group: str = "",
+    canceled: CanceledFilter = CanceledFilter.ALL,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> EntryFilter:
+    """The filter for what a user named, each named record checked to exist in the workspace (an unknown
+    template is an error, not an empty list)."""
+    scope = contact_scope(find_contact(session, team_id, contact)) if contact.strip() else {}
+    return EntryFilter(
+        **scope,
+        segment_no=get_segment(session, team_id, segment).no if segment.strip() else "",
+        template_code=get_template(session, team_id, template).code if template.strip() else "",
+        group_code=get_group(session, team_id, group).code if group.strip() else "",
+        canceled=canceled,
+        date_from=date_from,
+        date_to=date_to,
+    )

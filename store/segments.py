@@ -72,6 +72,17 @@ def list_segments(session: Session, team_id: str) -> list[SegmentSummary]:
     return [SegmentSummary(s, n, logged) for s, n, logged in session.execute(query)]
 
 
+def count_segment_lines(session: Session, team_id: str, code: str) -> int:
+    query = select(func.count()).where(SegmentLine.team_id == team_id, SegmentLine.segment_no == code)
+    return session.scalar(query) or 0
+
+
+def segment_descriptions(session: Session, team_id: str) -> list[tuple[str, str]]:
+    """(code, description) of every segment: what free text is read against."""
+    query = select(Segment.no, Segment.description).where(Segment.team_id == team_id)
+    return [(no, description) for no, description in session.execute(query)]
+
+
 def add_segment_lines(session: Session, team_id: str, code: str, contacts: list[str]) -> list[Contact]:
     """Add contacts (numbers or names) to a segment; a contact already on it is left as it is."""
     segment = get_segment(session, team_id, code)

@@ -108,19 +108,20 @@ def list_templates(session: Session, team_id: str, group_code: str = "") -> list
     return list(session.scalars(query.order_by(InteractionTemplate.code)))
 
 
+def template_descriptions(session: Session, team_id: str) -> list[tuple[str, str]]:
+    """(code, description) of every template: what free text is read against."""
+    query = select(InteractionTemplate.code, InteractionTemplate.description).where(
+        InteractionTemplate.team_id == team_id
+    )
+    return [(code, description) for code, description in session.execute(query)]
+
+
 def get_template(session: Session, team_id: str, code: str) -> InteractionTemplate:
     template = session.get(InteractionTemplate, (team_id, code.strip().upper()))
     if template is None:
         known = (t.code for t in list_templates(session, team_id))
         raise not_found("template", code.strip().upper(), known)
     return template
-
-
-def delete_template(session: Session, team_id: str, code: str) -> None:
-    """Its language rows and setup mappings go with it; log entries that used it stay."""
-    template = get_template(session, team_id, code)
-    session.delete(template)
-    session.flush()
 
 
 def has_attachments(session: Session, team_id: str, template_code: str) -> bool:

@@ -3,7 +3,11 @@
 import pytest
 
 from commands.context import Context
-from commands.forms import FormErrors, form, submit
+from commands.forms import FormErrors
+from commands.router import ROUTER
+
+form = ROUTER.form
+submit = ROUTER.submit
 
 
 @pytest.fixture

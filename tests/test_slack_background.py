@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.slack.worker import JobWorker
-from commands import purge_actions, segment_actions
+from commands.pages.canceled import DELETE_CANCELED_ENTRIES
+from commands.pages.segments import LOG_SEGMENT
 from store import deliveries, jobs
 from store.models import InteractionLogEntry
 from tests.conftest import Workspace
@@ -31,7 +32,7 @@ def entries(sessions: Any, team: str) -> int:
 def test_logging_a_big_segment_is_acknowledged_then_posted(
     slack: Slack, workspace: Workspace, sessions: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(segment_actions, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(LOG_SEGMENT.background, "threshold", 1)
     response = slack.command("log LETTER segment=NEWSLETTER")
     assert response.status == 200 and response.elapsed < 3
     assert "I will post the result here" in response.json()["text"]
@@ -43,7 +44,7 @@ def test_logging_a_big_segment_is_acknowledged_then_posted(
 def test_a_big_purge_replaces_the_question_twice(
     slack: Slack, workspace: Workspace, sessions: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(purge_actions, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(DELETE_CANCELED_ENTRIES.background, "threshold", 1)
     slack.ask('log PHONE "John Smith"')
     slack.ask("cancel 1")
     question = slack.ask("delete-canceled", user=ADMIN)

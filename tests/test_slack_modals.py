@@ -128,7 +128,7 @@ def test_many_contacts_are_searched_as_the_user_types(
 
 
 def test_tell_me_form_runs_what_the_user_typed(slack: Slack, workspace: Workspace) -> None:
-    slack.command("tellme-form")
+    slack.command("tellme")
     view = slack.opened_view()
     assert view["callback_id"] == "tellme"
     assert slack.submit(filled(view, text="show templates")).status == 200

@@ -11,12 +11,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app
-from commands.catalog import ACTIONS, BY_ID, command_text
-from commands.tellme import Match, decide, search
+from commands.router import ROUTER
+from commands.tellme import Match, decide
+from commands.tellme import search as find
 from store.contact_search import normalize_name, search_contacts
 from store.frecency import frecency_scores, record_use
 from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace
 
+ACTIONS = ROUTER.actions
+BY_ID = ROUTER.by_id
 TODAY = date(2026, 11, 24)  # a Tuesday, as in bench/tellme_queries.jsonl
 QUERIES = [
     json.loads(line)
@@ -78,6 +81,14 @@ def _contact(team: str, n: int, name: str) -> Contact:
         company_no=no,
         email=f"contact{n}@example.com",
     )
+
+
+def search(query: str, **given: Any) -> list[Match]:
+    return find(query, ROUTER.ranker, **given)
+
+
+def command_text(action_id: str, args: dict[str, Any]) -> str:
+    return BY_ID[action_id].command_text(args)
 
 
 def ask(sessions: sessionmaker[Session], team: str, query: str, user: str | None = None) -> list[Match]:
@@ -151,7 +162,7 @@ def test_a_segment_is_found_by_code_or_by_its_description(
 
 def test_a_comment_keeps_the_words_after_the_entry_number() -> None:
     best = search("comment on entry 42 customer wants a callback")[0]
-    assert best.args == {"entry_nos": [42], "text": "customer wants a callback"}
+    assert best.args == {"entry_no": 42, "text": "customer wants a callback"}
     assert best.command_text() == "comment 42 'customer wants a callback'"
 
 
@@ -161,15 +172,22 @@ def test_a_clear_harmless_winner_runs_at_once() -> None:
     assert decision.best is not None and decision.best.action.id == "templates"
 
 
-@pytest.mark.parametrize("query", ["delete canceled interaction log entries", "dcile", "cancel entry 42"])
-def test_a_destructive_action_always_asks_for_confirmation(query: str) -> None:
+@pytest.mark.parametrize("query", ["cancel entry 42", "void entries 3, 4"])
+def test_an_action_that_can_be_undone_is_confirmed_before_it_runs(query: str) -> None:
     decision = decide(search(query))
     assert decision.kind == "confirm"
-    assert decision.best is not None and decision.best.action.destructive
+    assert decision.best is not None and decision.best.action.policy.destructive == "undo"
 
 
-@pytest.mark.parametrize("action", [a for a in ACTIONS if a.destructive], ids=lambda a: a.id)
-def test_no_score_makes_a_destructive_action_run_directly(action: Any) -> None:
+@pytest.mark.parametrize("query", ["delete canceled interaction log entries", "dcile"])
+def test_an_action_that_asks_first_is_run_to_ask_its_question(query: str) -> None:
+    decision = decide(search(query))
+    assert decision.kind == "run"
+    assert decision.best is not None and decision.best.action.policy.destructive == "ask"
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a.policy.destructive == "undo"], ids=lambda a: a.id)
+def test_no_score_makes_an_undoable_action_run_directly(action: Any) -> None:
     assert decide([Match(action, 100.0)]).kind == "confirm"
 
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from store.attachments import delete_template
 from store.enums import DocumentKind
 from store.errors import Conflict, Invalid, NotFound
 from store.models import InteractionTemplateLanguage
@@ -9,7 +10,6 @@ from store.templates import (
     TemplateDefaults,
     add_group,
     add_template,
-    delete_template,
     get_setup,
     get_template,
     set_setup,
@@ -70,6 +70,6 @@ def test_setup_refuses_templates_with_attachments(session, team, workspace):
 
 def test_deleting_a_template_removes_its_setup(session, team, workspace):
     set_setup(session, team, "U1", DocumentKind.SALES_QUOTE, "LETTER")
-    delete_template(session, team, "LETTER")
+    delete_template(session, team, "U1", "LETTER")
     session.expire_all()
     assert get_setup(session, team) == {}

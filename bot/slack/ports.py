@@ -1,13 +1,13 @@
 """What the Slack adapter needs from `commands/`, in one place. Tests may pass their own (a router that
-fails, slow background work); by default these are the real functions, imported when first used."""
+fails, slow background work); by default these are the router's."""
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from commands.context import Context
 from commands.forms import Form
+from commands.pages.templates import SharedFile, attach_file
 from commands.reply import BackgroundWork, Reply
-from commands.setup_actions import SharedFile, attach_file
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Commands:
     """Raises commands.forms.FormErrors for invalid fields."""
     options: Callable[[Context, str, str], list[tuple[str, str]]]
     """(context, field name, typed text) -> the choices of an external select."""
+    read_only: Callable[[str], bool]
+    """Whether a command only shows data: its answer may be shared with the channel, re-run as of then."""
     attach: Callable[[Context, list[str], SharedFile], Reply] = attach_file
     """(context, `<template> [language]`, the file) -> the answer; raises DomainError or UsageError."""
     background_kinds: Collection[str] | None = None
@@ -28,18 +30,20 @@ class Commands:
 
 
 def default_commands() -> Commands:
-    from commands import background, forms, home, router
+    from commands import forms, home
+    from commands.router import ROUTER
 
     def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
         return forms.contact_options(ctx, query) if field == "contact" else []
 
     return Commands(
-        router.run,
+        ROUTER.run,
         home.home,
-        background.run,
-        forms.form,
-        forms.submit,
+        ROUTER.background,
+        ROUTER.form,
+        ROUTER.submit,
         options,
+        ROUTER.is_read_only,
         attach_file,
-        background_kinds=frozenset(background.RUNNERS),
+        background_kinds=ROUTER.background_kinds(),
     )

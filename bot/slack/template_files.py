@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.setup_actions import SharedFile
+from commands.pages.templates import SharedFile
 from store.attachments import MAX_ATTACHMENT_SIZE
 from store.errors import Invalid
 

@@ -1,7 +1,7 @@
 """Tell Me: find the action a sentence asks for, in English or Spanish, typos and all, with the
 arguments it names, and say whether to run it, confirm it, or offer a choice.
 
-    matches = search("log a call with jon smth", session=s, team_id=t, user_id=u)
+    matches = search("log a call with jon smth", Ranker(actions), session=s, team_id=t, user_id=u)
     decision = decide(matches)   # kind "run": Create Interaction, template PHONE, contact CT000002
 """
 
@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from commands.catalog import Action
+from commands.action import Action
 from commands.tellme.arguments import read_arguments
 from commands.tellme.normalize import words
-from commands.tellme.ranking import ranker
+from commands.tellme.ranking import Ranker
 from store.frecency import frecency_scores
 
 RUN_SCORE = 80.0
@@ -50,6 +50,7 @@ class Decision:
 
 def search(
     query: str,
+    engine: Ranker,
     *,
     session: Session | None = None,
     team_id: str | None = None,
@@ -66,7 +67,6 @@ def search(
     found = words(query)
     if not found:
         return []
-    engine = ranker()
     args = read_arguments(found, engine, today or date.today(), session, team_id)
     frecency: dict[str, float] = {}
     if session is not None and team_id is not None and user_id is not None:
@@ -81,8 +81,8 @@ def decide(matches: list[Match]) -> Decision:
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if best.score >= RUN_SCORE and best.score - runner_up >= RUN_MARGIN:
-        return Decision("confirm" if best.action.destructive else "run", (best,))
+        return Decision("confirm" if best.action.policy.destructive == "undo" else "run", (best,))
     return Decision("choose", tuple(m for m in matches[:3] if m.score >= OFFER_SCORE))
 
 
-__all__ = ["OFFER_SCORE", "Decision", "DecisionKind", "Match", "decide", "search"]
+__all__ = ["OFFER_SCORE", "Decision", "DecisionKind", "Match", "Ranker", "decide", "search"]

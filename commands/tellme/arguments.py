@@ -6,16 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands.catalog import Action
+from commands import inputs
+from commands.action import Action
 from commands.tellme.dates import find_period
 from commands.tellme.normalize import STOPWORDS, Word, concept
 from commands.tellme.ranking import Ranker
 from store.contact_search import search_contacts
 from store.enums import DocumentKind
-from store.models import InteractionTemplate, Segment
+from store.segments import segment_descriptions
+from store.templates import template_descriptions
 
 MIN_CONTACT_SCORE = 75.0
 TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
@@ -87,7 +88,7 @@ class Arguments:
         """Per argument found, the argument names an action must take to make use of it."""
         found: list[tuple[str, ...]] = []
         if self.numbers or self.segment_no is not None:
-            found.append(("entry_nos", "segment") if self.segment_no is None else ("segment",))
+            found.append(("entry_nos", "entry_no", "segment") if self.segment_no is None else ("segment",))
         for names in (
             ("contact", "contacts"),
             ("from", "to", "date"),
@@ -104,25 +105,39 @@ class Arguments:
         return found
 
     def for_action(self, action: Action) -> dict[str, Any]:
+        """The arguments this action takes, each chosen by its kind."""
         chosen: dict[str, Any] = {}
-        for name in action.args:
-            if name == "entry_nos" and self.numbers:
-                chosen[name] = self.numbers[:1] if action.id == "resume_interaction" else list(self.numbers)
-            elif name == "segment" and action.id.endswith("logged_segment"):
+        places = action.placeholders()
+        for arg in action.args:
+            name, kind = arg.name, arg.kind
+            if kind is inputs.ENTRY_NOS and self.numbers:
+                chosen[name] = list(self.numbers)
+            elif kind is inputs.ENTRY_NO and self.numbers:
+                chosen[name] = self.numbers[0]
+            elif kind is inputs.LOGGED_SEGMENT_NO:
                 number = self.segment_no if self.segment_no is not None else next(iter(self.numbers), None)
                 if number is not None:
                     chosen[name] = number
-            elif name == "date" and "from" in self.values and self.values["from"] == self.values.get("to"):
-                chosen[name] = self.values["from"]
-            elif name == "contacts" and "contact" in self.values:
+            elif kind is inputs.DATE and name == "date" and "from" in self.values:
+                if self.values["from"] == self.values.get("to"):
+                    chosen[name] = self.values["from"]
+            elif kind is inputs.CONTACTS and "contact" in self.values:
                 chosen[name] = [self.values["contact"]]
-            elif name == "text" and action.id == "comment_entry" and self.after_first_number:
+            elif _follows_a_number(action, places, name) and self.after_first_number:
                 chosen[name] = self.after_first_number
             elif name in ("text", "name") and name not in self.values and self.leftover:
                 chosen[name] = self.leftover
-            elif name in self.values:
+            elif name in self.values and not (
+                kind is inputs.TEXT and _follows_a_number(action, places, name)
+            ):
                 chosen[name] = self.values[name]
         return chosen
+
+
+def _follows_a_number(action: Action, places: list[str], name: str) -> bool:
+    """A text placed after an entry number (`comment <no> <text>`) is what the sentence says after it."""
+    at = places.index(name) if name in places else 0
+    return at > 0 and action.arg_by_name[places[at - 1]].kind is inputs.ENTRY_NO
 
 
 def read_arguments(
@@ -194,11 +209,7 @@ def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
 def _template(
     found: list[Word], free: list[int], ranker: Ranker, session: Session, team_id: str, claim: Any
 ) -> None:
-    rows = session.execute(
-        select(InteractionTemplate.code, InteractionTemplate.description).where(
-            InteractionTemplate.team_id == team_id
-        )
-    ).all()
+    rows = template_descriptions(session, team_id)
     if not rows:
         return
     by_code = {code.casefold(): code for code, _ in rows}
@@ -221,7 +232,7 @@ def _template(
 
 
 def _segment(found: list[Word], free: list[int], session: Session, team_id: str, claim: Any) -> None:
-    rows = session.execute(select(Segment.no, Segment.description).where(Segment.team_id == team_id)).all()
+    rows = segment_descriptions(session, team_id)
     by_no = {no.casefold(): no for no, _ in rows}
     for i in free:
         if found[i].text in by_no:

@@ -9,11 +9,11 @@ import math
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from commands.catalog import SEARCHABLE, Action
+from commands.action import Action
 from commands.tellme.normalize import STOPWORDS, SURFACE, concept, fold, words
 
 ALIGNMENT_SHARE = 0.8
@@ -156,8 +156,8 @@ class Ranker:
         string_scores = self._string_scores(" ".join(content))
         ranked = []
         for action in self.actions:
-            taken = {word for arg in action.args for word in explained.get(arg, ())}
-            usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & set(action.args))
+            taken = {word for arg in action.arg_by_name for word in explained.get(arg, ())}
+            usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & action.arg_by_name.keys())
             coverage = self._coverage(action, best)
             precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
@@ -210,8 +210,3 @@ class Ranker:
             _, action_id, weight = self.compared[index]
             scores[action_id] = max(scores.get(action_id, 0.0), score * weight)
         return scores
-
-
-@cache
-def ranker() -> Ranker:
-    return Ranker(SEARCHABLE)

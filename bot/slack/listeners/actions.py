@@ -15,7 +15,7 @@ from bot.slack import deliver, render
 from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
-from bot.slack.runtime import CLICK_SOURCE, Runtime, shareable
+from bot.slack.runtime import CLICK_SOURCE, Runtime
 from commands.context import Context
 from commands.reply import Modal, Reply, error
 
@@ -72,7 +72,7 @@ def share(
     """Show a private answer to the whole channel: the (read-only) command runs again, as of now."""
     runtime, origin, ctx = _clicked(ack, body, context, client)
     command = action.get("value", "")
-    if not shareable(command):  # only a forged click carries a command that changes something
+    if not runtime.shareable(command):  # only a forged click carries a command that changes something
         deliver.send(client, origin, render.message(error("Only answers that show data can be shared.")))
         return
     reply = runtime.run(ctx, command)

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.slack import deliver
 from bot.slack.listeners.origins import of_command
 from bot.slack.render import Message
-from bot.slack.runtime import Runtime, shareable
+from bot.slack.runtime import Runtime
 from commands.context import Context
 from commands.reply import Reply
 
@@ -30,7 +30,7 @@ def crm(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient)
     runtime = Runtime.of(context)
     origin = of_command(body, context)
     text = (body.get("text") or "").strip()
-    share = text if shareable(text) else None
+    share = text if runtime.shareable(text) else None
 
     def work() -> tuple[Context, Reply]:
         ctx = runtime.context(client, origin)

@@ -1,0 +1,32 @@
+"""Background work in the database's job queue: what a queued job carries (the work, where to answer,
+who asked) and running it in whichever serving process claims it."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.slack.deliver import Origin
+from commands.context import Context
+from commands.reply import BackgroundWork
+from store import jobs
+
+
+def enqueue(sessions: sessionmaker[Session], origin: Origin, ctx: Context, work: BackgroundWork) -> int:
+    payload = {
+        "work": work.payload,
+        "origin": origin.to_dict(),
+        "context": {
+            "is_admin": ctx.is_admin,
+            "timezone": ctx.timezone,
+            "lang": ctx.lang,
+            "clicked": ctx.clicked,
+        },
+    }
+    return jobs.enqueue(sessions, ctx.team_id, ctx.user_id, work.kind, payload)
+
+
+def unpack(sessions: sessionmaker[Session], job: jobs.ClaimedJob) -> tuple[Origin, Context, BackgroundWork]:
+    origin = Origin.from_dict(job.payload["origin"])
+    asked: dict[str, Any] = job.payload["context"]
+    ctx = Context(sessions, job.team_id, job.user_id, channel_id=origin.channel_id, **asked)
+    return origin, ctx, BackgroundWork(job.kind, job.payload["work"])

@@ -1,0 +1,169 @@
+"""What an action is: one declaration, beside its handler, that every way in reads.
+
+    CANCEL_ENTRY = Action(
+        id="cancel_entry", title="Cancel Interaction Log Entry", title_es="Cancelar mov. log. interacción",
+        command=("cancel", "{entry_nos}"), args=(Arg("entry_nos", inputs.ENTRY_NOS, required=True),),
+        policy=Policy(destructive="undo"), handler=cancel, ...)
+
+The router matches `/crm` text against `command`, reads the arguments with their kinds, enforces the
+policy and calls the handler; help, Tell Me, the console, the Slack share rule and the manifest hints read
+the same declaration."""
+
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from commands import inputs
+from commands.context import Context
+from commands.forms import Form
+from commands.reply import Reply
+
+Args = Mapping[str, Any]
+"""An action's arguments, each already read by its kind (an int, a date, a list of entry numbers...)."""
+Handler = Callable[[Context, Args], Reply]
+Destructive = Literal["", "undo", "ask"]
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: inputs.Kind
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """What an action that asks first says before it acts (the count of what would go)."""
+
+    text: str
+    paragraph: str
+    confirm: str
+    """The confirm dialog's text on the button that goes ahead."""
+
+
+@dataclass(eq=False)
+class Background:
+    """Work of `threshold` or more (as `size` counts it) finishes after Slack has been answered."""
+
+    size: Callable[[Context, Args], int]
+    threshold: int
+    working: Callable[[Args, int], str]
+    """The answer given at once ("Logging segment X (3,000 contacts)…")."""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    build: Callable[[Context, dict[str, str]], Form]
+    read: Callable[[Context, dict[str, str]], dict[str, Any]]
+    """The submitted fields as the action's arguments; raises FormErrors naming each bad field."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    read_only: bool = False
+    """Shows data and changes nothing: its answer may be shared with the channel (re-run as of then)."""
+    admin_only: bool = False
+    destructive: Destructive = ""
+    """"undo": runs when typed and answers with an Undo button; Tell Me asks before running it.
+    "ask": never acts on the first request: the router asks `question` and only the question's own
+    button, clicked, goes ahead."""
+    listed: bool = True
+    """Shown in help and found by Tell Me (the buttons' helpers, like Keep, are not)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    title: str
+    title_es: str
+    usage: str
+    summary: str
+    summary_es: str
+    command: tuple[str, ...]
+    """How the `/crm` text reads: literal words (`a|b` for aliases), and `{arg}` where an argument goes.
+    Every argument may also be given as `name=value`; those not placed here are only given so."""
+    handler: Handler
+    args: tuple[Arg, ...] = ()
+    keywords: tuple[str, ...] = ()
+    keywords_es: tuple[str, ...] = ()
+    policy: Policy = Policy()
+    question: Callable[[Context, Args], Question | Reply] | None = None
+    """For destructive="ask": the question, or the answer when there is nothing to do."""
+    background: Background | None = None
+    form: FormSpec | None = None
+    """Opened when the action is asked for without its required arguments."""
+    arg_by_name: dict[str, Arg] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arg_by_name", {arg.name: arg for arg in self.args})
+        placed = {part[1:-1] for part in self.command if part.startswith("{")}
+        if placed - set(self.arg_by_name):
+            raise ValueError(f"{self.id} places unknown arguments {placed - set(self.arg_by_name)}")
+        if self.policy.destructive == "ask" and self.question is None:
+            raise ValueError(f"{self.id} asks first but has no question")
+
+    @property
+    def admin_only(self) -> bool:
+        return self.policy.admin_only
+
+    @property
+    def destructive(self) -> bool:
+        return bool(self.policy.destructive)
+
+    def title_for(self, lang: str | None) -> str:
+        return self.title_es if lang == "es" else self.title
+
+    def summary_for(self, lang: str | None) -> str:
+        return self.summary_es if lang == "es" else self.summary
+
+    def literals(self) -> list[tuple[int, tuple[str, ...]]]:
+        return [
+            (i, tuple(part.split("|"))) for i, part in enumerate(self.command) if not part.startswith("{")
+        ]
+
+    def placeholders(self) -> list[str]:
+        return [part[1:-1] for part in self.command if part.startswith("{")]
+
+    def may_run(self, ctx: Context) -> bool:
+        return ctx.is_admin or not self.policy.admin_only
+
+    def command_text(self, args: Mapping[str, Any] | None = None) -> str:
+        """The `/crm` command (without `/crm`) that runs this action with these arguments. Arguments are
+        placed while each place is filled; after a gap they follow as `name=value`."""
+        values = {name: value for name, value in (args or {}).items() if not _absent(value)}
+        unknown = set(values) - set(self.arg_by_name)
+        if unknown:
+            raise ValueError(f"{self.id} takes no argument {', '.join(sorted(unknown))}")
+        words: list[str] = []
+        placed: set[str] = set()
+        gap = False
+        for part in self.command:
+            if not part.startswith("{"):
+                words.append(part.split("|")[0])
+                continue
+            name = part[1:-1]
+            if name in values and not gap:
+                placed.add(name)
+                words.append(self._render(name, values[name], placed=True))
+            else:
+                gap = True
+        for arg in self.args:
+            if arg.name in values and arg.name not in placed:
+                value = values[arg.name]
+                if arg.kind.flag:
+                    words.append(arg.name)
+                else:
+                    words.append(f"{arg.name}={self._render(arg.name, value)}")
+        return " ".join(words)
+
+    def _render(self, name: str, value: Any, *, placed: bool = False) -> str:
+        kind = self.arg_by_name[name].kind
+        text = kind.render(value)
+        if placed and kind.spaced and not any(ch in "'\"" for ch in text):
+            return text
+        return shlex.quote(text) if any(ch.isspace() or ch in "'\"" for ch in text) else text
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value is False or (isinstance(value, str | list | tuple) and not value)

@@ -1,0 +1,162 @@
+"""The actions about the other actions: Help, Tell Me, and Keep (the answer to a question that asks before
+deleting). They are handed the router that holds the catalog; they never import it."""
+
+from dataclasses import replace
+from typing import Any, Protocol
+
+from commands import inputs
+from commands.action import Action, Arg, Args, FormSpec, Policy
+from commands.context import Context
+from commands.forms import Field, Form, read_fields
+from commands.reply import Button, Reply
+from commands.tellme import Match, Ranker, decide, search
+from store.db import reading
+
+EXAMPLES = "`/crm delete canceled entries`, `/crm log a call with John Smith`, `/crm borrar movs. cancelados`"
+
+
+class Router(Protocol):
+    actions: tuple[Action, ...]
+
+    def run(self, ctx: Context, text: str) -> Reply: ...
+
+    @property
+    def ranker(self) -> Ranker: ...
+
+
+def actions(router: Router) -> tuple[Action, ...]:
+    """Help, Tell Me and Keep, bound to `router`."""
+
+    def help_reply(ctx: Context, args: Args) -> Reply:
+        """Every command the user may run, from the declarations; admin-only ones are marked for admins."""
+        lines = [
+            f"`{action.usage}`  {action.summary_for(ctx.lang)}{' _(admins)_' if action.admin_only else ''}"
+            for action in router.actions
+            if action.policy.listed and action.may_run(ctx)
+        ]
+        return Reply(
+            "crm-interactions: record and manage interactions with your contacts.",
+            paragraphs=(*lines, f"Or just say what you want: {EXAMPLES}."),
+        )
+
+    def tellme_reply(ctx: Context, args: Args) -> Reply:
+        return tell_me(ctx, args["text"], router)
+
+    def tellme_form(ctx: Context, values: dict[str, str]) -> Form:
+        return Form(
+            "tellme",
+            "Tell Me",
+            "Search",
+            (Field("text", "What do you want to do?", "text", values.get("text", "")),),
+        )
+
+    def read_tellme(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+        return read_fields(ctx, values, {"text": TEXT.kind}, required=("text",))
+
+    TEXT = Arg("text", inputs.Text("what you want to do"), required=True)
+    return (
+        Action(
+            id="help",
+            title="Help",
+            title_es="Ayuda",
+            usage="/crm help",
+            summary="List every command.",
+            summary_es="Lista todos los comandos.",
+            command=("help",),
+            handler=help_reply,
+            keywords=("help", "commands", "what can you do", "how to", "usage", "manual"),
+            keywords_es=("ayuda", "comandos", "qué puedes hacer", "cómo"),
+            policy=Policy(read_only=True),
+        ),
+        Action(
+            id="tellme",
+            title="Tell Me",
+            title_es="Dígame",
+            usage="/crm tellme <text>",
+            summary="Describe what you want in your own words, in English or Spanish.",
+            summary_es="Describe lo que quieres con tus palabras, en español o en inglés.",
+            command=("tellme", "{text}"),
+            handler=tellme_reply,
+            args=(TEXT,),
+            form=FormSpec(tellme_form, read_tellme),
+        ),
+        Action(
+            id="keep",
+            title="Keep",
+            title_es="Conservar",
+            usage="/crm keep",
+            summary="Answer No to a question: nothing is done.",
+            summary_es="Responde No a una pregunta: no se hace nada.",
+            command=("keep",),
+            handler=lambda ctx, args: Reply("Kept: nothing was deleted.", replace_original=True),
+            policy=Policy(listed=False),
+        ),
+    )
+
+
+def tell_me(ctx: Context, query: str, router: Router) -> Reply:
+    """Find the action `query` asks for and run it, ask to confirm it, or offer the closest ones."""
+    decision = decide(_search(ctx, query, router))
+    best = decision.best
+    if decision.kind == "run" and best is not None:
+        return understood(ctx, best, router.run(ctx, best.command_text()))
+    if decision.kind == "confirm" and best is not None:
+        return Reply(
+            f"Did you mean *{_title(ctx, best)}*?",
+            paragraphs=(f"`/crm {best.command_text()}`",),
+            buttons=(_offer(ctx, best), Button("No", "keep")),
+        )
+    if decision.kind == "choose":
+        return Reply(
+            f"Which one did you mean by “{query}”?", buttons=tuple(_offer(ctx, m) for m in decision.matches)
+        )
+    closest = ", ".join(_title(ctx, m) for m in decision.matches) or "none"
+    return Reply(
+        f"I could not find an action for “{query}”.",
+        paragraphs=(f"Closest: {closest}.", "See every command with `/crm help`."),
+        buttons=(Button("Help", "help"),),
+    )
+
+
+def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
+    """The action Tell Me would run at once for `sentence`, with every argument it requires."""
+    decision = decide(_search(ctx, sentence, router))
+    best = decision.best
+    if decision.kind != "run" or best is None:
+        return None
+    if any(arg.required and arg.name not in best.args for arg in best.action.args):
+        return None
+    return best
+
+
+def understood(ctx: Context, match: Match, reply: Reply) -> Reply:
+    """The reply of the action Tell Me ran, saying which action it understood."""
+    return replace(reply, text=f"Understood: {_title(ctx, match)}. {reply.text}", replace_original=False)
+
+
+def _search(ctx: Context, query: str, router: Router) -> list[Match]:
+    """Actions the user may not run are not offered (as Business Central's search is permission-aware)."""
+    with reading(ctx.sessions) as session:
+        found = search(
+            query,
+            router.ranker,
+            session=session,
+            team_id=ctx.team_id,
+            user_id=ctx.user_id,
+            today=ctx.today(),
+            limit=6,
+        )
+    return [m for m in found if m.action.may_run(ctx)][:3]
+
+
+def _title(ctx: Context, match: Match) -> str:
+    return match.action.title_for(ctx.lang)
+
+
+def _offer(ctx: Context, match: Match) -> Button:
+    """The button that runs a match. One that can be undone asks in Slack's confirm dialog first; one that
+    asks first asks its own question (with the count) when clicked."""
+    title = _title(ctx, match)[:75]
+    if match.action.policy.destructive == "undo":
+        return Button(title, match.command_text(), "danger", confirm=f"{title}?")
+    return Button(title, match.command_text())

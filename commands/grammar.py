@@ -1,0 +1,116 @@
+"""Reading `/crm` words against the declarations: which action they ask for, and its arguments.
+
+Options are `name=value` anywhere; flags are bare words (`failed`); the other words fill the places of the
+action's `command` in order, each argument's kind saying how many it takes. For an action that places no
+arguments, the words after an option continue its value (`entries from=last monday`)."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from commands.action import Action
+from commands.context import Context
+from commands.inputs import UsageError
+
+OPTION = re.compile(r"^([a-z][a-z_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
+CONFIRMED = "confirmed"
+"""The word that the Delete button of an asking action's question adds to its command."""
+
+
+@dataclass
+class Reading:
+    action: Action
+    args: dict[str, Any] = field(default_factory=dict)
+    confirmed: bool = False
+    missing: list[str] = field(default_factory=list)
+    """Required arguments not given: the action's form opens, or the usage error names the first."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The arguments as typed, for a form to pre-fill."""
+
+
+def match(actions: Sequence[Action], words: Sequence[str]) -> Action | None:
+    """The action the words spell: of those whose literal words stand in their places, the one spelling
+    the most; then the one whose options are given (`cancel segment=4`); then the one that takes words
+    when words are given (`setup` shows the setup, `setup <kind> <template>` changes it)."""
+    typed = [word.lower() for word in words if not OPTION.match(word)]
+    given = {m.group(1).lower() for word in words if (m := OPTION.match(word))}
+    best: tuple[tuple[int, bool, bool], Action] | None = None
+    for action in actions:
+        literal = action.literals()
+        if not literal or not all(i < len(typed) and typed[i] in parts for i, parts in literal):
+            continue
+        options = {arg.name for arg in action.args}
+        required = {arg.name for arg in action.args if arg.required and arg.name not in action.placeholders()}
+        fits = given <= options | {CONFIRMED} and required <= given
+        takes_words = bool(action.placeholders()) == (len(typed) > len(literal))
+        key = (len(literal), fits, takes_words)
+        if best is None or key > best[0]:
+            best = (key, action)
+    return best[1] if best else None
+
+
+def known_word(actions: Sequence[Action], word: str) -> bool:
+    return any(word.lower() in parts for action in actions for i, parts in action.literals() if i == 0)
+
+
+def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
+    reading = Reading(action)
+    names = {arg.name: arg for arg in action.args}
+    flags = {arg.name for arg in action.args if arg.kind.flag}
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    last = ""
+    continues = not action.placeholders()
+    for word in words:
+        found = OPTION.match(word)
+        name = found.group(1).lower() if found else ""
+        if found and name in names:
+            options[name] = found.group(2).strip()
+            last = name
+        elif found and " " not in word:
+            known = ", ".join(f"{n}=" for n in sorted(names) if n not in flags)
+            raise UsageError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
+        elif word.lower() in flags or word.lower() == CONFIRMED:
+            options[word.lower()] = "yes"
+            last = ""
+        elif continues and last:
+            options[last] = f"{options[last]} {word}".strip()
+        else:
+            positional.append(word)
+    reading.confirmed = options.pop(CONFIRMED, "") == "yes"
+    _place(action, positional, options, ctx)
+    reading.texts = dict(options)
+    for arg in action.args:
+        text = options.get(arg.name)
+        if text is None or (text == "" and not arg.kind.flag):
+            if arg.required:
+                reading.missing.append(arg.name)
+            continue
+        reading.args[arg.name] = arg.kind.parse(text, ctx, arg.name)
+    return reading
+
+
+def _place(action: Action, words: list[str], options: dict[str, str], ctx: Context) -> None:
+    """Fill the action's places from the positional words (literal words are checked by `match`)."""
+    places = [part for part in action.command]
+    rest = list(words)
+    literal_left = [part for part in places if not part.startswith("{")]
+    for index, part in enumerate(places):
+        if not part.startswith("{"):
+            if rest and rest[0].lower() in part.split("|"):
+                rest.pop(0)
+            literal_left.pop(0)
+            continue
+        name = part[1:-1]
+        if not rest or name in options:
+            continue
+        more = any(p.startswith("{") and p[1:-1] not in options for p in places[index + 1 :])
+        if literal_left:  # a literal word follows (`segment <code> add ...`): this place takes one word
+            taken = 1
+        else:
+            taken = max(1, min(len(rest), action.arg_by_name[name].kind.take(rest, ctx, more)))
+        options[name] = " ".join(rest[:taken])
+        del rest[:taken]
+    if rest:
+        raise UsageError(f"Unexpected “{' '.join(rest)}”.")

@@ -1,0 +1,373 @@
+"""One parser per kind of value, with its bounds and its message, for every way in: the `/crm` grammar,
+the forms, the `crm` command line and the document webhook.
+
+A kind reads text into a value (`parse`), writes a value back as the text that reads into it (`render`,
+for buttons and queued work), and says how many of a command's words it takes (`take`)."""
+
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from commands.context import Context
+from store.contacts import CONTACT_NO, longest_known_name
+from store.db import reading
+from store.enums import (
+    ContactType,
+    CorrespondenceType,
+    DocumentKind,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+)
+from store.filters import CanceledFilter
+from store.interactions import MAX_DURATION
+from store.templates import MAX_CODE
+from store.transfer import ExportFormat
+
+# Slack clients often send typographic quotes; they count as the plain ones.
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+NUMBER = re.compile(r"^#?\d+$")
+NUMBERS = re.compile(r"^[#\d,]+$")
+MAX_INT = 2**31 - 1
+MAX_MONEY = Decimal("9999999999999999")
+MAX_TEXT = 4000
+E = TypeVar("E", bound=StrEnum)
+YES_NO = {"yes": True, "y": True, "true": True, "si": True, "sí": True, "no": False, "n": False}
+
+
+class UsageError(Exception):
+    """The words are off; the answer is the reason (and, for a command, its usage line)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def split(text: str) -> list[str]:
+    try:
+        return shlex.split(text.translate(QUOTES))
+    except ValueError as error:
+        raise UsageError("A quote is not closed.") from error
+
+
+class Kind:
+    label = "a value"
+    """What to give, after "Give": "an entry number"."""
+    flag = False
+    """A bare word (`failed`) rather than `name=value`."""
+    spaced = False
+    """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
+
+    def parse(self, text: str, ctx: Context, name: str) -> Any:
+        return text
+
+    def render(self, value: Any) -> str:
+        return str(value)
+
+    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
+        """How many of these positional words the argument takes (`more`: other places follow)."""
+        return 1
+
+
+class Text(Kind):
+    """Free text: the rest of the words."""
+
+    def __init__(self, label: str = "a text", limit: int = MAX_TEXT) -> None:
+        self.label = label
+        self.limit = limit
+
+    def parse(self, text: str, ctx: Context, name: str) -> str:
+        text = " ".join(text.split())
+        if len(text) > self.limit:
+            raise UsageError(f"{name} can have at most {self.limit:,} characters.")
+        return text
+
+    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
+        return 1 if more else len(words)
+
+
+class Word(Text):
+    """One word of free text (a language code, a code of a new record)."""
+
+    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
+        return 1
+
+
+class Code(Kind):
+    """The code of a template, group or segment: one word, in capitals."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.label = f"a {what} code"
+
+    def parse(self, text: str, ctx: Context, name: str) -> str:
+        code = text.strip().upper()
+        if not code or " " in code:
+            raise UsageError(f"Give {self.label}.")
+        if len(code) > MAX_CODE:
+            raise UsageError(f"A {self.what} code has at most {MAX_CODE} characters.")
+        return code
+
+
+class Number(Kind):
+    def __init__(self, what: str, hint: str = "") -> None:
+        self.what = what
+        self.label = f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+        self.hint = hint
+
+    def parse(self, text: str, ctx: Context, name: str) -> int:
+        token = text.strip()
+        if not NUMBER.match(token):
+            raise UsageError(f"“{token}” is not {self.label}.{self.hint}")
+        value = int(token.lstrip("#"))
+        if value > MAX_INT:
+            raise UsageError(f"That {self.what} is too large.")
+        return value
+
+
+class Numbers(Kind):
+    """One or more numbers: "12, 13 14"."""
+
+    label = "one or more entry numbers"
+    spaced = True
+
+    def __init__(self) -> None:
+        self.one = Number("entry number")
+
+    def parse(self, text: str, ctx: Context, name: str) -> list[int]:
+        tokens = [token for token in re.split(r"[,\s]+", text) if token]
+        if not tokens:
+            raise UsageError(f"Give {self.label}.")
+        return [self.one.parse(token, ctx, name) for token in tokens]
+
+    def render(self, value: Any) -> str:
+        return ", ".join(str(n) for n in value)
+
+    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
+        if not more:
+            return len(words)
+        taken = 1
+        while taken < len(words) and NUMBERS.match(words[taken]):
+            taken += 1
+        return taken
+
+
+class ContactRef(Kind):
+    """A contact as people name it: its number, e-mail address or name (found by the store)."""
+
+    label = "a contact: a number such as CT000001, a name or an e-mail address"
+
+    def parse(self, text: str, ctx: Context, name: str) -> str:
+        text = " ".join(text.split())
+        if not text:
+            raise UsageError(f"Give {self.label}.")
+        if len(text) > 250:
+            raise UsageError("A contact's name has at most 250 characters.")
+        return text
+
+    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
+        """With a text after it, the contact is the longest run of leading words that names one exactly
+        (a name given last needs no quotes)."""
+        if not more:
+            return len(words)
+        if CONTACT_NO.match(words[0]) or "@" in words[0]:
+            return 1
+        with reading(ctx.sessions) as session:
+            return longest_known_name(session, ctx.team_id, list(words)) or len(words)
+
+
+class ContactList(Kind):
+    label = "the contacts, separated by commas"
+    spaced = True
+
+    def parse(self, text: str, ctx: Context, name: str) -> list[str]:
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        if not names:
+            raise UsageError("Name the contacts, separated by commas.")
+        return names
+
+    def render(self, value: Any) -> str:
+        return ", ".join(value)
+
+    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
+        return len(words)
+
+
+class DateKind(Kind):
+    label = "a date"
+
+    def parse(self, text: str, ctx: Context, name: str) -> date:
+        return parse_date(text, ctx.now())
+
+    def render(self, value: Any) -> str:
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class TimeKind(Kind):
+    label = "a time"
+
+    def parse(self, text: str, ctx: Context, name: str) -> time:
+        try:
+            return time.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageError(f"“{text}” is not a time; write it like 14:30.") from None
+
+    def render(self, value: Any) -> str:
+        return value.strftime("%H:%M") if isinstance(value, time) else str(value)
+
+
+class Money(Kind):
+    label = "an amount"
+
+    def parse(self, text: str, ctx: Context, name: str) -> Decimal:
+        try:
+            value = Decimal(text.strip().replace(",", ".").lstrip("$€£"))
+        except InvalidOperation:
+            raise UsageError(f"{name}={text} is not an amount; write it like 12.50.") from None
+        if not value.is_finite() or value < 0:
+            raise UsageError(f"{name} cannot be negative.")
+        if value > MAX_MONEY:
+            raise UsageError(f"{name} is too large.")
+        return value
+
+
+class Minutes(Kind):
+    label = "a number of minutes"
+
+    def parse(self, text: str, ctx: Context, name: str) -> int:
+        text = text.strip()
+        if not text.isdigit():
+            raise UsageError(f"{name}={text} is not a number of minutes (a whole number, 0 or more).")
+        if len(text) > 9 or int(text) > MAX_DURATION:
+            raise UsageError(f"{name} can be at most {MAX_DURATION:,} minutes.")
+        return int(text)
+
+
+class Flag(Kind):
+    label = "yes or no"
+    flag = True
+
+    def parse(self, text: str, ctx: Context, name: str) -> bool:
+        value = YES_NO.get(text.strip().lower())
+        if value is None:
+            raise UsageError(f"{name}= takes yes or no.")
+        return value
+
+    def render(self, value: Any) -> str:
+        return "yes" if value else "no"
+
+
+class Choice(Kind, Generic[E]):
+    """One of an enumeration's values, by its own word or the other words people use for it (EN/ES)."""
+
+    def __init__(
+        self, enum: type[E], words: Mapping[str, E] | None = None, label: str = "", error: str = ""
+    ) -> None:
+        self.enum = enum
+        self.error = error or "{name}= takes {values}."
+        self.words: dict[str, E] = {member.value: member for member in enum if member.value}
+        self.words |= {word.casefold(): member for word, member in (words or {}).items()}
+        self.label = label or "one of " + "|".join(self.values())
+
+    def values(self) -> list[str]:
+        return [member.value for member in self.enum if member.value]
+
+    def parse(self, text: str, ctx: Context, name: str) -> E:
+        member = self.words.get(text.strip().casefold().replace(" ", "-").replace("_", "-"))
+        if member is None:
+            values = "|".join(self.values()) if len(self.words) < 12 else ", ".join(self.values())
+            raise UsageError(self.error.format(name=name, text=text.strip(), values=values))
+        return member
+
+    def render(self, value: Any) -> str:
+        return value.value if isinstance(value, StrEnum) else str(value)
+
+
+def parse_date(text: str, now: datetime) -> date:
+    """ISO dates and the words people type ("today", "yesterday", "last monday", "ayer"), relative to the
+    user's own date."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    import dateparser  # imported on first use: it takes a few hundred milliseconds to load
+
+    parsed = None
+    if 0 < len(text) <= 60:
+        parsed = dateparser.parse(
+            text.replace("_", " "),
+            languages=["en", "es"],
+            settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "past"},
+        )
+    if parsed is None:
+        raise UsageError(f"“{text}” is not a date I understand; try 2026-11-24, today or yesterday.")
+    return parsed.date()
+
+
+ENTRY_NO = Number("entry number")
+ENTRY_NOS = Numbers()
+LOGGED_SEGMENT_NO = Number("logged segment number", " See `/crm logged-segments`.")
+TEMPLATE = Code("template")
+GROUP = Code("group")
+SEGMENT = Code("segment")
+CONTACT = ContactRef()
+CONTACTS = ContactList()
+TEXT = Text()
+NAME = Text("a name", 100)
+DESCRIPTION = Text("a description")
+WORD = Word("a word", 100)
+LANGUAGE = Word("a language code", 10)
+DATE = DateKind()
+TIME = TimeKind()
+MONEY = Money()
+MINUTES = Minutes()
+FLAG = Flag()
+EVALUATION = Choice(
+    Evaluation,
+    {
+        "muy-positiva": Evaluation.VERY_POSITIVE,
+        "muy-positivo": Evaluation.VERY_POSITIVE,
+        "positiva": Evaluation.POSITIVE,
+        "positivo": Evaluation.POSITIVE,
+        "neutra": Evaluation.NEUTRAL,
+        "neutro": Evaluation.NEUTRAL,
+        "negativa": Evaluation.NEGATIVE,
+        "negativo": Evaluation.NEGATIVE,
+        "muy-negativa": Evaluation.VERY_NEGATIVE,
+        "muy-negativo": Evaluation.VERY_NEGATIVE,
+    },
+)
+FLOW = Choice(InformationFlow, {"entrante": InformationFlow.INBOUND, "saliente": InformationFlow.OUTBOUND})
+INITIATED = Choice(InitiatedBy, {"nosotros": InitiatedBy.US, "ellos": InitiatedBy.THEM})
+CORRESPONDENCE = Choice(
+    CorrespondenceType,
+    {
+        "e-mail": CorrespondenceType.EMAIL,
+        "correo": CorrespondenceType.EMAIL,
+        "papel": CorrespondenceType.HARD_COPY,
+        "impreso": CorrespondenceType.HARD_COPY,
+    },
+)
+CONTACT_TYPE = Choice(ContactType, {"empresa": ContactType.COMPANY, "persona": ContactType.PERSON})
+CANCELED = Choice(
+    CanceledFilter,
+    {
+        "true": CanceledFilter.YES,
+        "y": CanceledFilter.YES,
+        "si": CanceledFilter.YES,
+        "sí": CanceledFilter.YES,
+        "false": CanceledFilter.NO,
+        "n": CanceledFilter.NO,
+        "todos": CanceledFilter.ALL,
+        "todas": CanceledFilter.ALL,
+    },
+)
+DOCUMENT_KIND = Choice(
+    DocumentKind, label="a document kind", error="{text} is not a document kind. Kinds: {values}."
+)
+FORMAT = Choice(ExportFormat)

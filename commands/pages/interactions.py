@@ -1,0 +1,188 @@
+"""Create Interaction: record a call, meeting, e-mail or letter with one contact, typed or through its form
+(pre-filled from the chosen template)."""
+
+from typing import Any
+
+from commands import inputs
+from commands.action import Action, Arg, Args, FormSpec
+from commands.context import Context
+from commands.forms import SELECT_LIMIT, Field, Form, FormErrors, read_fields
+from commands.reply import Reply
+from commands.views import entry_line
+from store.contacts import find_contact, list_contacts
+from store.db import reading
+from store.enums import Evaluation, InformationFlow, InitiatedBy
+from store.interactions import InteractionInput, create_interaction
+from store.models import InteractionTemplate
+from store.templates import list_templates
+
+FLOWS = (("", "-"), (InformationFlow.OUTBOUND.value, "Outbound"), (InformationFlow.INBOUND.value, "Inbound"))
+INITIATED = (("", "-"), (InitiatedBy.US.value, "Us"), (InitiatedBy.THEM.value, "Them"))
+EVALUATIONS = tuple((e.value, e.value.replace("-", " ").capitalize() if e.value else "-") for e in Evaluation)
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+ARGS = (
+    Arg("template", inputs.TEMPLATE, required=True),
+    Arg("contact", inputs.CONTACT, required=True),
+    Arg("description", inputs.DESCRIPTION),
+    Arg("date", inputs.DATE),
+    Arg("time", inputs.TIME),
+    Arg("cost", inputs.MONEY),
+    Arg("duration", inputs.MINUTES),
+    Arg("flow", inputs.FLOW),
+    Arg("initiated", inputs.INITIATED),
+    Arg("evaluation", inputs.EVALUATION),
+    Arg("failed", inputs.FLAG),
+    Arg("postpone", inputs.FLAG),
+)
+
+
+def interaction_input(ctx: Context, args: Args) -> InteractionInput:
+    return InteractionInput(
+        contact=args["contact"],
+        template=args["template"],
+        description=args.get("description", ""),
+        date=args.get("date") or ctx.today(),
+        time=args.get("time"),
+        cost=args.get("cost"),
+        duration=args.get("duration"),
+        information_flow=args.get("flow"),
+        initiated_by=args.get("initiated"),
+        successful=not args.get("failed", False),
+        evaluation=args.get("evaluation", Evaluation.BLANK),
+    )
+
+
+def create(ctx: Context, args: Args) -> Reply:
+    with ctx.sessions.begin() as session:
+        entry = create_interaction(
+            session,
+            ctx.team_id,
+            ctx.user_id,
+            interaction_input(ctx, args),
+            postpone=bool(args.get("postpone")),
+            now=ctx.now(),
+        )
+        line = entry_line(entry, find_contact(session, ctx.team_id, entry.contact_no).name)
+    verb = "Saved for later" if entry.postponed else "Recorded"
+    return Reply(f"{verb}: interaction log entry {entry.entry_no}.", paragraphs=(line,))
+
+
+def interaction_form(ctx: Context, values: dict[str, str]) -> Form:
+    """Pre-filled from the chosen template. The description follows the template while it is blank or
+    still the previous template's; a description the user typed is kept."""
+    values = dict(values)
+    with reading(ctx.sessions) as session:
+        templates = list_templates(session, ctx.team_id)
+        contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
+    by_code = {t.code: t for t in templates}
+    chosen = by_code.get(values.get("template", "").upper())
+    previous = by_code.get(values.get("previous_template", "").upper())
+    if chosen is not None and chosen is not previous:
+        _prefill(values, chosen, previous)
+    contact_field = (
+        Field("contact", "Contact", "external_select", values.get("contact", ""))
+        if len(contacts) > SELECT_LIMIT
+        else Field(
+            "contact",
+            "Contact",
+            "select",
+            values.get("contact", ""),
+            tuple((c.no, f"{c.name} ({c.no})") for c in contacts),
+        )
+    )
+    fields = (
+        contact_field,
+        Field(
+            "template",
+            "Interaction template",
+            "select",
+            values.get("template", "").upper(),
+            tuple((t.code, f"{t.code} · {t.description}") for t in templates),
+            dispatch=True,
+        ),
+        Field("description", "Description", "text", values.get("description", "")),
+        Field("date", "Date", "date", values.get("date") or ctx.today().isoformat()),
+        Field("time", "Time", "time", values.get("time") or ctx.now().strftime("%H:%M")),
+        Field("cost", "Cost", "number", values.get("cost", ""), optional=True),
+        Field("duration", "Duration (minutes)", "number", values.get("duration", ""), optional=True),
+        Field("flow", "Information flow", "select", values.get("flow", ""), FLOWS, optional=True),
+        Field("initiated", "Initiated by", "select", values.get("initiated", ""), INITIATED, optional=True),
+        Field("successful", "Successful?", "select", values.get("successful") or "yes", YES_NO),
+        Field("evaluation", "Evaluation", "select", values.get("evaluation", ""), EVALUATIONS, optional=True),
+        Field(
+            "later", "Finish later (save as postponed)", "checkbox", values.get("later", ""), optional=True
+        ),
+    )
+    return Form(CREATE_INTERACTION.id, "Create Interaction", "Create", fields)
+
+
+def _prefill(
+    values: dict[str, str], chosen: InteractionTemplate, previous: InteractionTemplate | None
+) -> None:
+    description = values.get("description", "")
+    if not description or (previous is not None and description == previous.description):
+        values["description"] = chosen.description
+    values["cost"] = f"{chosen.unit_cost}"
+    values["duration"] = str(chosen.unit_duration)
+    values["flow"] = chosen.information_flow
+    values["initiated"] = chosen.initiated_by
+
+
+def read_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    kinds = {arg.name: arg.kind for arg in ARGS if not arg.kind.flag}
+    errors: dict[str, str] = {}
+    try:
+        args = read_fields(ctx, values, kinds, required=("contact", "template"))
+    except FormErrors as failure:
+        errors, args = failure.errors, {}
+    if values.get("successful", "yes") not in ("", "yes", "no"):
+        errors["successful"] = "Choose one of: yes, no."
+    if errors:
+        raise FormErrors(errors)
+    return args | {"failed": values.get("successful") == "no", "postpone": values.get("later") == "yes"}
+
+
+CREATE_INTERACTION = Action(
+    id="create_interaction",
+    title="Create Interaction",
+    title_es="Crear interacción",
+    usage="/crm log <template> <contact> [<description>] [date=..] [cost=..] [duration=..] [failed] "
+    "[evaluation=..]",
+    summary="Record a call, meeting, e-mail or letter with a contact.",
+    summary_es="Registra una llamada, reunión, correo o carta con un contacto.",
+    command=("log", "{template}", "{contact}", "{description}"),
+    handler=create,
+    args=ARGS,
+    keywords=(
+        "log interaction",
+        "record interaction",
+        "new interaction",
+        "log a call",
+        "call",
+        "phone call",
+        "meeting",
+        "email",
+        "visit",
+        "letter",
+        "note a call",
+        "send email",
+        "sent an email",
+        "register",
+    ),
+    keywords_es=(
+        "registrar interacción",
+        "nueva interacción",
+        "llamada",
+        "registrar llamada",
+        "reunión",
+        "correo",
+        "visita",
+        "carta",
+        "anotar",
+        "enviar correo",
+    ),
+    form=FormSpec(interaction_form, read_form),
+)
+
+ACTIONS = (CREATE_INTERACTION,)

@@ -1,0 +1,260 @@
+"""Segments and logged segments: create a segment, put contacts on it, log it (one entry per contact),
+cancel or restore what was logged, and delete canceled logged segments."""
+
+from commands import inputs
+from commands.action import Action, Arg, Args, Background, Policy, Question
+from commands.context import Context
+from commands.reply import Button, Reply, Table
+from commands.views import plural
+from store.cancellation import delete_canceled_logged_segments, set_logged_segment_canceled
+from store.db import reading
+from store.filters import EntryFilter, count_entries
+from store.segments import (
+    add_segment,
+    add_segment_lines,
+    count_segment_lines,
+    get_segment,
+    list_logged_segments,
+    list_segments,
+    log_segment,
+)
+from store.templates import get_template
+
+LOGGED_SEGMENT = Arg("segment", inputs.LOGGED_SEGMENT_NO, required=True)
+
+
+def segments(ctx: Context, args: Args) -> Reply:
+    with reading(ctx.sessions) as session:
+        found = list_segments(session, ctx.team_id)
+    if not found:
+        return Reply("No segments yet.", paragraphs=(f"Create one with `{ADD_SEGMENT.usage}`.",))
+    rows = tuple(
+        (
+            s.segment.no,
+            s.segment.description,
+            str(s.contacts),
+            f"logged ({s.logged_segment_entry_no})" if s.logged_segment_entry_no else "not logged",
+        )
+        for s in found
+    )
+    return Reply(f"Segments ({len(found)})", table=Table(("Code", "Description", "Contacts", "Status"), rows))
+
+
+def add(ctx: Context, args: Args) -> Reply:
+    with ctx.sessions.begin() as session:
+        segment = add_segment(session, ctx.team_id, args["code"], args.get("description", ""))
+    return Reply(
+        f"Segment {segment.no} created.",
+        paragraphs=(f"Add contacts with `/crm segment {segment.no} add <contact>, <contact>`.",),
+    )
+
+
+def add_contacts(ctx: Context, args: Args) -> Reply:
+    with ctx.sessions.begin() as session:
+        added = add_segment_lines(session, ctx.team_id, args["segment"], args["contacts"])
+        segment = get_segment(session, ctx.team_id, args["segment"])
+    listed = ", ".join(f"{c.name} ({c.no})" for c in added)
+    return Reply(f"Segment {segment.no}: added {listed}.")
+
+
+def segment_size(ctx: Context, args: Args) -> int:
+    """The segment's contacts, once the segment and the template are known to exist."""
+    with reading(ctx.sessions) as session:
+        segment = get_segment(session, ctx.team_id, args["segment"])
+        get_template(session, ctx.team_id, args["template"])
+        return count_segment_lines(session, ctx.team_id, segment.no)
+
+
+def logging_segment(args: Args, size: int) -> str:
+    return (
+        f"Logging segment {args['segment']} ({plural(size, 'contact')}) with template {args['template']}… "
+        "I will post the result here."
+    )
+
+
+def log(ctx: Context, args: Args) -> Reply:
+    with ctx.sessions.begin() as session:
+        logged = log_segment(
+            session, ctx.team_id, ctx.user_id, args["segment"], args["template"], now=ctx.now()
+        )
+        count = count_entries(session, ctx.team_id, EntryFilter(logged_segment_entry_no=logged.entry_no))
+    entries = plural(count, "interaction log entry", "interaction log entries")
+    return Reply(
+        f"Segment {logged.segment_no} logged: {entries} (logged segment {logged.entry_no}).",
+        buttons=(Button("Show entries", f"entries segment={logged.segment_no}"),),
+    )
+
+
+def logged_segments(ctx: Context, args: Args) -> Reply:
+    with reading(ctx.sessions) as session:
+        found = list_logged_segments(session, ctx.team_id)
+    if not found:
+        return Reply("No logged segments yet.")
+    rows = tuple(
+        (
+            str(logged.entry_no),
+            logged.segment_no,
+            logged.description,
+            logged.creation_date.isoformat(),
+            str(count),
+            "canceled" if logged.canceled else "",
+        )
+        for logged, count in found
+    )
+    columns = ("No.", "Segment", "Description", "Created", "Interactions", "Status")
+    return Reply(f"Logged Segments ({len(found)})", table=Table(columns, rows))
+
+
+def _set_canceled(ctx: Context, number: int, canceled: bool) -> Reply:
+    with ctx.sessions.begin() as session:
+        changed = set_logged_segment_canceled(session, ctx.team_id, ctx.user_id, number, canceled)
+    verb = "canceled" if canceled else "restored"
+    return Reply(
+        f"Logged segment {number} {verb}, with {plural(changed, 'entry', 'entries')}.",
+        buttons=(Button("Undo", RESTORE_LOGGED_SEGMENT.command_text({"segment": number})),)
+        if canceled
+        else (),
+        replace_original=ctx.clicked,
+    )
+
+
+def cancel_logged(ctx: Context, args: Args) -> Reply:
+    return _set_canceled(ctx, args["segment"], True)
+
+
+def restore_logged(ctx: Context, args: Args) -> Reply:
+    return _set_canceled(ctx, args["segment"], False)
+
+
+def delete_canceled_question(ctx: Context, args: Args) -> Question:
+    return Question(
+        "Delete all canceled logged segments?",
+        "Their entries stay, no longer linked to a segment.",
+        "Delete canceled logged segments?",
+    )
+
+
+def delete_canceled(ctx: Context, args: Args) -> Reply:
+    with ctx.sessions.begin() as session:
+        deleted = delete_canceled_logged_segments(session, ctx.team_id, ctx.user_id)
+    return Reply(f"Deleted {plural(deleted, 'canceled logged segment')}.", replace_original=True)
+
+
+SEGMENTS = Action(
+    id="segments",
+    title="Segments",
+    title_es="Segmentos",
+    usage="/crm segments",
+    summary="List the segments: groups of contacts to log an interaction with at once.",
+    summary_es="Lista los segmentos: grupos de contactos con los que registrar una interacción a la vez.",
+    command=("segments|segment",),
+    handler=segments,
+    keywords=("segments", "mailing lists", "contact lists", "target groups"),
+    keywords_es=("segmentos", "listas de contactos", "listas de correo"),
+    policy=Policy(read_only=True),
+)
+ADD_SEGMENT = Action(
+    id="add_segment",
+    title="Add Segment",
+    title_es="Crear segmento",
+    usage="/crm segment add <code> <description>",
+    summary="Create a segment.",
+    summary_es="Crea un segmento.",
+    command=("segment", "add", "{code}", "{description}"),
+    handler=add,
+    args=(Arg("code", inputs.SEGMENT, required=True), Arg("description", inputs.DESCRIPTION)),
+    keywords=("new segment", "create segment", "new mailing list"),
+    keywords_es=("nuevo segmento", "crear segmento"),
+)
+ADD_CONTACTS_TO_SEGMENT = Action(
+    id="add_contacts_to_segment",
+    title="Add Contacts to Segment",
+    title_es="Añadir contactos al segmento",
+    usage="/crm segment <code> add <contact>[, <contact>...]",
+    summary="Put contacts on a segment.",
+    summary_es="Pone contactos en un segmento.",
+    command=("segment", "{segment}", "add", "{contacts}"),
+    handler=add_contacts,
+    args=(Arg("segment", inputs.SEGMENT, required=True), Arg("contacts", inputs.CONTACTS, required=True)),
+    keywords=("add to segment", "add contacts to list", "segment lines"),
+    keywords_es=("añadir al segmento", "agregar contactos al segmento", "líneas de segmento"),
+)
+LOG_SEGMENT = Action(
+    id="log_segment",
+    title="Log Segment",
+    title_es="Grabar segmento",
+    usage="/crm log <template> segment=<code>",
+    summary="Record one interaction for every contact of a segment.",
+    summary_es="Registra una interacción con cada contacto de un segmento.",
+    command=("log", "{template}"),
+    handler=log,
+    args=(Arg("template", inputs.TEMPLATE, required=True), Arg("segment", inputs.SEGMENT, required=True)),
+    keywords=("log segment", "send to segment", "mass log", "log for all contacts", "mailing"),
+    keywords_es=("grabar segmento", "registrar segmento", "registrar", "envío masivo"),
+    background=Background(segment_size, threshold=2_000, working=logging_segment),
+)
+LOGGED_SEGMENTS = Action(
+    id="logged_segments",
+    title="Logged Segments",
+    title_es="Segmentos grabados",
+    usage="/crm logged-segments",
+    summary="List the segments already logged.",
+    summary_es="Lista los segmentos ya grabados.",
+    command=("logged-segments",),
+    handler=logged_segments,
+    keywords=("logged segments", "segment history", "sent segments"),
+    keywords_es=("segmentos grabados", "segmentos registrados", "historial de segmentos"),
+    policy=Policy(read_only=True),
+)
+CANCEL_LOGGED_SEGMENT = Action(
+    id="cancel_logged_segment",
+    title="Cancel Logged Segment",
+    title_es="Cancelar segmento grabado",
+    usage="/crm cancel segment=<no>",
+    summary="Cancel a logged segment and all its interaction log entries.",
+    summary_es="Cancela un segmento grabado y todos sus movimientos.",
+    command=("cancel",),
+    handler=cancel_logged,
+    args=(LOGGED_SEGMENT,),
+    keywords=("cancel segment", "void segment"),
+    keywords_es=("cancelar segmento", "anular segmento"),
+    policy=Policy(destructive="undo"),
+)
+RESTORE_LOGGED_SEGMENT = Action(
+    id="restore_logged_segment",
+    title="Restore Logged Segment",
+    title_es="Restaurar segmento grabado",
+    usage="/crm restore segment=<no>",
+    summary="Restore a canceled logged segment, with all its entries.",
+    summary_es="Restaura un segmento grabado cancelado, con todos sus movimientos.",
+    command=("restore",),
+    handler=restore_logged,
+    args=(LOGGED_SEGMENT,),
+    keywords=("restore segment", "uncancel segment", "reactivate segment"),
+    keywords_es=("restaurar segmento", "recuperar segmento", "reactivar segmento"),
+)
+DELETE_CANCELED_SEGMENTS = Action(
+    id="delete_canceled_segments",
+    title="Delete Canceled Logged Segments",
+    title_es="Eliminar segmentos grabados cancelados",
+    usage="/crm delete-canceled-segments",
+    summary="Delete canceled logged segments; their entries are kept.",
+    summary_es="Elimina los segmentos grabados cancelados; sus movimientos se conservan.",
+    command=("delete-canceled-segments",),
+    handler=delete_canceled,
+    keywords=("delete logged segments", "purge segments", "remove canceled segments"),
+    keywords_es=("borrar segmentos cancelados", "eliminar segmentos", "purgar segmentos"),
+    policy=Policy(admin_only=True, destructive="ask"),
+    question=delete_canceled_question,
+)
+
+ACTIONS = (
+    SEGMENTS,
+    ADD_SEGMENT,
+    ADD_CONTACTS_TO_SEGMENT,
+    LOG_SEGMENT,
+    LOGGED_SEGMENTS,
+    CANCEL_LOGGED_SEGMENT,
+    RESTORE_LOGGED_SEGMENT,
+    DELETE_CANCELED_SEGMENTS,
+)
