@@ -6,14 +6,15 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from commands import inputs
 from store.db import make_engine, session_factory, transaction
 from store.demo import build_demo
 from store.errors import Ambiguous, DomainError, Invalid
@@ -29,7 +30,6 @@ TeamOption = Annotated[
     typer.Option("--team", envvar="CRM_TEAM", help="Workspace (Slack team id) to work in."),
 ]
 UserOption = Annotated[str, typer.Option("--user", help="Slack user id to act as.")]
-DATE_FORMATS = ["%Y-%m-%d"]
 
 
 def open_store(url: str | None = None) -> sessionmaker[Session]:
@@ -155,16 +155,12 @@ def export_entries_command(
     ] = "",
     template: Annotated[str, typer.Option(help="Interaction template code.")] = "",
     canceled: Annotated[
-        CanceledFilter, typer.Option(help="Canceled entries only (yes), none (no) or both (all).")
-    ] = CanceledFilter.ALL,
+        str, typer.Option(help="Canceled entries only (yes), none (no) or both (all).")
+    ] = "all",
     date_from: Annotated[
-        datetime | None,
-        typer.Option("--from", formats=DATE_FORMATS, metavar="YYYY-MM-DD", help="First date."),
-    ] = None,
-    date_to: Annotated[
-        datetime | None,
-        typer.Option("--to", formats=DATE_FORMATS, metavar="YYYY-MM-DD", help="Last date."),
-    ] = None,
+        str, typer.Option("--from", metavar="DATE", help="First date: 2026-11-01, or words like last monday.")
+    ] = "",
+    date_to: Annotated[str, typer.Option("--to", metavar="DATE", help="Last date.")] = "",
 ) -> None:
     """Export interaction log entries, oldest first, as CSV or JSON (amounts as exact decimals).
     Postponed interactions are not part of the log, so they are left out."""
@@ -174,9 +170,9 @@ def export_entries_command(
             team,
             contact=contact,
             template=template,
-            canceled=canceled,
-            date_from=_day(date_from),
-            date_to=_day(date_to),
+            canceled=option(inputs.CANCELED, canceled, "--canceled") or CanceledFilter.ALL,
+            date_from=option(inputs.DATE, date_from, "--from"),
+            date_to=option(inputs.DATE, date_to, "--to"),
         )
         count = count_entries(session, team, given)
         chunks = export_entries(session, team, given, fmt)
@@ -214,8 +210,14 @@ def _write_stdout(chunks: Iterable[bytes]) -> None:
         raise typer.Exit(0) from None
 
 
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
+def option(kind: inputs.Kind, text: str, name: str) -> Any:
+    """A command-line option read by the same kind as the `/crm` option of that name."""
+    if not text.strip():
+        return None
+    try:
+        return kind.parse(text, None, name)
+    except inputs.UsageError as error:
+        raise typer.BadParameter(error.message, param_hint=name) from None
 
 
 def _plural(n: int, one: str, many: str) -> str:

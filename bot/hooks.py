@@ -34,6 +34,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from commands import inputs
 from store.documents import DocumentEvent, InvalidField, RecordResult, RecordStatus, record_document
 from store.enums import DocumentKind
 from store.errors import Ambiguous, Conflict, DomainError, NotFound
@@ -180,8 +181,8 @@ def parse_document(
         raise InvalidField("team_id", "at most 32 characters.")
     kind = _text(data, "document_type", required=True)
     try:
-        document_type = DocumentKind(kind)
-    except ValueError:
+        document_type = inputs.DOCUMENT_KIND.parse(kind, None, "document_type")
+    except inputs.UsageError:
         known = ", ".join(k.value for k in DocumentKind)
         raise InvalidField(
             "document_type", f"{kind!r} is not a document kind; use one of: {known}."
@@ -217,8 +218,8 @@ def _date(value: object) -> dt.date | None:
         return None
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
+            return inputs.ISO_DATE.parse(value, None, "date")
+        except inputs.UsageError:
             pass
     raise InvalidField("date", "use the form YYYY-MM-DD, such as 2026-03-31.")
 

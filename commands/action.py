@@ -93,6 +93,8 @@ class Action:
     background: Background | None = None
     form: FormSpec | None = None
     """Opened when the action is asked for without its required arguments."""
+    featured: bool = False
+    """Named in the slash command's usage hint (manifest.yml)."""
     arg_by_name: dict[str, Arg] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,6 +118,10 @@ class Action:
 
     def summary_for(self, lang: str | None) -> str:
         return self.summary_es if lang == "es" else self.summary
+
+    def hint(self) -> str:
+        """The usage without `/crm` and without its optional parts: "log <template> <contact>"."""
+        return self.usage.removeprefix("/crm ").split("[")[0].strip()
 
     def literals(self) -> list[tuple[int, tuple[str, ...]]]:
         return [

@@ -63,6 +63,7 @@ def actions(router: Router) -> tuple[Action, ...]:
             summary="List every command.",
             summary_es="Lista todos los comandos.",
             command=("help",),
+            featured=True,
             handler=help_reply,
             keywords=("help", "commands", "what can you do", "how to", "usage", "manual"),
             keywords_es=("ayuda", "comandos", "qué puedes hacer", "cómo"),

@@ -7,7 +7,7 @@ for buttons and queued work), and says how many of a command's words it takes (`
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -62,7 +62,8 @@ class Kind:
     spaced = False
     """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
 
-    def parse(self, text: str, ctx: Context, name: str) -> Any:
+    def parse(self, text: str, ctx: Context | None, name: str) -> Any:
+        """`ctx`: the user's context where there is one (the grammar, forms); None for an ERP or a file."""
         return text
 
     def render(self, value: Any) -> str:
@@ -80,7 +81,7 @@ class Text(Kind):
         self.label = label
         self.limit = limit
 
-    def parse(self, text: str, ctx: Context, name: str) -> str:
+    def parse(self, text: str, ctx: Context | None, name: str) -> str:
         text = " ".join(text.split())
         if len(text) > self.limit:
             raise UsageError(f"{name} can have at most {self.limit:,} characters.")
@@ -104,7 +105,7 @@ class Code(Kind):
         self.what = what
         self.label = f"a {what} code"
 
-    def parse(self, text: str, ctx: Context, name: str) -> str:
+    def parse(self, text: str, ctx: Context | None, name: str) -> str:
         code = text.strip().upper()
         if not code or " " in code:
             raise UsageError(f"Give {self.label}.")
@@ -119,7 +120,7 @@ class Number(Kind):
         self.label = f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
         self.hint = hint
 
-    def parse(self, text: str, ctx: Context, name: str) -> int:
+    def parse(self, text: str, ctx: Context | None, name: str) -> int:
         token = text.strip()
         if not NUMBER.match(token):
             raise UsageError(f"“{token}” is not {self.label}.{self.hint}")
@@ -138,7 +139,7 @@ class Numbers(Kind):
     def __init__(self) -> None:
         self.one = Number("entry number")
 
-    def parse(self, text: str, ctx: Context, name: str) -> list[int]:
+    def parse(self, text: str, ctx: Context | None, name: str) -> list[int]:
         tokens = [token for token in re.split(r"[,\s]+", text) if token]
         if not tokens:
             raise UsageError(f"Give {self.label}.")
@@ -161,7 +162,7 @@ class ContactRef(Kind):
 
     label = "a contact: a number such as CT000001, a name or an e-mail address"
 
-    def parse(self, text: str, ctx: Context, name: str) -> str:
+    def parse(self, text: str, ctx: Context | None, name: str) -> str:
         text = " ".join(text.split())
         if not text:
             raise UsageError(f"Give {self.label}.")
@@ -184,7 +185,7 @@ class ContactList(Kind):
     label = "the contacts, separated by commas"
     spaced = True
 
-    def parse(self, text: str, ctx: Context, name: str) -> list[str]:
+    def parse(self, text: str, ctx: Context | None, name: str) -> list[str]:
         names = [name.strip() for name in text.split(",") if name.strip()]
         if not names:
             raise UsageError("Name the contacts, separated by commas.")
@@ -200,8 +201,18 @@ class ContactList(Kind):
 class DateKind(Kind):
     label = "a date"
 
-    def parse(self, text: str, ctx: Context, name: str) -> date:
-        return parse_date(text, ctx.now())
+    def parse(self, text: str, ctx: Context | None, name: str) -> date:
+        return parse_date(text, ctx.now() if ctx is not None else datetime.now(UTC))
+
+
+class IsoDate(DateKind):
+    """A date as a machine writes it (an ERP, a file): YYYY-MM-DD only."""
+
+    def parse(self, text: str, ctx: Context | None, name: str) -> date:
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageError(f"{name}: use the form YYYY-MM-DD, such as 2026-03-31.") from None
 
     def render(self, value: Any) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)
@@ -210,7 +221,7 @@ class DateKind(Kind):
 class TimeKind(Kind):
     label = "a time"
 
-    def parse(self, text: str, ctx: Context, name: str) -> time:
+    def parse(self, text: str, ctx: Context | None, name: str) -> time:
         try:
             return time.fromisoformat(text.strip())
         except ValueError:
@@ -223,7 +234,7 @@ class TimeKind(Kind):
 class Money(Kind):
     label = "an amount"
 
-    def parse(self, text: str, ctx: Context, name: str) -> Decimal:
+    def parse(self, text: str, ctx: Context | None, name: str) -> Decimal:
         try:
             value = Decimal(text.strip().replace(",", ".").lstrip("$€£"))
         except InvalidOperation:
@@ -238,7 +249,7 @@ class Money(Kind):
 class Minutes(Kind):
     label = "a number of minutes"
 
-    def parse(self, text: str, ctx: Context, name: str) -> int:
+    def parse(self, text: str, ctx: Context | None, name: str) -> int:
         text = text.strip()
         if not text.isdigit():
             raise UsageError(f"{name}={text} is not a number of minutes (a whole number, 0 or more).")
@@ -251,7 +262,7 @@ class Flag(Kind):
     label = "yes or no"
     flag = True
 
-    def parse(self, text: str, ctx: Context, name: str) -> bool:
+    def parse(self, text: str, ctx: Context | None, name: str) -> bool:
         value = YES_NO.get(text.strip().lower())
         if value is None:
             raise UsageError(f"{name}= takes yes or no.")
@@ -276,7 +287,7 @@ class Choice(Kind, Generic[E]):
     def values(self) -> list[str]:
         return [member.value for member in self.enum if member.value]
 
-    def parse(self, text: str, ctx: Context, name: str) -> E:
+    def parse(self, text: str, ctx: Context | None, name: str) -> E:
         member = self.words.get(text.strip().casefold().replace(" ", "-").replace("_", "-"))
         if member is None:
             values = "|".join(self.values()) if len(self.words) < 12 else ", ".join(self.values())
@@ -323,6 +334,7 @@ DESCRIPTION = Text("a description")
 WORD = Word("a word", 100)
 LANGUAGE = Word("a language code", 10)
 DATE = DateKind()
+ISO_DATE = IsoDate()
 TIME = TimeKind()
 MONEY = Money()
 MINUTES = Minutes()

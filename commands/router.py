@@ -141,6 +141,10 @@ class Router:
     def background_kinds(self) -> frozenset[str]:
         return frozenset(action.id for action in self.actions if action.background is not None)
 
+    def usage_hint(self) -> str:
+        """The slash command's usage hint in the app manifest."""
+        return " | ".join([*(a.hint() for a in self.actions if a.featured), "or say what you want"])
+
     def usage(self, word: str) -> str:
         """The usage lines of the actions a command word starts."""
         word = word.lower()

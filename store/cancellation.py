@@ -32,7 +32,7 @@ def cancel_entries(
         )
     for entry in entries:
         entry.canceled = True
-    audit.record(session, team_id, user_id, "cancel", entries=[e.entry_no for e in entries])
+    audit.record(session, team_id, user_id, "cancel_entry", entries=[e.entry_no for e in entries])
     session.flush()
     return entries
 
@@ -61,7 +61,7 @@ def restore_entries(
         )
     for entry in entries:
         entry.canceled = False
-    audit.record(session, team_id, user_id, "restore", entries=[e.entry_no for e in entries])
+    audit.record(session, team_id, user_id, "restore_entry", entries=[e.entry_no for e in entries])
     session.flush()
     return entries
 
@@ -89,7 +89,7 @@ def set_logged_segment_canceled(
         .values(canceled=canceled),
         execution_options=NO_SYNC,
     ).rowcount
-    action = "cancel-logged-segment" if canceled else "restore-logged-segment"
+    action = "cancel_logged_segment" if canceled else "restore_logged_segment"
     audit.record(session, team_id, user_id, action, logged_segment=logged_segment_no, entries=changed)
     session.flush()
     return changed
@@ -123,7 +123,7 @@ def delete_canceled_entries(session: Session, team_id: str, user_id: str, given:
     for some in chunks(attachments):
         drop_unused_attachments(session, team_id, some)
     audit.record(
-        session, team_id, user_id, "delete-canceled-entries", deleted=deleted, filter=_describe(given)
+        session, team_id, user_id, "delete_canceled_entries", deleted=deleted, filter=_describe(given)
     )
     refresh_statistics(session)
     return deleted
@@ -152,7 +152,7 @@ def delete_canceled_logged_segments(session: Session, team_id: str, user_id: str
         delete(LoggedSegment).where(LoggedSegment.team_id == team_id, LoggedSegment.entry_no.in_(numbers)),
         execution_options=NO_SYNC,
     )
-    audit.record(session, team_id, user_id, "delete-canceled-logged-segments", logged_segments=numbers)
+    audit.record(session, team_id, user_id, "delete_canceled_segments", logged_segments=numbers)
     return len(numbers)
 
 

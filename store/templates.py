@@ -146,7 +146,7 @@ def set_setup(session: Session, team_id: str, user_id: str, kind: DocumentKind, 
     if not template_code.strip():
         if previous:
             session.delete(previous)
-            audit.record(session, team_id, user_id, "setup", kind=kind.value, template=None)
+            audit.record(session, team_id, user_id, "template_setup_change", kind=kind.value, template=None)
         return
     template = get_template(session, team_id, template_code)
     if kind is not DocumentKind.MEETING_INVITATION and has_attachments(session, team_id, template.code):
@@ -158,7 +158,7 @@ def set_setup(session: Session, team_id: str, user_id: str, kind: DocumentKind, 
         previous.template_code = template.code
     else:
         session.add(TemplateSetup(team_id=team_id, document_kind=kind.value, template_code=template.code))
-    audit.record(session, team_id, user_id, "setup", kind=kind.value, template=template.code)
+    audit.record(session, team_id, user_id, "template_setup_change", kind=kind.value, template=template.code)
     session.flush()
 
 

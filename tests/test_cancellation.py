@@ -39,7 +39,7 @@ def test_cancel_and_restore_one_or_many(session, team, workspace):
     actions = session.scalars(
         select(AuditEvent.action).where(AuditEvent.team_id == team).order_by(AuditEvent.id)
     )
-    assert list(actions) == ["cancel", "restore"]
+    assert list(actions) == ["cancel_entry", "restore_entry"]
 
 
 def test_cancel_names_missing_entries_and_changes_nothing(sessions, team, workspace):
@@ -81,7 +81,7 @@ def test_delete_canceled_entries_deletes_only_canceled_ones_with_their_comments(
     assert [c.comment for c in comments(session, team, nos[3])] == [f"note {nos[3]}"]
     assert comments(session, team, nos[1]) == []
     audit = session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "delete-canceled-entries", AuditEvent.team_id == team)
+        select(AuditEvent).where(AuditEvent.action == "delete_canceled_entries", AuditEvent.team_id == team)
     )
     assert '"deleted": 2' in audit.details
 

@@ -390,8 +390,14 @@ def test_export_errors_are_messages(app, workdir, logged):
     assert "Template FAX does not exist. Known templates: LETTER, MEETING, PHONE." in err
     err = refused(run(app, "export", "entries", "--team", logged.team, "--contact", "Nobody At All"))
     assert "No contact matches" in err
-    result = run(app, "export", "entries", "--team", logged.team, "--from", "1 March")
-    assert result.exit_code == 2  # a usage error, reported by typer
+    result = run(app, "export", "entries", "--team", logged.team, "--from", "the day after never")
+    assert result.exit_code == 2 and "is not a date I understand" in result.output  # as /crm says it
+
+
+def test_export_dates_take_the_words_a_slash_command_takes(app, workdir, logged):
+    words = run(app, "export", "entries", "--team", logged.team, "--from", "last year", "--format", "json")
+    iso = run(app, "export", "entries", "--team", logged.team, "--from", "2000-01-01", "--format", "json")
+    assert words.exit_code == 0 and words.stdout == iso.stdout
 
 
 def test_export_of_an_ambiguous_contact_lists_the_choices(app, workdir, team, sessions):

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from bot import cli
 from bot.server import create_server
 from bot.slack.settings import BOT_SCOPES, Settings
+from commands.router import ROUTER
 from store.db import make_engine, session_factory
 from tests import slack_requests as rq
 from tests.fake_slack import FakeSlack
@@ -125,7 +126,7 @@ def test_the_manifest_matches_what_the_app_handles() -> None:
         "message.channels",
         "message.groups",
     }
-    assert "command: /crm" in manifest and "usage_hint:" in manifest
+    assert "command: /crm" in manifest and f"usage_hint: {ROUTER.usage_hint()}\n" in manifest
     urls = re.findall(r"(?:url|request_url|message_menu_options_url): (\S+)", manifest)
     assert len(urls) == 4 and set(urls) == {"https://YOUR-HOST/slack/events"}
     assert "home_tab_enabled: true" in manifest and "messages_tab_enabled: true" in manifest

@@ -152,6 +152,7 @@ CREATE_INTERACTION = Action(
     summary="Record a call, meeting, e-mail or letter with a contact.",
     summary_es="Registra una llamada, reunión, correo o carta con un contacto.",
     command=("log", "{template}", "{contact}", "{description}"),
+    featured=True,
     handler=create,
     args=ARGS,
     keywords=(
