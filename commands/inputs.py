@@ -290,7 +290,7 @@ class Choice(Kind, Generic[E]):
     def parse(self, text: str, ctx: Context | None, name: str) -> E:
         member = self.words.get(text.strip().casefold().replace(" ", "-").replace("_", "-"))
         if member is None:
-            values = "|".join(self.values()) if len(self.words) < 12 else ", ".join(self.values())
+            values = ("|" if len(self.values()) <= 6 else ", ").join(self.values())
             raise UsageError(self.error.format(name=name, text=text.strip(), values=values))
         return member
 

@@ -1,5 +1,8 @@
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
+from commands.context import Context
 from store.models import Attachment
 from store.numbering import reserve
 
@@ -18,3 +21,8 @@ def add_attachment(session: Session, team: str, content: bytes = b"hello") -> in
     )
     session.flush()
     return no
+
+
+def clicked(ctx: Context) -> Context:
+    """The same user, running a command from a button the bot offered."""
+    return replace(ctx, clicked=True)

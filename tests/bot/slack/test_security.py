@@ -15,8 +15,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import button, text_of
 from tests.slack_requests import FORM, JSON, OWNER, SECRET, USER, Slack, get, post, sign, slash_command
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def count_entries(sessions: Any, team: str, canceled: bool | None = None) -> int:
     query = select(func.count()).select_from(InteractionLogEntry).where(InteractionLogEntry.team_id == team)

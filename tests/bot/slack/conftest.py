@@ -1,6 +1,5 @@
 """Fixtures shared by the Slack tests: the fake Slack Web API, and the real WSGI app served over a real
-socket, driven by the requests Slack would send. Test modules use them with
-`pytest_plugins = ("tests.slack_fixtures",)`."""
+socket, driven by the requests Slack would send."""
 
 import threading
 from collections.abc import Callable, Iterator

@@ -14,8 +14,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import BOT_USER, text_of
 from tests.slack_requests import USER, Slack
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def dm(text: str, **more: Any) -> dict[str, Any]:
     ts = f"{time.time():.6f}"

@@ -21,8 +21,6 @@ from tests.slack_requests import (
     post,
 )
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def open_form(slack: Slack, text: str = "log") -> dict[str, Any]:
     response = slack.command(text)

@@ -9,8 +9,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import button, text_of, within_limits
 from tests.slack_requests import USER, Slack
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def open_home(slack: Slack, count: int = 1) -> dict[str, Any]:
     response = slack.event({"type": "app_home_opened", "user": USER, "channel": "D0SELLER", "tab": "home"})

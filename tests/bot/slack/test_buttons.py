@@ -13,8 +13,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import button, buttons, text_of, within_limits
 from tests.slack_requests import ADMIN, OWNER, USER, Slack
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def log_entry(slack: Slack, contact: str = '"John Smith"') -> int:
     body = slack.ask(f"log PHONE {contact} Called about the quote")

@@ -18,8 +18,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import button, text_of, within_limits
 from tests.slack_requests import ADMIN, USER, Slack, message
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def ok(slack: Slack, text: str, **kwargs: Any) -> dict[str, Any]:
     body = within_limits(slack.ask(text, **kwargs))

@@ -20,8 +20,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import WAIT, text_of
 from tests.slack_requests import USER, Slack, message
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 CHANNEL = "C0ACME"
 GUEST, GUEST_TEAM = "U0GUEST", "T0CUSTOMER"
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
@@ -210,6 +208,6 @@ def test_without_a_slack_message_template_nothing_is_logged_until_one_is_set_up(
 
 
 def test_the_manifest_asks_for_channel_messages() -> None:
-    manifest = (Path(__file__).parent.parent / "manifest.yml").read_text()
+    manifest = (Path(__file__).parents[3] / "manifest.yml").read_text()
     for line in ("- message.channels", "- message.groups", "- channels:history", "- groups:history"):
         assert line in manifest

@@ -20,8 +20,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import FakeSlack, button, text_of
 from tests.slack_requests import USER, Slack, message
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 DM = "D0SELLER"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 

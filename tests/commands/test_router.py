@@ -3,25 +3,11 @@
 import pytest
 
 from commands import grammar
-from commands.context import Context
 from commands.inputs import split
 from commands.router import ROUTER, run
 from store.frecency import frecency_scores
 from store.interactions import get_entry
-
-
-@pytest.fixture
-def ctx(sessions, workspace):
-    return Context(sessions, workspace.team, "U1", is_admin=True)
-
-
-@pytest.fixture
-def user(ctx):
-    return Context(ctx.sessions, ctx.team_id, "U2", is_admin=False)
-
-
-def clicked(ctx):
-    return Context(ctx.sessions, ctx.team_id, ctx.user_id, ctx.is_admin, clicked=True)
+from tests.helpers import clicked
 
 
 def test_log_with_unquoted_name_and_description(ctx, sessions, workspace):
@@ -290,3 +276,37 @@ def test_a_company_filter_takes_in_its_people(ctx, workspace):
     run(ctx, "cancel 1, 2")
     assert [i.text.split()[0] for i in run(ctx, "entries contact=Adatum").items] == ["*1*"]
     assert run(ctx, "delete-canceled contact=Adatum").text.startswith("1 canceled interaction log entry")
+
+
+def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
+    reply = run(ctx, "export entries template=NOPE")
+    assert reply.error and reply.file is None
+    assert reply.text.startswith("Template NOPE does not exist.")
+
+
+def test_a_typed_cancel_runs_at_once_and_offers_undo(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    canceled = run(ctx, "cancel 1")
+    assert canceled.text == "Canceled 1 entry: 1." and not canceled.replace_original
+    (undo,) = canceled.buttons
+    assert run(clicked(ctx), undo.command).text == "Restored 1 entry: 1."
+
+
+def test_choice_words_read_the_same_in_english_and_spanish(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, f"log PHONE {workspace.jane} evaluation=muy-positiva")
+    assert run(ctx, "evaluate 1 positiva").text == "Evaluated 1 entry as positive."
+    run(ctx, "cancel 2")
+    assert [i.text.split()[0] for i in run(ctx, "entries canceled=sí").items] == ["*2*"]
+    assert (
+        run(ctx, "evaluate 1 great").text
+        == "evaluation= takes very-positive|positive|neutral|negative|very-negative."
+    )
+
+
+def test_an_action_asked_for_without_its_arguments_opens_its_form_prefilled(ctx, workspace):
+    reply = run(ctx, f"log contact={workspace.john}")
+    assert reply.modal is not None and reply.modal.kind == "create_interaction"
+    assert reply.modal.values == {"contact": workspace.john}
+    assert run(ctx, "tellme").modal.kind == "tellme"
+    assert run(ctx, "comment 3").text == "Give a text."

@@ -23,7 +23,7 @@ BY_ID = ROUTER.by_id
 TODAY = date(2026, 11, 24)  # a Tuesday, as in bench/tellme_queries.jsonl
 QUERIES = [
     json.loads(line)
-    for line in (Path(__file__).parents[1] / "bench" / "tellme_queries.jsonl").read_text("utf-8").splitlines()
+    for line in (Path(__file__).parents[2] / "bench" / "tellme_queries.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
 # The bench's workspace in small: the same contacts under the same numbers, templates and segments.

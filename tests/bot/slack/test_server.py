@@ -26,9 +26,7 @@ from tests import slack_requests as rq
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
 
-pytest_plugins = ("tests.slack_fixtures",)
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 CRM = (sys.executable, "-c", "from bot.cli import main; main()")  # the `crm` script, wherever it is installed
 
 

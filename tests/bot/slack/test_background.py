@@ -19,8 +19,6 @@ from tests.conftest import Workspace
 from tests.fake_slack import button
 from tests.slack_requests import ADMIN, Slack
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 def entries(sessions: Any, team: str) -> int:
     with sessions() as session:
