@@ -18,9 +18,10 @@ from commands import inputs
 from store.db import make_engine, session_factory, transaction
 from store.demo import build_demo
 from store.errors import Ambiguous, DomainError, Invalid
+from store.exports import ExportFormat, export_entries
 from store.filters import CanceledFilter, count_entries, entry_filter
+from store.imports import import_contacts
 from store.migrate import is_current, upgrade
-from store.transfer import ExportFormat, export_entries, import_contacts
 
 DEFAULT_TEAM = "T0DEMO"
 DEFAULT_USER = "U0CONSOLE"

@@ -23,10 +23,10 @@ from store.enums import (
     InformationFlow,
     InitiatedBy,
 )
+from store.exports import ExportFormat
 from store.filters import CanceledFilter
 from store.interactions import MAX_DURATION
 from store.templates import MAX_CODE
-from store.transfer import ExportFormat
 
 # Slack clients often send typographic quotes; they count as the plain ones.
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})

@@ -9,9 +9,9 @@ from commands.pages.filtering import CONTACT, ENTRY_FILTERS, GROUP, TEMPLATE, re
 from commands.reply import File, Reply, Table
 from store.contacts import find_contact
 from store.db import reading
+from store.exports import ExportFormat, export_entries
 from store.queries import Statistic, contact_statistics, statistics
 from store.templates import get_group, get_template
-from store.transfer import ExportFormat, export_entries
 
 
 class By(StrEnum):

@@ -19,12 +19,12 @@ from store.cancellation import cancel_entries
 from store.contacts import NewContact, add_contact, find_contact
 from store.db import make_engine
 from store.enums import ContactType, DocumentKind
+from store.exports import EXPORT_COLUMNS, ExportFormat, export_entries
 from store.filters import CanceledFilter, EntryFilter
 from store.interactions import InteractionInput, comments, create_interaction
 from store.migrate import is_current
 from store.models import Contact, InteractionLogEntry, LoggedSegment, Workspace
 from store.templates import get_setup
-from store.transfer import EXPORT_COLUMNS, ExportFormat, export_entries
 
 runner = CliRunner()
 
