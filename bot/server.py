@@ -16,6 +16,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.slack import shapes
 from bot.slack.app import SlackBot, build_bot
 from bot.slack.ports import Commands
 from bot.slack.settings import Settings
@@ -80,6 +81,9 @@ def signed_only(secret: str, slack: WsgiApp) -> WsgiApp:
             reason = "missing or malformed signature headers"
         elif not verifier.is_valid(body, timestamp, signature):
             reason = "bad or stale signature"
+        elif malformed := shapes.problem(body, environ.get("CONTENT_TYPE", "")):
+            log.warning("ignored a signed request to %s: %s", SLACK_PATH, malformed)
+            return _plain(start_response, "200 OK", b"")
         else:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
