@@ -126,14 +126,14 @@ def suggest(ctx: Context, match: Match) -> Reply:
 
 
 def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
-    """The action Tell Me would run at once for `sentence`, with every argument it requires."""
+    """The action Tell Me would run at once for `sentence`, with every argument it requires (or with a form
+    that asks for the rest)."""
     decision = decide(_search(ctx, sentence, router))
     best = decision.best
     if decision.kind != "run" or best is None:
         return None
-    if any(arg.required and arg.name not in best.args for arg in best.action.args):
-        return None
-    return best
+    missing = any(arg.required and arg.name not in best.args for arg in best.action.args)
+    return None if missing and best.action.form is None else best
 
 
 def understood(ctx: Context, match: Match, reply: Reply) -> Reply:

@@ -23,8 +23,11 @@ class Context:
     action that asks first (the purges) acts only on a click of its own question's Delete button; one
     that can be undone (cancel) runs when typed, with an Undo button."""
 
+    fixed_now: datetime | None = None
+    """The clock, when it must stand still (benchmarks, tests); the real one otherwise."""
+
     def now(self) -> datetime:
-        return datetime.now(UTC).astimezone(ZoneInfo(self.timezone))
+        return (self.fixed_now or datetime.now(UTC)).astimezone(ZoneInfo(self.timezone))
 
     def today(self) -> date:
         return self.now().date()

@@ -38,7 +38,12 @@ class Router:
         return self._guarded(ctx, text, lambda: self._run(ctx, text))
 
     def _run(self, ctx: Context, text: str, *, reread: bool = True) -> Reply:
-        words = split(text.strip()) or ["help"]
+        try:
+            words = split(text.strip()) or ["help"]
+        except UsageError:
+            if grammar.known_word(self.actions, text.split()[0]):
+                raise
+            return assistant.tell_me(ctx, text.strip(), self)  # "what's Kim's e-mail?" is a sentence
         action = grammar.match(self.actions, words)
         if action is None:
             if grammar.known_word(self.actions, words[0]):
@@ -60,7 +65,8 @@ class Router:
             again = match.command_text() if match is not None else ""
             if match is None or match.action is not action or again == _typed(action, reading):
                 raise refused
-            if action.policy.read_only or isinstance(refused, NotFound):
+            opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
+            if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(
                     ctx, match, self._guarded(ctx, again, lambda: self._run(ctx, again, reread=False))
                 )

@@ -28,7 +28,10 @@ class Origin:
     enterprise_id: str | None = None
     channel_id: str = ""
     thread_ts: str = ""
-    """Set for conversations (DMs, mentions): the answer is posted in that thread, for all to see."""
+    """The thread a conversation's answer goes in ("" in a DM: inline)."""
+    conversation: bool = False
+    """A DM with the bot: answers are posted in it. A mention in a channel is answered privately (ephemeral,
+    in its thread) and shared only with the Share button."""
     response_url: str = ""
     trigger_id: str = ""
     """Opens a modal, once, within 3 seconds of the user's action."""
@@ -36,7 +39,7 @@ class Origin:
 
     @property
     def public(self) -> bool:
-        return bool(self.thread_ts)
+        return self.conversation
 
     def to_dict(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if key != "trigger_id"}
@@ -61,13 +64,20 @@ def send(client: WebClient, origin: Origin, message: Message, *, replace: bool =
         log.warning("response_url answered %s; sending a direct message instead", response.status_code)
     elif origin.public:
         client.chat_postMessage(
-            channel=origin.channel_id, thread_ts=origin.thread_ts, text=message.text, blocks=message.blocks
+            channel=origin.channel_id,
+            thread_ts=origin.thread_ts or None,
+            text=message.text,
+            blocks=message.blocks,
         )
         return
     elif origin.channel_id:
         try:
             client.chat_postEphemeral(
-                channel=origin.channel_id, user=origin.user_id, text=message.text, blocks=message.blocks
+                channel=origin.channel_id,
+                user=origin.user_id,
+                text=message.text,
+                blocks=message.blocks,
+                thread_ts=origin.thread_ts or None,
             )
             return
         except SlackApiError as failure:  # not_in_channel and the like: the DM always works
@@ -90,7 +100,7 @@ def upload(client: WebClient, origin: Origin, file: File) -> None:
     mention) it goes into that thread, where the question was asked."""
     arguments = {"content": file.content, "filename": file.name, "title": file.title or file.name}
     if origin.public:
-        client.files_upload_v2(channel=origin.channel_id, thread_ts=origin.thread_ts, **arguments)
+        client.files_upload_v2(channel=origin.channel_id, thread_ts=origin.thread_ts or None, **arguments)
         return
     dm = client.conversations_open(users=origin.user_id)["channel"]["id"]
     client.files_upload_v2(channel=dm, **arguments)

@@ -21,6 +21,23 @@ from store.templates import template_descriptions
 MIN_CONTACT_SCORE = 75.0
 TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
 EVALUATIONS = {
+    "great": "very-positive",
+    "genial": "very-positive",
+    "excelente": "very-positive",
+    "excellent": "very-positive",
+    "maravilla": "very-positive",
+    "terrible": "very-negative",
+    "disaster": "very-negative",
+    "desastre": "very-negative",
+    "fine": "positive",
+    "bien": "positive",
+    "buena": "positive",
+    "bueno": "positive",
+    "mal": "negative",
+    "mala": "negative",
+    "malo": "negative",
+    "meh": "neutral",
+    "regular": "neutral",
     "positive": "positive",
     "positiva": "positive",
     "positivo": "positive",
@@ -34,7 +51,22 @@ EVALUATIONS = {
     "neutro": "neutral",
 }
 VERY = {"very", "muy"}
-FAILED = {"failed", "fallida", "fallido", "unsuccessful", "unanswered", "missed", "perdida"}
+FAILED = {
+    "failed",
+    "fallida",
+    "fallido",
+    "unsuccessful",
+    "unanswered",
+    "missed",
+    "perdida",
+    "nobody",
+    "nadie",
+    "voicemail",
+    "buzon",
+}
+UNANSWERED = ("contest", "respond", "answer", "atend", "cog")
+"""After "no": "no contestó", "no answer" say the attempt failed."""
+FORMATS = {"csv", "json"}
 ABOUT = {"about", "regarding", "re", "sobre", "acerca", "concerning"}
 SEGMENT_WORDS = {"segment", "segmento", "segments", "segmentos"}
 KIND_WORDS = {
@@ -175,8 +207,13 @@ def read_arguments(
     _evaluation(found, free, claim)
     for i in list(free):
         meaning = concept(found[i].text)
-        if found[i].text in FAILED:
+        after_no = i > 0 and found[i - 1].text == "no" and found[i].text.startswith(UNANSWERED)
+        if found[i].text in FAILED or after_no:
             claim("failed", True, [i])
+        elif found[i].text in FORMATS:
+            claim("format", found[i].text, [i])
+        elif meaning in ("template", "group") and i > 0 and found[i - 1].text in ("by", "por"):
+            claim("by", meaning, [i - 1, i])
         elif meaning == "canceled":
             args.take("canceled", "yes", [found[i]])
     if session is not None and team_id is not None:

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import snowballstemmer
+
 from commands.tellme.lexicon import ABBREVIATIONS, CONCEPTS, DOTTED_ABBREVIATIONS, STOPWORDS
 
 
@@ -71,13 +73,44 @@ SURFACE: dict[str, str] = {
 }
 
 
+STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
+CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")
+"""Pronouns Spanish joins to a verb: "anúlalo" is "anula" + "lo", "apúntamelo" is "apunta" + "melo"."""
+
+
+def _stems(word: str) -> set[str]:
+    return {stemmer.stemWord(word) for stemmer in STEMMERS}
+
+
+def _stem_concepts() -> dict[str, str]:
+    """Each stem of a known word, when every known word with that stem means the same."""
+    meanings: dict[str, set[str]] = {}
+    for surface, meaning in SURFACE.items():
+        if len(surface) >= 4:
+            for stem in _stems(surface):
+                meanings.setdefault(stem, set()).add(meaning)
+    return {stem: found.pop() for stem, found in meanings.items() if len(found) == 1 and len(stem) >= 3}
+
+
+STEMS: dict[str, str] = _stem_concepts()
+
+
 def concept(word: str) -> str:
-    """The concept a known word stands for; unknown words stand for themselves (plural folded)."""
+    """The concept a known word stands for, also in another form of it (a plural, a conjugation, a verb
+    with its pronoun); unknown words stand for themselves."""
     if word in SURFACE:
         return SURFACE[word]
     for suffix in ("es", "s"):
         if len(word) > 4 and word.endswith(suffix) and word[: -len(suffix)] in SURFACE:
             return SURFACE[word[: -len(suffix)]]
+    if len(word) < 4 or not word.isalpha():
+        return word
+    for form in (word, CLITICS.sub("", word)):
+        if form in SURFACE:
+            return SURFACE[form]
+        for stem in _stems(form):
+            if stem in STEMS:
+                return STEMS[stem]
     return word
 
 

@@ -20,10 +20,12 @@ from store.models import Contact, InteractionGroup, InteractionTemplate, Segment
 
 ACTIONS = ROUTER.actions
 BY_ID = ROUTER.by_id
-TODAY = date(2026, 11, 24)  # a Tuesday, as in bench/tellme_queries.jsonl
+TODAY = date(2026, 11, 24)  # a Tuesday, as in bench/tellme/
 QUERIES = [
     json.loads(line)
-    for line in (Path(__file__).parents[2] / "bench" / "tellme_queries.jsonl").read_text("utf-8").splitlines()
+    for line in (Path(__file__).parents[2] / "bench" / "tellme" / "legacy.jsonl")
+    .read_text("utf-8")
+    .splitlines()
     if line.strip()
 ]
 # The bench's workspace in small: the same contacts under the same numbers, templates and segments.

@@ -68,8 +68,9 @@ def _converse(
     origin = of_message(event, context)
     ctx = runtime.context(client, origin)
     text = " ".join(text.split())
-    command = command or (f"tellme {text}" if text else "help")
-    runtime.answer(client, origin, ctx, runtime.run(ctx, command))
+    command = command or text or "help"  # a command runs as typed; other words go to Tell Me
+    share = command if not origin.conversation and runtime.shareable(command) else None
+    runtime.answer(client, origin, ctx, runtime.run(ctx, command), share=share)
 
 
 def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -52,10 +52,15 @@ def of_home(event: dict[str, Any], context: BoltContext) -> Origin:
 
 
 def of_message(event: dict[str, Any], context: BoltContext) -> Origin:
+    """A DM is answered in it (inline, or in its thread); a mention in a channel privately, in its thread."""
+    direct = text(event, "channel_type") == "im"
     return Origin(
         team_id=context.team_id or "",
         user_id=text(event, "user"),
         enterprise_id=context.enterprise_id,
         channel_id=text(event, "channel"),
-        thread_ts=message_ts(event, "thread_ts") or message_ts(event, "ts"),
+        thread_ts=message_ts(event, "thread_ts")
+        if direct
+        else message_ts(event, "thread_ts") or message_ts(event, "ts"),
+        conversation=direct,
     )

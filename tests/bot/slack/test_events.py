@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from store.models import InteractionLogEntry
 from tests.conftest import Workspace
-from tests.fake_slack import BOT_USER, text_of
+from tests.fake_slack import BOT_USER, button, text_of
 from tests.slack_requests import USER, Slack
 
 
@@ -28,8 +28,8 @@ def dm(text: str, **more: Any) -> dict[str, Any]:
     } | more
 
 
-def posted(slack: Slack, count: int = 1) -> dict[str, Any]:
-    call = slack.fake.wait_for("/chat.postMessage", count)[-1]
+def posted(slack: Slack, count: int = 1, path: str = "/chat.postMessage") -> dict[str, Any]:
+    call = slack.fake.wait_for(path, count)[-1]
     return call.body | {"blocks": call.json_field("blocks")}
 
 
@@ -40,28 +40,37 @@ def entries(sessions: Any, team: str) -> int:
         )
 
 
-def test_a_direct_message_is_answered_in_its_thread(slack: Slack, workspace: Workspace) -> None:
+def test_a_direct_message_is_answered_in_the_conversation(slack: Slack, workspace: Workspace) -> None:
     event = dm("show me the templates")
     response = slack.event(event)
     assert response.status == 200 and response.elapsed < 3
     answer = posted(slack)
-    assert answer["channel"] == "D0SELLER" and answer["thread_ts"] == event["ts"]
+    assert answer["channel"] == "D0SELLER" and "thread_ts" not in answer
     assert "PHONE" in text_of(answer)
 
 
-def test_a_mention_is_answered_in_the_channel_thread(slack: Slack, workspace: Workspace) -> None:
-    ts = f"{time.time():.6f}"
-    mention = {"type": "app_mention", "user": USER, "text": f"<@{BOT_USER}> show me the templates"}
-    slack.event(mention | {"channel": "C0SALES", "ts": ts, "event_ts": ts})
+def test_a_direct_message_that_is_a_command_runs_it(slack: Slack, workspace: Workspace) -> None:
+    slack.event(dm("templates"))
     answer = posted(slack)
-    assert answer["channel"] == "C0SALES" and answer["thread_ts"] == ts
-    assert "PHONE" in text_of(answer)
+    assert answer["text"].startswith("Interaction Templates (3)"), "run as typed, not offered as a choice"
+
+
+def test_a_mention_is_answered_privately_in_its_thread_with_a_share_button(
+    slack: Slack, workspace: Workspace
+) -> None:
+    ts = f"{time.time():.6f}"
+    mention = {"type": "app_mention", "user": USER, "text": f"<@{BOT_USER}> templates"}
+    slack.event(mention | {"channel": "C0SALES", "ts": ts, "event_ts": ts})
+    answer = posted(slack, path="/chat.postEphemeral")
+    assert (answer["channel"], answer["user"], answer["thread_ts"]) == ("C0SALES", USER, ts)
+    assert "PHONE" in text_of(answer) and button(answer, "Share in channel")["value"] == "templates"
+    assert not slack.fake.calls_to("/chat.postMessage"), "nothing is shown to the channel unasked"
 
 
 def test_an_empty_mention_gets_the_help(slack: Slack) -> None:
     ts = f"{time.time():.6f}"
     slack.event({"type": "app_mention", "user": USER, "text": f"<@{BOT_USER}>", "channel": "C0", "ts": ts})
-    assert "/crm entries" in text_of(posted(slack))
+    assert "/crm entries" in text_of(posted(slack, path="/chat.postEphemeral"))
 
 
 def test_slack_retries_of_an_event_do_nothing_twice(
