@@ -277,6 +277,9 @@ ADD_TASK = Action(
         "schedule a call",
         "remind me to call",
         "remind me to send",
+        "remind me to",
+        "remind me to email",
+        "follow up with",
     ),
     keywords_es=(
         "recuérdame",
@@ -287,6 +290,9 @@ ADD_TASK = Action(
         "nueva tarea",
         "crear tarea",
         "pendiente de",
+        "recuérdame llamar",
+        "recuérdame enviar",
+        "hacer seguimiento",
     ),
     form=FormSpec(task_form, read_task_form),
 )
