@@ -176,7 +176,10 @@ class UserRef(Kind):
             return found.group(1)
         if text.strip().lower() in ("me", "yo") and ctx is not None:
             return ctx.user_id
-        raise UsageError(f"{name}: “{text.strip()}” is not a Slack user; mention them, like @Jane.")
+        raise UsageError(
+            f"{name}: “{text.strip()}” is not a Slack user I can read: mention them in a message to the bot, "
+            "or give their member ID (U0123ABCD)."
+        )
 
     def render(self, value: Any) -> str:
         return f"<@{value}>"

@@ -8,6 +8,7 @@ from commands import inputs
 from commands.action import Action, Arg, Args, FormSpec, Policy
 from commands.context import Context
 from commands.forms import SELECT_LIMIT, Field, Form, read_fields
+from commands.inputs import UsageError
 from commands.pages.interactions import CREATE_INTERACTION
 from commands.reply import Button, Item, Reply, Table
 from commands.when import Due
@@ -204,6 +205,7 @@ def task_form(ctx: Context, values: dict[str, str]) -> Form:
             values.setdefault("description", f"Follow-up on entry {entry_no}: {entry.description}"[:100])
             values.setdefault("due", working_days_after(ctx.today(), FOLLOW_UP_DAYS).isoformat())
         contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
+    _due_fields(ctx, values)
     contact_field = (
         Field("contact", "Contact", "external_select", values.get("contact", ""))
         if len(contacts) > SELECT_LIMIT
@@ -225,6 +227,17 @@ def task_form(ctx: Context, values: dict[str, str]) -> Form:
         Field("entry", "Follows up entry", "number", values.get("entry", ""), optional=True),
     )
     return Form(ADD_TASK.id, "Create Task", "Create", fields)
+
+
+def _due_fields(ctx: Context, values: dict[str, str]) -> None:
+    """A due date in words (typed, or read by Tell Me) as the form's date and time fields take it."""
+    try:
+        due = inputs.WHEN.parse(values["due"], ctx, "due") if values.get("due", "").strip() else None
+    except UsageError:
+        due = None
+    values["due"] = due.day.isoformat() if due else ""
+    if due and due.at and not values.get("time"):
+        values["time"] = due.at.strftime("%H:%M")
 
 
 def read_task_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
