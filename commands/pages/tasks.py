@@ -219,7 +219,6 @@ ADD_TASK = Action(
         "remind me to send",
         "remind me to",
         "remind me to email",
-        "follow up with",
     ),
     keywords_es=(
         "recuérdame",
@@ -256,13 +255,13 @@ LIST_TASKS = Action(
         "my tasks",
         "tasks",
         "to-dos",
-        "what do I have due",
+        "have due",
         "due this week",
         "due today",
         "overdue",
         "follow-ups",
         "agenda",
-        "what is due",
+        "due",
     ),
     keywords_es=(
         "mis tareas",
