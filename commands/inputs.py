@@ -68,6 +68,12 @@ class Text(Kind):
         return 1 if more else len(words)
 
 
+class Sentence(Text):
+    """What someone says in their own words (to Tell Me): `price=100` in it is text, not an option."""
+
+    raw = True
+
+
 class Word(Text):
     """One word of free text (a language code, a code of a new record)."""
 
@@ -151,6 +157,9 @@ class ContactRef(Kind):
         if len(text) > 250:
             raise UsageError("A contact's name has at most 250 characters.")
         return text
+
+    def ends_itself(self, text: str) -> bool:
+        return bool(CONTACT_NO.match(text)) or ("@" in text and " " not in text)
 
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
         """With a text after it, the contact is the longest run of leading words that names one exactly
@@ -295,6 +304,10 @@ FLAG = Flag()
 EVALUATION = Choice(
     Evaluation,
     {
+        "good": Evaluation.POSITIVE,
+        "bad": Evaluation.NEGATIVE,
+        "buena": Evaluation.POSITIVE,
+        "mala": Evaluation.NEGATIVE,
         "muy-positiva": Evaluation.VERY_POSITIVE,
         "muy-positivo": Evaluation.VERY_POSITIVE,
         "positiva": Evaluation.POSITIVE,

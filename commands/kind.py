@@ -23,6 +23,8 @@ class Kind:
     """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
     rest = False
     """Given as `name=value`, the words after it continue its value (`due=next tuesday`)."""
+    raw = False
+    """Placed first, it takes every word that follows as typed: no options, no flags (free text)."""
 
     def parse(self, text: str, ctx: Context | None, name: str) -> Any:
         """`ctx`: the user's context where there is one (the grammar, forms); None for an ERP or a file."""
@@ -34,3 +36,7 @@ class Kind:
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
         """How many of these positional words the argument takes (`more`: other places follow)."""
         return 1
+
+    def ends_itself(self, text: str) -> bool:
+        """Whether this value, placed before another, is read back without the other's words."""
+        return True

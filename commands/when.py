@@ -10,6 +10,8 @@ from typing import Any
 from commands.context import Context
 from commands.kind import Kind, UsageError
 
+ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
 
 class DateKind(Kind):
     label = "a date"
@@ -51,7 +53,8 @@ def parse_date(text: str, now: datetime) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        pass
+        if ISO_LIKE.match(text) or text.isdigit():  # 2026-13-01 is a mistake, not 13 January
+            raise UsageError(f"“{text}” is not a date; write it like 2026-11-24.") from None
     import dateparser  # imported on first use: it takes a few hundred milliseconds to load
 
     parsed = None

@@ -21,6 +21,7 @@ from bot.slack.worker import JobWorker
 from commands.context import Context
 from commands.inputs import UsageError
 from commands.pages.templates import SharedFile
+from commands.reminders import Notice
 from commands.reply import BackgroundWork, Modal, Reply, error
 from store import channels, deliveries, jobs
 from store.errors import DomainError
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 SOMETHING_WRONG = "Something went wrong on our side. Please try again in a moment."
 EVENT_SOURCE = "slack"
 CLICK_SOURCE = "slack-click"
+REMINDER_ROUNDS = 10
 
 ClientFor = Callable[[str, str | None], WebClient]
 
@@ -150,7 +152,16 @@ class Runtime:
         """Direct-message each reminder due now to its owner. One that cannot be sent stays claimed until
         its lease is up, then any process tries it again."""
         now = self.clock()
-        notices = self.commands.due_notices(self.sessions, now)
+        sent = 0
+        for _ in range(REMINDER_ROUNDS):  # a backlog (after a stop) is sent in one poll, a batch at a time
+            notices = self.commands.due_notices(self.sessions, now)
+            if not notices:
+                break
+            self._send(notices, now)
+            sent += len(notices)
+        return sent
+
+    def _send(self, notices: list[Notice], now: datetime) -> None:
         for notice in notices:
             message = render.message(notice.reply)
             try:
@@ -161,4 +172,3 @@ class Runtime:
                 continue
             if not self.commands.notice_sent(self.sessions, notice, now):
                 log.warning("a reminder to %s was sent after its claim was taken over", notice.user_id)
-        return len(notices)

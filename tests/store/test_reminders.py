@@ -12,10 +12,11 @@ from store.interactions import InteractionInput, create_interaction
 from store.models import InteractionLogEntry
 from store.tasks import NewTask, add_task, complete_task
 
-NOW = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)
+NOW = datetime(2021, 3, 4, 8, 0, tzinfo=UTC)
+"""Before any task the other tests make (they are due from today on), so the claims here see only these."""
 
 
-def make_task(sessions, workspace, due: date = date(2030, 3, 5)) -> int:
+def make_task(sessions, workspace, due: date = date(2021, 3, 5)) -> int:
     with sessions.begin() as session:
         new = NewTask(workspace.adatum, "call back", due, "U1", timezone="Europe/Madrid")
         return add_task(session, workspace.team, "U1", new, now=NOW).no
@@ -27,7 +28,7 @@ def mine(claimed, team):
 
 def test_a_reminder_is_claimed_only_when_due_and_by_one_claimant(sessions, workspace) -> None:
     make_task(sessions, workspace)
-    due = datetime(2030, 3, 5, 8, 0, tzinfo=UTC)  # 09:00 in Madrid
+    due = datetime(2021, 3, 5, 8, 0, tzinfo=UTC)  # 09:00 in Madrid
     assert mine(reminders.claim_due(sessions, due - timedelta(seconds=1)), workspace.team) == []
     claimed: list = []
     lock = threading.Lock()
@@ -49,7 +50,7 @@ def test_a_reminder_is_claimed_only_when_due_and_by_one_claimant(sessions, works
 
 def test_a_claim_of_a_dead_process_is_taken_over_after_its_lease(sessions, workspace) -> None:
     make_task(sessions, workspace)
-    due = datetime(2030, 3, 5, 8, 0, tzinfo=UTC)
+    due = datetime(2021, 3, 5, 8, 0, tzinfo=UTC)
     [dead] = mine(reminders.claim_due(sessions, due), workspace.team)
     assert mine(reminders.claim_due(sessions, due + reminders.LEASE / 2), workspace.team) == []
     [taken] = mine(reminders.claim_due(sessions, due + reminders.LEASE * 2), workspace.team)
@@ -59,7 +60,7 @@ def test_a_claim_of_a_dead_process_is_taken_over_after_its_lease(sessions, works
 
 def test_a_task_completed_while_claimed_is_not_struck_off_by_the_claimant(sessions, workspace) -> None:
     no = make_task(sessions, workspace)
-    due = datetime(2030, 3, 5, 8, 0, tzinfo=UTC)
+    due = datetime(2021, 3, 5, 8, 0, tzinfo=UTC)
     [claim] = mine(reminders.claim_due(sessions, due), workspace.team)
     with sessions.begin() as session:
         complete_task(session, workspace.team, "U1", no, is_admin=False, now=due)
@@ -70,7 +71,7 @@ def test_a_task_completed_while_claimed_is_not_struck_off_by_the_claimant(sessio
 
 def test_a_postponed_interaction_over_a_day_old_is_reminded_of_once(sessions, workspace) -> None:
     with sessions.begin() as session:
-        given = InteractionInput(contact=workspace.john, template="PHONE", date=date(2030, 3, 1))
+        given = InteractionInput(contact=workspace.john, template="PHONE", date=date(2021, 3, 1))
         entry = create_interaction(session, workspace.team, "U1", given, postpone=True, now=NOW)
         session.execute(
             update(InteractionLogEntry)

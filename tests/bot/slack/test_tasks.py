@@ -157,7 +157,8 @@ def test_reminder_is_sent_once_at_the_due_time_by_one_of_two_instances(
     clock = Clock(due_at - timedelta(minutes=1))
     for runtime in two_instances:
         runtime.clock = clock
-    assert all(runtime.send_reminders() == 0 or True for runtime in two_instances)
+    for runtime in two_instances:
+        runtime.send_reminders()
     assert reminders_of(slack, marker) == []  # not yet
     clock.now = due_at + timedelta(seconds=5)
     senders = [threading.Thread(target=runtime.send_reminders) for runtime in two_instances for _ in range(3)]
