@@ -12,6 +12,7 @@ from commands.pages import (
     reports,
     segments,
     setup,
+    tasks,
     templates,
 )
 
@@ -23,6 +24,7 @@ PAGES: tuple[Action, ...] = (
     *contacts.ACTIONS[:2],
     *segments.ACTIONS,
     *postponed.ACTIONS,
+    *tasks.ACTIONS,
     *entries.ACTIONS[1:],
     *channels.ACTIONS,
     *canceled.ACTIONS,

@@ -84,7 +84,7 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
         elif word.lower() in flags or (asks and word.lower() == CONFIRMED):
             options[word.lower()] = "yes"
             last = ""
-        elif continues and last:
+        elif last and (continues or names[last].kind.rest):
             options[last] = f"{options[last]} {word}".strip()
         else:
             positional.append(word)

@@ -7,12 +7,13 @@ for buttons and queued work), and says how many of a command's words it takes (`
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from commands.context import Context
+from commands.kind import Kind, UsageError
+from commands.when import DateKind, IsoDate, TimeKind, When
 from store.contacts import CONTACT_NO, longest_known_name
 from store.db import reading
 from store.enums import (
@@ -22,17 +23,20 @@ from store.enums import (
     Evaluation,
     InformationFlow,
     InitiatedBy,
+    TaskPriority,
+    TaskType,
 )
 from store.exports import ExportFormat
 from store.filters import CanceledFilter
 from store.interactions import MAX_DURATION
+from store.tasks import TaskScope
 from store.templates import MAX_CODE
 
 # Slack clients often send typographic quotes; they count as the plain ones.
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 NUMBER = re.compile(r"^#?\d+$")
-ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 NUMBERS = re.compile(r"^[#\d,]+$")
+SLACK_USER = re.compile(r"^<?@?([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>?$")
 MAX_INT = 2**31 - 1
 MAX_MONEY = Decimal("9999999999999999")
 MAX_TEXT = 4000
@@ -40,45 +44,11 @@ E = TypeVar("E", bound=StrEnum)
 YES_NO = {"yes": True, "y": True, "true": True, "si": True, "sí": True, "no": False, "n": False}
 
 
-class UsageError(Exception):
-    """The words are off; the answer is the reason (and, for a command, its usage line)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def split(text: str) -> list[str]:
     try:
         return shlex.split(text.translate(QUOTES))
     except ValueError as error:
         raise UsageError("A quote is not closed.") from error
-
-
-class Kind:
-    label = "a value"
-    """What to give, after "Give": "an entry number"."""
-    flag = False
-    """A bare word (`failed`) rather than `name=value`."""
-    spaced = False
-    """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
-    raw = False
-    """Placed first, it takes every word that follows as typed: no options, no flags (free text)."""
-
-    def parse(self, text: str, ctx: Context | None, name: str) -> Any:
-        """`ctx`: the user's context where there is one (the grammar, forms); None for an ERP or a file."""
-        return text
-
-    def render(self, value: Any) -> str:
-        return str(value)
-
-    def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
-        """How many of these positional words the argument takes (`more`: other places follow)."""
-        return 1
-
-    def ends_itself(self, text: str) -> bool:
-        """Whether this value, placed before another, is read back without the other's words."""
-        return True
 
 
 class Text(Kind):
@@ -175,6 +145,11 @@ class ContactRef(Kind):
 
     label = "a contact: a number such as CT000001, a name or an e-mail address"
 
+    def __init__(self, *, first_word: bool = False) -> None:
+        self.first_word = first_word
+        """With a text after it and no contact's full name in front: take only the first word (`task add
+        Adatum send the quote`), rather than all of them (a misspelt name given last)."""
+
     def parse(self, text: str, ctx: Context | None, name: str) -> str:
         text = " ".join(text.split())
         if not text:
@@ -194,7 +169,29 @@ class ContactRef(Kind):
         if CONTACT_NO.match(words[0]) or "@" in words[0]:
             return 1
         with reading(ctx.sessions) as session:
-            return longest_known_name(session, ctx.team_id, list(words)) or len(words)
+            return longest_known_name(session, ctx.team_id, list(words)) or (
+                1 if self.first_word else len(words)
+            )
+
+
+class UserRef(Kind):
+    """A Slack user: a mention as Slack sends it (`<@U123|name>`, `<@U123>`), a user id, or `me`."""
+
+    label = "a Slack user: @name (a mention) or me"
+
+    def parse(self, text: str, ctx: Context | None, name: str) -> str:
+        found = SLACK_USER.match(text.strip())
+        if found:
+            return found.group(1)
+        if text.strip().lower() in ("me", "yo") and ctx is not None:
+            return ctx.user_id
+        raise UsageError(
+            f"{name}: “{text.strip()}” is not a Slack user I can read: mention them in a message to the bot, "
+            "or give their member ID (U0123ABCD)."
+        )
+
+    def render(self, value: Any) -> str:
+        return f"<@{value}>"
 
 
 class ContactList(Kind):
@@ -212,39 +209,6 @@ class ContactList(Kind):
 
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
         return len(words)
-
-
-class DateKind(Kind):
-    label = "a date"
-
-    def parse(self, text: str, ctx: Context | None, name: str) -> date:
-        return parse_date(text, ctx.now() if ctx is not None else datetime.now(UTC))
-
-
-class IsoDate(DateKind):
-    """A date as a machine writes it (an ERP, a file): YYYY-MM-DD only."""
-
-    def parse(self, text: str, ctx: Context | None, name: str) -> date:
-        try:
-            return date.fromisoformat(text.strip())
-        except ValueError:
-            raise UsageError(f"{name}: use the form YYYY-MM-DD, such as 2026-03-31.") from None
-
-    def render(self, value: Any) -> str:
-        return value.isoformat() if isinstance(value, date) else str(value)
-
-
-class TimeKind(Kind):
-    label = "a time"
-
-    def parse(self, text: str, ctx: Context | None, name: str) -> time:
-        try:
-            return time.fromisoformat(text.strip())
-        except ValueError:
-            raise UsageError(f"“{text}” is not a time; write it like 14:30.") from None
-
-    def render(self, value: Any) -> str:
-        return value.strftime("%H:%M") if isinstance(value, time) else str(value)
 
 
 class Money(Kind):
@@ -314,36 +278,15 @@ class Choice(Kind, Generic[E]):
         return value.value if isinstance(value, StrEnum) else str(value)
 
 
-def parse_date(text: str, now: datetime) -> date:
-    """ISO dates and the words people type ("today", "yesterday", "last monday", "ayer"), relative to the
-    user's own date."""
-    text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        if ISO_LIKE.match(text) or text.isdigit():  # 2026-13-01 is a mistake, not 13 January
-            raise UsageError(f"“{text}” is not a date; write it like 2026-11-24.") from None
-    import dateparser  # imported on first use: it takes a few hundred milliseconds to load
-
-    parsed = None
-    if 0 < len(text) <= 60:
-        parsed = dateparser.parse(
-            text.replace("_", " "),
-            languages=["en", "es"],
-            settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "past"},
-        )
-    if parsed is None:
-        raise UsageError(f"“{text}” is not a date I understand; try 2026-11-24, today or yesterday.")
-    return parsed.date()
-
-
 ENTRY_NO = Number("entry number")
 ENTRY_NOS = Numbers()
 LOGGED_SEGMENT_NO = Number("logged segment number", " See `/crm logged-segments`.")
+TASK_NO = Number("task number", " See `/crm tasks`.")
 TEMPLATE = Code("template")
 GROUP = Code("group")
 SEGMENT = Code("segment")
 CONTACT = ContactRef()
+TASK_CONTACT = ContactRef(first_word=True)
 CONTACTS = ContactList()
 TEXT = Text()
 NAME = Text("a name", 100)
@@ -353,6 +296,8 @@ LANGUAGE = Word("a language code", 10)
 DATE = DateKind()
 ISO_DATE = IsoDate()
 TIME = TimeKind()
+WHEN = When()
+USER = UserRef()
 MONEY = Money()
 MINUTES = Minutes()
 FLAG = Flag()
@@ -404,3 +349,26 @@ DOCUMENT_KIND = Choice(
     DocumentKind, label="a document kind", error="{text} is not a document kind. Kinds: {values}."
 )
 FORMAT = Choice(ExportFormat)
+PRIORITY = Choice(
+    TaskPriority, {"baja": TaskPriority.LOW, "alta": TaskPriority.HIGH, "urgent": TaskPriority.HIGH}
+)
+TASK_TYPE = Choice(
+    TaskType,
+    {
+        "call": TaskType.PHONE_CALL,
+        "phone": TaskType.PHONE_CALL,
+        "llamada": TaskType.PHONE_CALL,
+        "reunion": TaskType.MEETING,
+        "reunión": TaskType.MEETING,
+    },
+)
+TASK_SCOPE = Choice(
+    TaskScope,
+    {
+        "mías": TaskScope.MINE,
+        "mias": TaskScope.MINE,
+        "todas": TaskScope.ALL,
+        "vencidas": TaskScope.OVERDUE,
+        "hoy": TaskScope.TODAY,
+    },
+)

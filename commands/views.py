@@ -32,8 +32,13 @@ def entry_item(row: EntryRow) -> Item:
     elif entry.canceled:
         buttons = (Button("Restore", f"restore {entry.entry_no}"),)
     else:
-        buttons = (Button("Cancel", f"cancel {entry.entry_no}"),)
+        buttons = (Button("Cancel", f"cancel {entry.entry_no}"), follow_up(entry.entry_no))
     return Item(entry_line(entry, row.contact_name), buttons)
+
+
+def follow_up(entry_no: int) -> Button:
+    """Opens the Create Task form pre-filled from the entry (see commands.pages.tasks)."""
+    return Button("Follow up", f"task add entry={entry_no}")
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:

@@ -88,3 +88,23 @@ VERSIONED_DOCUMENT_KINDS = frozenset(
     }
 )
 """Quotes and orders keep a version number and count how often the same document was logged."""
+
+
+class TaskType(StrEnum):
+    BLANK = ""
+    MEETING = "meeting"
+    PHONE_CALL = "phone-call"
+
+
+class TaskPriority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class TaskStatus(StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    WAITING = "waiting"
+    POSTPONED = "postponed"

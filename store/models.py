@@ -283,6 +283,7 @@ class InteractionLogEntry(Base):
     version_no: Mapped[int] = mapped_column(Integer, default=0)
     doc_no_occurrence: Mapped[int] = mapped_column(Integer, default=0)
     contact_via: Mapped[str] = mapped_column(String(80), default="")
+    postponed_reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CommentLine(Base):

@@ -3,7 +3,11 @@ fails, slow background work); by default these are the router's."""
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from commands import reminders
 from commands.context import Context
 from commands.forms import Form
 from commands.pages.templates import SharedFile, attach_file
@@ -27,6 +31,9 @@ class Commands:
     background_kinds: Collection[str] | None = None
     """The kinds of queued work `background` runs; the job worker claims no other (None: any). A process
     of an older release then leaves a new kind of work to the processes that know it."""
+    due_notices: Callable[[sessionmaker[Session], datetime], list[reminders.Notice]] = reminders.due
+    """(sessions, now) -> the reminders this process is to send now, claimed for it."""
+    notice_sent: Callable[[sessionmaker[Session], reminders.Notice, datetime], bool] = reminders.sent
 
 
 def default_commands() -> Commands:

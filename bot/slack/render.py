@@ -3,6 +3,7 @@ never an error from Slack. Blocks are built with slack_sdk.models, whose validat
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,9 +45,14 @@ class Message:
     blocks: list[dict[str, Any]]
 
 
+MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,20})&gt;")
+
+
 def escape(text: str) -> str:
-    """Slack reads <, > and & as markup (links, mentions); the router's text means them literally."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack reads <, > and & as markup (links, mentions); the router's text means them literally, but for
+    a user mention (a task's owner), which names a person and can do no more."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MENTION.sub(r"<@\1>", escaped)
 
 
 def unescape(text: str) -> str:

@@ -5,7 +5,7 @@ work (bot.slack.queue)."""
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -21,15 +21,18 @@ from bot.slack.worker import JobWorker
 from commands.context import Context
 from commands.inputs import UsageError
 from commands.pages.templates import SharedFile
+from commands.reminders import Notice
 from commands.reply import BackgroundWork, Modal, Reply, error
 from store import channels, deliveries, jobs
 from store.errors import DomainError
+from store.types import utcnow
 
 log = logging.getLogger(__name__)
 
 SOMETHING_WRONG = "Something went wrong on our side. Please try again in a moment."
 EVENT_SOURCE = "slack"
 CLICK_SOURCE = "slack-click"
+REMINDER_ROUNDS = 10
 
 ClientFor = Callable[[str, str | None], WebClient]
 
@@ -49,7 +52,10 @@ class Runtime:
             self.run_job,
             forget=(EVENT_SOURCE, CLICK_SOURCE, channels.DELIVERY_SOURCE),
             kinds=commands.background_kinds,
+            remind=self.send_reminders,
         )
+        self.clock: Callable[[], datetime] = utcnow
+        """What time it is for reminders (tests move it on)."""
         self.ack_budget = 2.0
         """Seconds a slash command waits for its answer before acknowledging without it (Slack waits 3)."""
 
@@ -141,3 +147,28 @@ class Runtime:
         reply = self._guard(lambda: self.commands.background(ctx, work), f"background {job.kind}")
         self.answer(self.client_for(origin.team_id, origin.enterprise_id), origin, ctx, reply)
         return render.clip(reply.text, 1000)
+
+    def send_reminders(self) -> int:
+        """Direct-message each reminder due now to its owner. One that cannot be sent stays claimed until
+        its lease is up, then any process tries it again."""
+        now = self.clock()
+        sent = 0
+        for _ in range(REMINDER_ROUNDS):  # a backlog (after a stop) is sent in one poll, a batch at a time
+            notices = self.commands.due_notices(self.sessions, now)
+            if not notices:
+                break
+            self._send(notices, now)
+            sent += len(notices)
+        return sent
+
+    def _send(self, notices: list[Notice], now: datetime) -> None:
+        for notice in notices:
+            message = render.message(notice.reply)
+            try:
+                client = self.client_for(notice.team_id, None)
+                client.chat_postMessage(channel=notice.user_id, text=message.text, blocks=message.blocks)
+            except Exception:
+                log.exception("cannot send a reminder to %s in %s", notice.user_id, notice.team_id)
+                continue
+            if not self.commands.notice_sent(self.sessions, notice, now):
+                log.warning("a reminder to %s was sent after its claim was taken over", notice.user_id)

@@ -26,9 +26,11 @@ class JobWorker(threading.Thread):
         stale_after: timedelta = timedelta(minutes=10),
         forget: tuple[str, ...] = (),
         kinds: Collection[str] | None = None,
+        remind: Callable[[], object] | None = None,
     ) -> None:
         """`forget`: the delivery sources (store.deliveries) whose old records the worker clears out.
-        `kinds`: the kinds of job `handle` can run (None: any)."""
+        `kinds`: the kinds of job `handle` can run (None: any). `remind`: sends the reminders that are
+        due (claimed in the database, so each goes out from one process), on every poll."""
         super().__init__(name="crm-jobs", daemon=True)
         self.sessions = sessions
         self.handle = handle
@@ -36,6 +38,7 @@ class JobWorker(threading.Thread):
         self.stale_after = stale_after
         self.forget = forget
         self.kinds = kinds
+        self.remind = remind
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._housekept = 0.0
@@ -53,6 +56,8 @@ class JobWorker(threading.Thread):
         while not self._stopped.is_set():
             try:
                 worked = self.run_one()
+                if self.remind is not None:
+                    self.remind()
                 self._housekeeping()
             except Exception:  # the database may be away for a while; keep the thread alive
                 log.exception("job worker: cannot reach the job queue")

@@ -8,7 +8,7 @@ from commands.action import Action, Arg, Args, Policy
 from commands.context import Context
 from commands.pages.filtering import CONTACT, ENTRY_FILTERS, read_filter
 from commands.reply import Button, File, Reply, Table
-from commands.views import entry_item, plural
+from commands.views import entry_item, follow_up, plural
 from store.attachments import entry_attachment
 from store.cancellation import cancel_entries, restore_entries
 from store.contacts import find_contact
@@ -73,7 +73,10 @@ def entry_details(ctx: Context, args: Args) -> Reply:
     elif entry.canceled:
         buttons = [Button("Restore", RESTORE_ENTRY.command_text({"entry_nos": [entry_no]}))]
     else:
-        buttons = [Button("Cancel", CANCEL_ENTRY.command_text({"entry_nos": [entry_no]}))]
+        buttons = [
+            Button("Cancel", CANCEL_ENTRY.command_text({"entry_nos": [entry_no]})),
+            follow_up(entry_no),
+        ]
     if entry.attachment_no is not None:
         buttons.append(Button("Show attachment", SHOW_ATTACHMENT.command_text({"entry_no": entry_no})))
     notes = tuple(f"{line.date.isoformat()} {line.comment}" for line in lines)

@@ -8,7 +8,7 @@ from commands.action import Action, Arg, Args, FormSpec
 from commands.context import Context
 from commands.forms import SELECT_LIMIT, Field, Form, FormErrors, read_fields
 from commands.reply import Reply
-from commands.views import entry_line
+from commands.views import entry_line, follow_up
 from store.contacts import find_contact, list_contacts
 from store.db import reading
 from store.enums import Evaluation, InformationFlow, InitiatedBy
@@ -65,7 +65,8 @@ def create(ctx: Context, args: Args) -> Reply:
         )
         line = entry_line(entry, find_contact(session, ctx.team_id, entry.contact_no).name)
     verb = "Saved for later" if entry.postponed else "Recorded"
-    return Reply(f"{verb}: interaction log entry {entry.entry_no}.", paragraphs=(line,))
+    buttons = () if entry.postponed else (follow_up(entry.entry_no),)
+    return Reply(f"{verb}: interaction log entry {entry.entry_no}.", paragraphs=(line,), buttons=buttons)
 
 
 def interaction_form(ctx: Context, values: dict[str, str]) -> Form:

@@ -68,6 +68,7 @@ UNANSWERED = ("contest", "respond", "answer", "atend", "cog")
 """After "no": "no contestó", "no answer" say the attempt failed."""
 FORMATS = {"csv", "json"}
 ABOUT = {"about", "regarding", "re", "sobre", "acerca", "concerning"}
+NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
 SEGMENT_WORDS = {"segment", "segmento", "segments", "segmentos"}
 KIND_WORDS = {
     "factura": "invoice",
@@ -123,7 +124,7 @@ class Arguments:
             found.append(("entry_nos", "entry_no", "segment") if self.segment_no is None else ("segment",))
         for names in (
             ("contact", "contacts"),
-            ("from", "to", "date"),
+            ("from", "to", "date", "due"),
             ("template",),
             ("segment",),
             ("evaluation",),
@@ -190,6 +191,7 @@ def read_arguments(
             claim("from", period.first.isoformat(), sorted(period.used))
         if period.last:
             claim("to", period.last.isoformat(), sorted(period.used))
+        _due(found, period.used, claim)
     for i, word in enumerate(found):
         if i not in free:
             continue
@@ -222,6 +224,15 @@ def read_arguments(
     _document_kind(found, free, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args
+
+
+def _due(found: list[Word], used: frozenset[int], claim: Any) -> None:
+    """The same words as a due date, read forward when the task's action reads them ("next tuesday",
+    "el lunes": the period above reads a bare weekday as the last one)."""
+    at = sorted(used)
+    if at[0] > 0 and found[at[0] - 1].text in NEXT:
+        at.insert(0, at[0] - 1)
+    claim("due", " ".join(found[i].raw for i in at), at)
 
 
 def _about(found: list[Word], args: Arguments, claim: Any) -> None:

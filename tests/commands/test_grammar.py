@@ -13,6 +13,7 @@ from commands import grammar, inputs
 from commands.action import Action
 from commands.inputs import QUOTES, split
 from commands.router import ROUTER
+from commands.when import Due
 
 WORDS = st.sampled_from(
     ["failed", "confirmed", "postpone", "cost=5", "a=b", "O’Hara", "“x”", "it's", '"q"', "ok"]
@@ -30,6 +31,8 @@ FIXED: dict[type, Any] = {
     inputs.Flag: True,
     inputs.Code: "PHONE",
     inputs.ContactList: ["John Smith", "Jane O'Hara"],
+    inputs.When: Due(date(2026, 3, 4), time(9, 30)),
+    inputs.UserRef: "U0SELLER",
 }
 
 
