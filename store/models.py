@@ -373,7 +373,6 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    """Renewed while the job runs: a job whose heartbeat stopped belongs to a process that died."""
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result: Mapped[str] = mapped_column(Text, default="")
 

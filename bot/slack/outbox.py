@@ -35,6 +35,9 @@ GIVE_UP_AFTER = timedelta(minutes=30)
 BACKOFF = outbox.Backoff()
 TIMEOUT = 5.0
 """Seconds one call may take; a slower answer counts as a failure to try again."""
+UPLOAD_TIMEOUT = 30.0
+"""A file's bytes may take longer to send (a file is shared only once all of it is in, so a try cut
+short leaves nothing behind)."""
 GAVE_UP = (
     ":warning: Slack did not take this answer for {minutes} minutes ({error}), so I stopped trying. "
     "Here is what it said:"
@@ -154,11 +157,14 @@ class Outbox:
         self._try(client, message)
         return True
 
-    def _quick(self, client: WebClient) -> WebClient:
+    def _quick(self, client: WebClient, timeout: float | None = None) -> WebClient:
         """The same token and Web API, one try per call: Slack's Retry-After becomes the row's next
         attempt rather than a sleep in this thread."""
         return WebClient(
-            token=client.token, base_url=client.base_url, timeout=self.timeout, retry_handlers=[]
+            token=client.token,
+            base_url=client.base_url,
+            timeout=timeout or self.timeout,  # type: ignore[arg-type]
+            retry_handlers=[],
         )
 
     def _try(self, client: WebClient, message: outbox.Outgoing) -> None:
@@ -208,7 +214,7 @@ class Outbox:
                 deliver.post_message(client, origin.user_id, body)
             elif destination == UPLOAD:
                 upload = File(body["name"], file or b"", body.get("content_type", ""), body.get("title", ""))
-                deliver.upload(client, origin, upload)
+                deliver.upload(self._quick(client, max(self.timeout, UPLOAD_TIMEOUT)), origin, upload)
             else:
                 raise Refused(f"unknown destination {destination}")
         except Refused as refused:

@@ -149,4 +149,5 @@ class OutboxWorker(PollingLoop):
         return self.box.deliver_due()
 
     def housekeeping(self) -> None:
-        outbox.purge(self.box.sessions, timedelta(days=7))
+        # Delivered answers are kept a day, for whoever looks into a complaint; notices until dismissed.
+        outbox.purge(self.box.sessions, timedelta(days=1))
