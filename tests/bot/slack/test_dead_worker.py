@@ -17,7 +17,7 @@ from bot.slack.runtime import Runtime
 from bot.slack.worker import JobWorker
 from commands.pages.segments import LOG_SEGMENT
 from store import jobs
-from store.models import InteractionLogEntry
+from store.models import InteractionLogEntry, Job
 from tests.bot.slack.conftest import quick_retries
 from tests.conftest import Workspace
 from tests.slack_requests import Slack
@@ -75,10 +75,19 @@ def start_survivor(runtime: Runtime, started: list[JobWorker]) -> JobWorker:
 
 
 def queue_segment_job(slack: Slack, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Log a segment in the background; returns once its job is queued (the acknowledgement comes first)."""
     monkeypatch.setattr(LOG_SEGMENT.background, "threshold", 1)
     response = slack.command("log LETTER segment=NEWSLETTER")
     assert "I will post the result here" in response.json()["text"]
-    return response.response_url
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with slack.server.bot.runtime.sessions() as session:
+            waiting = select(Job.id).where(Job.team_id == slack.team, Job.status == jobs.QUEUED)
+            queued = session.scalar(waiting)
+        if queued is not None:
+            return response.response_url
+        time.sleep(0.01)
+    raise AssertionError("the job was never queued")
 
 
 def test_a_job_of_a_dead_process_is_resumed_by_another_within_the_bound(
