@@ -17,9 +17,10 @@ def blocks(notices: list[outbox.Notice]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for notice in notices[:SHOWN]:
         when = notice.created_at.strftime("%Y-%m-%d %H:%M UTC")
-        said = notice.body.get("text") or notice.body.get("name") or ""
         error = escape(notice.last_error or "no answer")
-        text = NOTICE.format(when=when, error=error) + escape(str(said))
+        # The answer's text is as the renderer wrote it for Slack (escaped); a file's name is not.
+        said = notice.body.get("text") or escape(str(notice.body.get("name") or ""))
+        text = NOTICE.format(when=when, error=error) + str(said)
         section = SectionBlock(
             block_id=f"notice-{notice.id}",
             text=MarkdownTextObject(text=clip(text, SECTION_CHARS)),
