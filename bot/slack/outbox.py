@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.slack import deliver
 from bot.slack.deliver import Origin, Refused, Undelivered
-from bot.slack.render import Message, clip
+from bot.slack.render import Message, clip, escape
 from commands.reply import File
 from store import outbox
 from store.types import utcnow
@@ -38,13 +38,8 @@ TIMEOUT = 5.0
 UPLOAD_TIMEOUT = 30.0
 """A file's bytes may take longer to send (a file is shared only once all of it is in, so a try cut
 short leaves nothing behind)."""
-GAVE_UP = (
-    ":warning: Slack did not take this answer for {minutes} minutes ({error}), so I stopped trying. "
-    "Here is what it said:"
-)
-GAVE_UP_FILE = (
-    ":warning: Slack did not take the file *{name}* for {minutes} minutes ({error}); please ask again."
-)
+GAVE_UP = ":warning: Slack did not take this answer {why}, so I stopped trying. Here is what it said:"
+GAVE_UP_FILE = ":warning: Slack did not take the file *{name}* {why}; please ask again."
 
 ClientFor = Callable[[str, str | None], WebClient]
 
@@ -174,7 +169,7 @@ class Outbox:
             self._later(client, message, failure)
         except Refused as failure:
             log.warning("outbox message %s refused by Slack: %s", message.id, failure)
-            self._give_up(client, message, str(failure))
+            self._give_up(client, message, str(failure), refused=True)
         except Exception as failure:  # a bug must not leave the row claimed until its lease ends
             log.exception("outbox message %s failed", message.id)
             self._later(client, message, Undelivered(f"{type(failure).__name__}: {failure}"))
@@ -226,14 +221,17 @@ class Outbox:
                 client, origin.user_id, {k: body[k] for k in ("text", "blocks") if k in body}
             )
 
-    def _give_up(self, client: WebClient, message: outbox.Outgoing, error: str) -> None:
+    def _give_up(
+        self, client: WebClient, message: outbox.Outgoing, error: str, *, refused: bool = False
+    ) -> None:
         """Tell the user in a direct message if Slack takes one; else leave a notice on their App Home."""
         minutes = max(1, round(self.give_up_after.total_seconds() / 60))
+        why = f"({escape(error)})" if refused else f"for {minutes} minutes ({escape(error)})"
         if message.destination == UPLOAD:
-            told = GAVE_UP_FILE.format(name=message.body.get("name", ""), minutes=minutes, error=error)
+            told = GAVE_UP_FILE.format(name=escape(str(message.body.get("name", ""))), why=why)
             notice = {"text": told}
         elif message.body.get("text"):
-            told = GAVE_UP.format(minutes=minutes, error=error)
+            told = GAVE_UP.format(why=why)
             notice = {"text": told + "\n" + clip(str(message.body["text"]), 2500)}
         else:  # nothing the user would miss (taking a shared answer's private copy away)
             outbox.give_up(self.sessions, message, error, told=True)

@@ -202,3 +202,19 @@ def test_when_not_even_a_dm_gets_through_the_app_home_shows_a_notice_until_dismi
     refreshed = slack.fake.wait_for("/views.publish", 3)[-1].json_field("view")
     assert "could not be delivered" not in text_of(refreshed)
     assert not slack.fake.delivered("/chat.postMessage")  # never sent late, after giving up
+
+
+def test_an_answer_slack_refuses_is_given_up_at_once_in_a_direct_message(
+    quick: Slack, workspace: Workspace, sessions: Any
+) -> None:
+    slack = quick
+    slack.fake.fail_once("/chat.postMessage", 200, {"ok": False, "error": "channel_not_found"})
+    ts = f"{time.time():.6f}"
+    mention = {"type": "app_mention", "user": USER, "text": "<@UBOT> show me the templates"}
+    slack.event(mention | {"channel": "C0GONE", "ts": ts, "event_ts": ts})
+    slack.fake.wait_delivered("/chat.postMessage")
+    settle(sessions, workspace.team)
+    refused, told = slack.fake.calls_to("/chat.postMessage")
+    assert refused.body["thread_ts"] == ts and told.body["channel"] == USER
+    assert "Slack did not take this answer (channel_not_found)" in told.body["text"]
+    assert "PHONE" in told.body["text"]
