@@ -1,15 +1,17 @@
 """A queue of work finished after Slack was answered, kept in the database so any serving process can
 run it. Claiming locks the row with FOR UPDATE SKIP LOCKED on PostgreSQL, so several processes never take
-the same job; SQLite's BEGIN IMMEDIATE (see store.db) already lets one writer in at a time. A job left
-running by a process that died is claimed again once it is older than `stale_after`."""
+the same job; SQLite's BEGIN IMMEDIATE (see store.db) already lets one writer in at a time. The process
+running a job renews its heartbeat every few seconds; a job whose heartbeat is older than `stale_after`
+belongs to a process that died, and is claimed again (up to MAX_ATTEMPTS claims, then given up and
+handed to the caller to report)."""
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Job
@@ -20,6 +22,8 @@ RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
 MAX_ATTEMPTS = 3
+STALE_AFTER = timedelta(seconds=45)
+"""Three missed heartbeats (see bot.slack.worker): a dead process is noticed within a minute."""
 
 
 @dataclass(frozen=True)
@@ -45,34 +49,62 @@ def enqueue(
         return job.id
 
 
+Report = Callable[[Session, ClaimedJob], None]
+"""Called within the transaction that gives a job up, so the report is kept exactly when the job fails."""
+
+
 def claim(
     sessions: sessionmaker[Session],
     *,
-    stale_after: timedelta = timedelta(minutes=10),
+    stale_after: timedelta = STALE_AFTER,
     kinds: Collection[str] | None = None,
+    report: Report | None = None,
 ) -> ClaimedJob | None:
     """The oldest job waiting (of these `kinds`, when given), now marked running, or None. A job whose
-    process died is taken again, up to MAX_ATTEMPTS claims in all; then it is marked failed."""
+    process died is taken again, up to MAX_ATTEMPTS claims in all; then it is marked failed and handed to
+    `report` (whatever its kind: the user is told even by a process that cannot run it)."""
     now = utcnow()
-    stale = (Job.status == RUNNING) & (Job.started_at < now - stale_after)
+    # A job claimed by a release without heartbeats has only its start time.
+    stale = (Job.status == RUNNING) & (func.coalesce(Job.heartbeat_at, Job.started_at) < now - stale_after)
     waiting = or_(Job.status == QUEUED, stale & (Job.attempts < MAX_ATTEMPTS))
     query = select(Job).where(waiting).order_by(Job.id).limit(1).with_for_update(skip_locked=True)
     if kinds is not None:
         query = query.where(Job.kind.in_(list(kinds)))
     with sessions.begin() as session:
-        session.execute(
+        abandoned = session.execute(
             update(Job)
             .where(stale, Job.attempts >= MAX_ATTEMPTS)
-            .values(status=FAILED, finished_at=now, result=f"given up after {MAX_ATTEMPTS} attempts"),
+            .values(status=FAILED, finished_at=now, result=f"given up after {MAX_ATTEMPTS} attempts")
+            .returning(Job.id, Job.team_id, Job.user_id, Job.kind, Job.payload, Job.started_at),
             execution_options={"synchronize_session": False},
-        )
+        ).all()
+        if report is not None:
+            for row in abandoned:
+                given_up = ClaimedJob(
+                    row.id, row.team_id, row.user_id, row.kind, json.loads(row.payload), now
+                )
+                report(session, given_up)
         job = session.scalars(query).first()
         if job is None:
             return None
         job.status = RUNNING
         job.started_at = now
+        job.heartbeat_at = now
         job.attempts += 1
         return ClaimedJob(job.id, job.team_id, job.user_id, job.kind, json.loads(job.payload), now)
+
+
+def heartbeat(sessions: sessionmaker[Session], job: ClaimedJob) -> bool:
+    """Say the job's process is alive; False when the claim was lost."""
+    with sessions.begin() as session:
+        beat = session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == RUNNING, Job.started_at == job.started_at)
+            .values(heartbeat_at=utcnow())
+            .returning(Job.id),
+            execution_options={"synchronize_session": False},
+        ).first()
+        return beat is not None
 
 
 def finish(

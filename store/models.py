@@ -373,6 +373,7 @@ class Job(Base):
     """Claims so far: a job that keeps killing its process is given up after a few."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result: Mapped[str] = mapped_column(Text, default="")
 

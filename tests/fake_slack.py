@@ -1,10 +1,14 @@
 """A fake Slack Web API on loopback: records every call (path, headers, parsed body) and answers with
 canned replies. `/response/<id>` stands in for response_url, `/upload/<id>` for the file upload URL, and
 `/files-pri/<team>-<id>/download/<name>` for a shared file's url_private_download (see `share_file`).
-Listeners run after the HTTP answer, so tests wait for calls with `wait_for` instead of asserting at once."""
+Listeners run after the HTTP answer, so tests wait for calls with `wait_for` instead of asserting at once.
+Faults are injected per path: `fail_once`, or `fail` for a number of calls or a period, optionally answering
+only after a delay longer than the app's timeout (a hung Slack); `delivered` counts the calls that got
+through."""
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -29,6 +33,18 @@ class Call:
     headers: dict[str, str]
     body: dict[str, Any]
     raw: bytes
+    status: int = 0
+    """What the fake answered; 0 until it has."""
+    delay: float = 0.0
+    """How long the fake held the answer back."""
+    refused: bool = False
+    """Answered `"ok": false`."""
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def got_through(self) -> bool:
+        """Answered 200 with no error, in time (a held-back answer counts as a hung Slack's: not taken)."""
+        return self.status == 200 and not self.delay and not self.refused
 
     @property
     def token(self) -> str:
@@ -45,6 +61,24 @@ class Canned:
     status: int
     body: dict[str, Any] | str | bytes
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class Fault:
+    """Answers `canned` to calls to a path (or under it) for `times` calls, or until `until`."""
+
+    path: str
+    canned: Canned
+    times: int | None = None
+    until: float | None = None
+
+    def applies(self, path: str) -> bool:
+        if not (path == self.path or (self.path.endswith("/") and path.startswith(self.path))):
+            return False
+        if self.times is not None:
+            return self.times > 0
+        return self.until is None or time.monotonic() < self.until
 
 
 @dataclass(frozen=True)
@@ -60,6 +94,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, HostedFile] = {}
         self._once: dict[str, list[Canned]] = {}
+        self._faults: list[Fault] = []
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -114,6 +149,41 @@ class FakeSlack:
     def fail_once(self, path: str, status: int, body: dict[str, Any] | str, **headers: str) -> None:
         self._once.setdefault(path, []).append(Canned(status, body, headers))
 
+    def fail(
+        self,
+        path: str,
+        status: int,
+        body: dict[str, Any] | str = "",
+        *,
+        times: int | None = None,
+        seconds: float | None = None,
+        delay: float = 0.0,
+        **headers: str,
+    ) -> None:
+        """Answer calls to `path` (or under it, for a path ending with a slash) with `status`, for
+        `times` calls or for `seconds`, each after `delay` seconds (a hung Slack the app gives up on)."""
+        until = None if seconds is None else time.monotonic() + seconds
+        with self._changed:
+            self._faults.append(Fault(path, Canned(status, body, headers, delay), times, until))
+
+    def recover(self) -> None:
+        """Slack is back: no more injected faults."""
+        with self._changed:
+            self._faults.clear()
+            self._once.clear()
+
+    def delivered(self, path: str) -> list[Call]:
+        """Calls to a path (or under it) that got through: answered 200 without being held back, and
+        for the Web API with `ok`."""
+        return [call for call in self.calls_to(path) if call.got_through]
+
+    def wait_delivered(self, path: str, count: int = 1, timeout: float = WAIT) -> list[Call]:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.delivered(path)) >= count, timeout)
+        found = self.delivered(path)
+        assert len(found) >= count, f"expected {count} delivered to {path}, got {len(found)}: {self.paths()}"
+        return found
+
     def calls_to(self, path: str) -> list[Call]:
         """Calls to a path, or under it when it ends with a slash ("/response/")."""
         with self._changed:
@@ -136,9 +206,27 @@ class FakeSlack:
         with self._changed:
             self.calls.append(call)
             once = self._once.get(call.path)
-            canned = once.pop(0) if once else self.canned(call)
-            self._changed.notify_all()
+            fault = next((f for f in self._faults if f.applies(call.path)), None)
+            if once:
+                canned = once.pop(0)
+            elif fault is not None:
+                canned = fault.canned
+                if fault.times is not None:
+                    fault.times -= 1
+            else:
+                canned = self.canned(call)
+            call.delay = canned.delay
+            call.refused = isinstance(canned.body, dict) and canned.body.get("ok") is False
+            if not canned.delay:
+                call.status = canned.status
+                self._changed.notify_all()
         return canned
+
+    def answered(self, call: Call, status: int) -> None:
+        """A held-back answer is given (the app may have stopped waiting for it)."""
+        with self._changed:
+            call.status = status
+            self._changed.notify_all()
 
     def canned(self, call: Call) -> Canned:
         ok = {"ok": True}
@@ -215,7 +303,11 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             body = _parse(self.command, url.query, headers.get("content-type", ""), raw)
             path = "/" + url.path.removeprefix("/api").lstrip("/")
-            canned = fake.record(Call(path, self.command, headers, body, raw))
+            call = Call(path, self.command, headers, body, raw)
+            canned = fake.record(call)
+            if canned.delay:
+                time.sleep(canned.delay)
+                fake.answered(call, canned.status)
             body, headers = canned.body, {k.replace("_", "-"): v for k, v in canned.headers.items()}
             if isinstance(body, bytes):
                 data = body

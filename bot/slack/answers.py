@@ -5,8 +5,9 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
-from bot.slack import deliver, render
+from bot.slack import render
 from bot.slack.deliver import Origin
+from bot.slack.outbox import Outbox
 from commands.context import Context
 from commands.reply import BackgroundWork, Modal, Reply
 
@@ -21,24 +22,26 @@ def answer(
     ctx: Context,
     reply: Reply,
     *,
+    outbox: Outbox,
     open_form: OpenForm,
     enqueue: Enqueue,
     send: Send | None = None,
     share: str | None = None,
 ) -> None:
     """`send` delivers the message part (or None when the reply has nothing to say), exactly once; by
-    default back to the origin. A slash command passes its ack(). Background work is queued only once
-    the message is out: its result must not arrive first and then be replaced by "Working on it…"."""
+    default back to the origin, through the outbox. A slash command passes its ack(). Background work is
+    queued only once the message is kept (the outbox delivers a conversation's messages in order): its
+    result must not arrive first and then be replaced by "Working on it…"."""
     opens_form = reply.modal is not None and bool(origin.trigger_id)
     message = None if opens_form else render.message(reply, share=share, form_button=True)
     if send is None:
         if message is not None:
-            deliver.send(client, origin, message, replace=reply.replace_original)
+            outbox.send(client, origin, message, replace=reply.replace_original)
     else:
         send(message)
     if opens_form and reply.modal is not None and not open_form(client, origin, ctx, reply.modal):
-        deliver.send(client, origin, render.message(reply, form_button=True))
+        outbox.send(client, origin, render.message(reply, form_button=True))
     if reply.background is not None:
         enqueue(origin, ctx, reply.background)
     if reply.file is not None:
-        deliver.upload(client, origin, reply.file)
+        outbox.upload(client, origin, reply.file)

@@ -28,9 +28,9 @@ class SlackBot:
     runtime: Runtime
 
     def start_worker(self) -> None:
-        """Each serving process runs queued background work; call once per process, after any fork."""
-        if not self.runtime.worker.is_alive():
-            self.runtime.worker.start()
+        """Each serving process runs queued background work and delivers what Slack did not take at
+        once; call once per process, after any fork."""
+        self.runtime.start_workers()
 
     def close(self) -> None:
         self.runtime.close()

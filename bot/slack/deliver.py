@@ -1,20 +1,22 @@
-"""Where an answer goes. An Origin records where a request came from (a command's response_url, the
-conversation of a DM or a mention, the channel a modal was opened from, the App Home); a reply is sent
-back the same way, privately unless it answers a conversation."""
+"""Where an answer goes, and the calls that take it there. An Origin records where a request came from (a
+command's response_url, the conversation of a DM or a mention, the channel a modal was opened from, the
+App Home); a reply is sent back the same way, privately unless it answers a conversation. Each call makes
+one try and tells a failure worth retrying (Undelivered) from a refusal (Refused); bot.slack.outbox keeps
+the message and decides what to do next."""
 
-import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from http.client import HTTPException
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack.render import Message
 from commands.reply import File
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def retry_handlers() -> list[Any]:
@@ -49,49 +51,84 @@ class Origin:
         return cls(**{key: value for key, value in data.items() if key in cls.__dataclass_fields__})
 
 
-def send(client: WebClient, origin: Origin, message: Message, *, replace: bool = False) -> None:
-    if origin.response_url:
-        webhook = WebhookClient(origin.response_url, retry_handlers=retry_handlers())
-        response = webhook.send(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral",
-            replace_original=replace,
-        )
-        if response.status_code == 200:
-            return
-        # An expired response_url (30 minutes, 5 uses) should not lose the answer.
-        log.warning("response_url answered %s; sending a direct message instead", response.status_code)
-    elif origin.public:
-        client.chat_postMessage(
-            channel=origin.channel_id,
-            thread_ts=origin.thread_ts or None,
-            text=message.text,
-            blocks=message.blocks,
-        )
+class Undelivered(Exception):
+    """Slack did not take it this time (throttled, failing, too slow); it may later."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        """Seconds Slack asked us to wait (its Retry-After), if it said."""
+
+
+class Refused(Exception):
+    """Slack will never take it this way (an expired response_url, a channel the bot is not in)."""
+
+
+RETRYABLE_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+TRANSPORT_ERRORS = (OSError, HTTPException)
+"""Connection refused or reset, a timeout (TimeoutError, urllib's URLError are OSErrors), a cut answer."""
+
+
+def retry_after(headers: dict[str, Any]) -> float | None:
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def web_api(call: Callable[[], T]) -> T:
+    """Run one Web API call, telling a failure worth retrying from a refusal."""
+    try:
+        return call()
+    except SlackApiError as failure:
+        status = failure.response.status_code
+        error = str(failure.response.get("error") or "")
+        if status == 429 or status >= 500 or error in RETRYABLE_ERRORS:
+            raise Undelivered(f"{status} {error}".strip(), retry_after(failure.response.headers)) from None
+        raise Refused(error or str(status)) from None
+    except TRANSPORT_ERRORS as failure:
+        raise Undelivered(f"{type(failure).__name__}: {failure}") from None
+
+
+def post_response(url: str, body: dict[str, Any], timeout: float) -> None:
+    """POST a message to a response_url (good for 30 minutes and 5 uses)."""
+    webhook = WebhookClient(url, timeout=timeout, retry_handlers=[])  # type: ignore[arg-type]
+    try:
+        response = webhook.send_dict(body)
+    except TRANSPORT_ERRORS as failure:
+        raise Undelivered(f"response_url: {type(failure).__name__}: {failure}") from None
+    if response.status_code == 200:
         return
-    elif origin.channel_id:
-        try:
-            client.chat_postEphemeral(
-                channel=origin.channel_id,
-                user=origin.user_id,
-                text=message.text,
-                blocks=message.blocks,
-                thread_ts=origin.thread_ts or None,
-            )
-            return
-        except SlackApiError as failure:  # not_in_channel and the like: the DM always works
-            log.info(
-                "chat.postEphemeral failed (%s); sending a direct message", failure.response.get("error")
-            )
-    client.chat_postMessage(channel=origin.user_id, text=message.text, blocks=message.blocks)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise Undelivered(f"response_url {response.status_code}", retry_after(response.headers))
+    raise Refused(f"response_url {response.status_code}")
 
 
-def share(origin: Origin, message: Message) -> None:
-    """Repost a private answer for the whole channel, and take the private one away."""
-    webhook = WebhookClient(origin.response_url, retry_handlers=retry_handlers())
-    webhook.send(text=message.text, blocks=message.blocks, response_type="in_channel", replace_original=False)
-    webhook.send_dict({"delete_original": True})
+def post_message(client: WebClient, channel: str, message: dict[str, Any], thread_ts: str = "") -> None:
+    arguments = {"thread_ts": thread_ts} if thread_ts else {}
+    web_api(
+        lambda: client.chat_postMessage(
+            channel=channel, text=message.get("text"), blocks=message.get("blocks"), **arguments
+        )
+    )
+
+
+def post_ephemeral(
+    client: WebClient, channel: str, user: str, message: dict[str, Any], thread_ts: str = ""
+) -> None:
+    arguments = {"thread_ts": thread_ts} if thread_ts else {}
+    web_api(
+        lambda: client.chat_postEphemeral(
+            channel=channel, user=user, text=message.get("text"), blocks=message.get("blocks"), **arguments
+        )
+    )
 
 
 def upload(client: WebClient, origin: Origin, file: File) -> None:
@@ -100,7 +137,11 @@ def upload(client: WebClient, origin: Origin, file: File) -> None:
     mention) it goes into that thread, where the question was asked."""
     arguments = {"content": file.content, "filename": file.name, "title": file.title or file.name}
     if origin.public:
-        client.files_upload_v2(channel=origin.channel_id, thread_ts=origin.thread_ts or None, **arguments)
+        web_api(
+            lambda: client.files_upload_v2(
+                channel=origin.channel_id, thread_ts=origin.thread_ts or None, **arguments
+            )
+        )
         return
-    dm = client.conversations_open(users=origin.user_id)["channel"]["id"]
-    client.files_upload_v2(channel=dm, **arguments)
+    dm = web_api(lambda: client.conversations_open(users=origin.user_id))["channel"]["id"]
+    web_api(lambda: client.files_upload_v2(channel=dm, **arguments))

@@ -12,24 +12,30 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack import answers, forms, queue, render
+from bot.slack import answers, forms, notices, queue, render
 from bot.slack.deliver import Origin
+from bot.slack.outbox import Outbox
 from bot.slack.people import People
 from bot.slack.ports import Commands
 from bot.slack.settings import Settings
-from bot.slack.worker import JobWorker
+from bot.slack.worker import JobWorker, OutboxWorker
 from commands.context import Context
 from commands.inputs import UsageError
 from commands.pages.templates import SharedFile
 from commands.reminders import Notice
 from commands.reply import BackgroundWork, Modal, Reply, error
-from store import channels, deliveries, jobs
+from store import channels, deliveries, jobs, outbox
+from store.db import reading
 from store.errors import DomainError
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
 
 SOMETHING_WRONG = "Something went wrong on our side. Please try again in a moment."
+JOB_ABANDONED = (
+    "Sorry, `/crm {command}` could not be finished: the server running it stopped {attempts} times, so "
+    "I gave up. Please check what was done before trying again."
+)
 EVENT_SOURCE = "slack"
 CLICK_SOURCE = "slack-click"
 REMINDER_ROUNDS = 10
@@ -47,13 +53,16 @@ class Runtime:
         self.client_for = client_for
         self.people = People(sessions, settings.admins)
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="crm-command")
+        self.outbox = Outbox(sessions, client_for)
         self.worker = JobWorker(
             sessions,
             self.run_job,
             forget=(EVENT_SOURCE, CLICK_SOURCE, channels.DELIVERY_SOURCE),
             kinds=commands.background_kinds,
+            report=self.report_abandoned,
             remind=self.send_reminders,
         )
+        self.sender = OutboxWorker(self.outbox)
         self.clock: Callable[[], datetime] = utcnow
         """What time it is for reminders (tests move it on)."""
         self.ack_budget = 2.0
@@ -63,8 +72,14 @@ class Runtime:
     def of(context: BoltContext) -> "Runtime":
         return context["crm"]
 
+    def start_workers(self) -> None:
+        for loop in (self.worker, self.sender):
+            if not loop.is_alive():
+                loop.start()
+
     def close(self) -> None:
         self.worker.stop()
+        self.sender.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     def context(self, client: WebClient, origin: Origin) -> Context:
@@ -115,8 +130,20 @@ class Runtime:
         share: str | None = None,
     ) -> None:
         answers.answer(
-            client, origin, ctx, reply, open_form=self.open_form, enqueue=self.enqueue, send=send, share=share
+            client,
+            origin,
+            ctx,
+            reply,
+            outbox=self.outbox,
+            open_form=self.open_form,
+            enqueue=self.enqueue,
+            send=send,
+            share=share,
         )
+
+    def send(self, client: WebClient, origin: Origin, reply: Reply, *, replace: bool = False) -> None:
+        """A message back to the origin, kept in the outbox until Slack takes it."""
+        self.outbox.send(client, origin, render.message(reply), replace=replace)
 
     def open_form(self, client: WebClient, origin: Origin, ctx: Context, modal: Modal) -> bool:
         return forms.open_form(self.commands, client, origin, ctx, modal)
@@ -125,8 +152,20 @@ class Runtime:
         forms.update_form(self.commands, client, ctx, view)
 
     def publish_home(self, client: WebClient, ctx: Context) -> None:
-        view = {"type": "home", "blocks": render.view_blocks(self.home(ctx))}
-        client.views_publish(user_id=ctx.user_id, view=view)
+        """The home tab, under the notices of answers that could not be delivered."""
+        try:
+            with reading(self.sessions) as session:
+                undelivered = outbox.notices(session, ctx.team_id, ctx.user_id, notices.SHOWN)
+        except Exception:
+            log.exception("cannot read the undelivered answers of %s", ctx.user_id)
+            undelivered = []
+        shown = notices.blocks(undelivered)
+        blocks = render.view_blocks(self.home(ctx))[: render.VIEW_BLOCKS - len(shown)]
+        client.views_publish(user_id=ctx.user_id, view={"type": "home", "blocks": shown + blocks})
+
+    def dismiss(self, client: WebClient, ctx: Context, notice_id: int) -> None:
+        outbox.dismiss(self.sessions, ctx.team_id, ctx.user_id, notice_id)
+        self.publish_home(client, ctx)
 
     def first_delivery(self, source: str, key: str, team_id: str, within: timedelta | None = None) -> bool:
         """Whether to act on a delivery (an event, a click) not seen before. If the database cannot tell,
@@ -141,6 +180,16 @@ class Runtime:
         job_id = queue.enqueue(self.sessions, origin, ctx, work)
         self.worker.wake()
         return job_id
+
+    def report_abandoned(self, session: Session, job: jobs.ClaimedJob) -> None:
+        """Tell the user who queued a job that it was given up (kept with the job's failure)."""
+        origin = Origin.from_dict(
+            job.payload.get("origin") or {"team_id": job.team_id, "user_id": job.user_id}
+        )
+        command = str((job.payload.get("work") or {}).get("command") or job.kind)
+        told = JOB_ABANDONED.format(command=command, attempts=jobs.MAX_ATTEMPTS)
+        self.outbox.put_in(session, origin, render.message(Reply(told, error=True)))
+        self.sender.wake()
 
     def run_job(self, job: jobs.ClaimedJob) -> str:
         origin, ctx, work = queue.unpack(self.sessions, job)

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import store.outbox  # noqa: F401  (its table is part of the schema)
 from store.models import Base
 
 connection = context.config.attributes["connection"]

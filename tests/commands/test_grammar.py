@@ -44,7 +44,7 @@ def value_for(kind: inputs.Kind, text: str) -> Any:
         return next(member for member in kind.enum if member.value)
     if isinstance(kind, inputs.Text):
         return text[: kind.limit].strip() or "x"
-    return text
+    return text.strip() or "x"
 
 
 def normal(value: Any) -> Any:

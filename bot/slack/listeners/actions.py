@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import deliver, payload, render
+from bot.slack import notices, payload, render
 from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
@@ -29,6 +29,7 @@ def register(app: App) -> None:
     app.action(render.SHARE_ACTION)(share)
     app.action(render.OPEN_FORM_ACTION)(open_form)
     app.action(re.compile("^" + re.escape(FIELD_ACTION)))(field_changed)
+    app.action(re.compile("^" + re.escape(notices.DISMISS_ACTION) + r"\d+$"))(dismiss)
 
 
 def _clicked(
@@ -79,13 +80,13 @@ def share(
     runtime, origin, ctx = _clicked(ack, body, context, client)
     command = payload.text(action, "value")
     if not runtime.shareable(command):  # only a forged click carries a command that changes something
-        deliver.send(client, origin, render.message(error("Only answers that show data can be shared.")))
+        runtime.send(client, origin, error("Only answers that show data can be shared."))
         return
     reply = runtime.run(ctx, command)
     if reply.error or not origin.response_url:
-        deliver.send(client, origin, render.message(reply))
+        runtime.send(client, origin, reply)
         return
-    deliver.share(origin, render.message(reply))
+    runtime.outbox.share(client, origin, render.message(reply))
 
 
 def open_form(
@@ -100,10 +101,19 @@ def open_form(
     kind, values = payload.text(spec, "kind"), payload.mapping(spec, "values")
     modal = Modal(kind, {str(k): v for k, v in values.items() if isinstance(v, str)})
     if not runtime.open_form(client, origin, ctx, modal):
-        failed = Reply("The form could not be opened; please try again.", error=True)
-        deliver.send(client, origin, render.message(failed))
+        runtime.send(client, origin, Reply("The form could not be opened; please try again.", error=True))
 
 
 def field_changed(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     runtime, _, ctx = _clicked(ack, body, context, client)
     runtime.update_form(client, ctx, payload.mapping(body, "view"))
+
+
+def dismiss(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Dismiss a notice of an undelivered answer on the App Home; only the user's own can be."""
+    runtime, _, ctx = _clicked(ack, body, context, client)
+    value = payload.text(action, "value")
+    if value.isdigit() and len(value) < 19:
+        runtime.dismiss(client, ctx, int(value))

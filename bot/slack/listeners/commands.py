@@ -65,7 +65,7 @@ def _answer_late(
 
         def replace_working(message: Message | None) -> None:
             if message is not None:
-                deliver.send(client, origin, message, replace=True)
+                runtime.outbox.send(client, origin, message, replace=True)
 
         runtime.answer(client, origin, ctx, reply, send=replace_working, share=share)
     except Exception:

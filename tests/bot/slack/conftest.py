@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.asgi import BufferedRequests, serve_wsgi
 from bot.server import create_server
 from bot.slack.ports import Commands, default_commands
+from bot.slack.runtime import Runtime
 from bot.slack.settings import Settings
+from store.outbox import Backoff
 from tests import slack_requests as rq
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import ADMIN, OWNER, USER, Slack
+
+QUICK_TIMEOUT = 0.5
+"""Seconds the app waits for a Slack call in tests that make Slack hang (it waits 5 in production)."""
 
 
 def serve(
@@ -100,3 +106,14 @@ def serve_slack(
 def oauth_slack(serve_slack: Callable[..., Slack]) -> Slack:
     """Multi-workspace: tokens come from the installations saved in the database."""
     return serve_slack(bot_token="", client_id="111.222", client_secret="s")
+
+
+def quick_retries(runtime: Runtime, *, give_up_after: timedelta = timedelta(seconds=20)) -> Runtime:
+    """Retry in tens of milliseconds rather than seconds, give up after `give_up_after` rather than 30
+    minutes, and poll the outbox often: an outage of a few seconds then plays out a real one's course."""
+    box = runtime.outbox
+    box.backoff = Backoff(first=timedelta(milliseconds=50), longest=timedelta(milliseconds=400))
+    box.give_up_after = give_up_after
+    box.timeout = QUICK_TIMEOUT
+    runtime.sender.poll = 0.05
+    return runtime
