@@ -13,6 +13,7 @@ from commands.pages import (
     segments,
     setup,
     templates,
+    webhook,
 )
 
 PAGES: tuple[Action, ...] = (
@@ -20,6 +21,7 @@ PAGES: tuple[Action, ...] = (
     *interactions.ACTIONS,
     *templates.ACTIONS,
     *setup.ACTIONS,
+    *webhook.ACTIONS,
     *contacts.ACTIONS[:2],
     *segments.ACTIONS,
     *postponed.ACTIONS,

@@ -33,11 +33,11 @@ def answer(
     message = None if opens_form else render.message(reply, share=share, form_button=True)
     if send is None:
         if message is not None:
-            deliver.send(client, origin, message, replace=reply.replace_original)
+            deliver.send(client, origin, message, replace=reply.replace_original, private=reply.private)
     else:
         send(message)
     if opens_form and reply.modal is not None and not open_form(client, origin, ctx, reply.modal):
-        deliver.send(client, origin, render.message(reply, form_button=True))
+        deliver.send(client, origin, render.message(reply, form_button=True), private=reply.private)
     if reply.background is not None:
         enqueue(origin, ctx, reply.background)
     if reply.file is not None:

@@ -46,7 +46,11 @@ class Origin:
         return cls(**{key: value for key, value in data.items() if key in cls.__dataclass_fields__})
 
 
-def send(client: WebClient, origin: Origin, message: Message, *, replace: bool = False) -> None:
+def send(
+    client: WebClient, origin: Origin, message: Message, *, replace: bool = False, private: bool = False
+) -> None:
+    """`private`: the answer holds a secret, so in a conversation others can read it goes to the user
+    alone (ephemeral in that thread, else their DM), never into the thread for all to see."""
     if origin.response_url:
         webhook = WebhookClient(origin.response_url, retry_handlers=retry_handlers())
         response = webhook.send(
@@ -59,6 +63,20 @@ def send(client: WebClient, origin: Origin, message: Message, *, replace: bool =
             return
         # An expired response_url (30 minutes, 5 uses) should not lose the answer.
         log.warning("response_url answered %s; sending a direct message instead", response.status_code)
+    elif origin.public and private:
+        try:
+            client.chat_postEphemeral(
+                channel=origin.channel_id,
+                user=origin.user_id,
+                thread_ts=origin.thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+            )
+            return
+        except SlackApiError as failure:
+            log.info(
+                "chat.postEphemeral failed (%s); sending a direct message", failure.response.get("error")
+            )
     elif origin.public:
         client.chat_postMessage(
             channel=origin.channel_id, thread_ts=origin.thread_ts, text=message.text, blocks=message.blocks
