@@ -3,8 +3,9 @@ written, and the rows are then inserted with a few bulk statements, still number
 `add_contact` does it.
 
 Checking takes time and memory in proportion to the file, however broken it is: the first MAX_REPORTED
-problems are kept and the others counted, and what the csv module refuses (a value over its 131,072
-characters) is a problem of its line like any other."""
+problems are kept and the others counted, reading stops after STOP_AFTER problems (a file of garbage is
+answered at once), and what the csv module refuses (a value over its 131,072 characters) is a problem of
+its line like any other."""
 
 import bisect
 import csv
@@ -51,6 +52,8 @@ COLUMN_ALIASES = {
 MAX_REPORTED = 10
 TEXT = frozenset(TEXT_FIELDS)
 FIRST_LINE = re.compile(r"[\r\n]*([^\r\n]*)")
+STOP_AFTER = 1000
+"""Problems found while reading after which the rest of the file is not read."""
 MAX_LINES_NAMED = 5
 """Lines of the file named in one problem (the companies a person's company could be)."""
 MAX_ECHOED = 40
@@ -83,6 +86,8 @@ class Problems:
     def __init__(self) -> None:
         self.first: list[RowProblem] = []
         self.count = 0
+        self.stopped_at = 0
+        """The line after which the file was not read (0: it was read to its end)."""
 
     def add(self, line: int, reason: str) -> None:
         self.count += 1
@@ -105,7 +110,11 @@ class ImportRejected(Invalid):
         if more:
             shown.append(f"... and {more:,} more.")
         noun = "problem" if self.count == 1 else "problems"
-        super().__init__(f"Nothing was imported: the file has {self.count:,} {noun}.\n" + "\n".join(shown))
+        if problems.stopped_at:
+            found = f"checking stopped at line {problems.stopped_at:,} after {self.count:,} {noun}"
+        else:
+            found = f"the file has {self.count:,} {noun}"
+        super().__init__(f"Nothing was imported: {found}.\n" + "\n".join(shown))
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,8 @@ def import_contacts(session: Session, team_id: str, source: TextIO | str) -> Imp
     text = source if isinstance(source, str) else source.read()
     problems = Problems()
     rows = _parse(text.removeprefix("\ufeff"), problems)
-    _link_companies(session, team_id, rows, problems)
+    if not problems.stopped_at:  # with the file half read, its companies are not all known
+        _link_companies(session, team_id, rows, problems)
     if problems:
         raise ImportRejected(problems)
     if not rows:
@@ -164,6 +174,9 @@ def _parse(text: str, problems: Problems) -> list[_Row]:
     rows: list[_Row] = []
     end_of_last = 0
     while True:
+        if problems.count >= STOP_AFTER:
+            problems.stopped_at = end_of_last
+            break
         try:
             record = next(records)
         except StopIteration:

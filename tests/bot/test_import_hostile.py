@@ -84,3 +84,16 @@ def test_a_huge_file_of_garbage_is_checked_in_bounded_time_and_memory(session, t
 def test_an_empty_file_is_still_refused_as_empty(session, team):
     with pytest.raises(Invalid, match="no contacts"):
         import_contacts(session, team, "")
+
+
+def test_reading_a_file_of_garbage_stops_after_a_thousand_problems(session, team):
+    text = "name,type\n" + "Acme,robot\n" * 200_000
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected) as refusal:
+        import_contacts(session, team, text)
+    assert time.perf_counter() - started < 5
+    assert refusal.value.message.startswith(
+        "Nothing was imported: checking stopped at line 1,001 after 1,000 problems.\n"
+        "line 2: type robot is not company or person.\n"
+    )
+    assert refusal.value.message.endswith("... and 990 more.")
