@@ -171,9 +171,9 @@ def export_entries_command(
             team,
             contact=contact,
             template=template,
-            canceled=option(inputs.CANCELED, canceled, "--canceled") or CanceledFilter.ALL,
-            date_from=option(inputs.DATE, date_from, "--from"),
-            date_to=option(inputs.DATE, date_to, "--to"),
+            canceled=option(inputs.CANCELED, canceled, "canceled") or CanceledFilter.ALL,
+            date_from=option(inputs.DATE, date_from, "from"),
+            date_to=option(inputs.DATE, date_to, "to"),
         )
         count = count_entries(session, team, given)
         chunks = export_entries(session, team, given, fmt)
@@ -218,7 +218,7 @@ def option(kind: inputs.Kind, text: str, name: str) -> Any:
     try:
         return kind.parse(text, None, name)
     except inputs.UsageError as error:
-        raise typer.BadParameter(error.message, param_hint=name) from None
+        raise typer.BadParameter(error.message, param_hint=f"--{name}") from None
 
 
 def _plural(n: int, one: str, many: str) -> str:

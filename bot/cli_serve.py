@@ -1,43 +1,16 @@
-"""`crm serve`: the Slack bot for real. Over HTTP it runs under gunicorn (threaded workers, each process
-with its own app, database pool and job worker); with --socket-mode it connects out to Slack instead and
-needs no public URL."""
+"""`crm serve`: the Slack bot for real. Over HTTP it runs under uvicorn (bot.asgi: worker processes, each
+with its own app, database pool, job worker and threads for the WSGI app; slow clients tie up none of
+them); with --socket-mode it connects out to Slack instead and needs no public URL."""
 
 import logging
-from typing import Any
+import os
 
 import typer
-from gunicorn.app.base import BaseApplication
+import uvicorn
 
 from bot.slack.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """Builds the app in each worker process after the fork, so no connection or thread is shared."""
-
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self.settings = settings
-        self.options = options
-        self.server: Any = None
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-        self.cfg.set("worker_exit", self._worker_exit)
-
-    def load(self) -> Any:
-        from bot.cli_admin import open_store
-        from bot.server import create_server
-
-        self.server = create_server(self.settings, open_store(self.settings.database_url or None))
-        self.server.bot.start_worker()
-        return self.server.wsgi
-
-    def _worker_exit(self, _arbiter: Any, _worker: Any) -> None:
-        if self.server is not None:
-            self.server.bot.close()
 
 
 def check(settings: Settings, socket_mode: bool) -> list[str]:
@@ -90,14 +63,15 @@ def register(app: typer.Typer) -> None:
 
         # Bring a new SQLite file to the current schema once, here, not in every worker at the same time.
         open_store(settings.database_url or None).kw["bind"].dispose()
-        options = {
-            "bind": f"{host}:{port or settings.port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": threads,
-            "timeout": 30,
-            "graceful_timeout": 10,
-            "accesslog": "-",
-            "errorlog": "-",
-        }
-        GunicornServer(settings, options).run()
+        os.environ["CRM_THREADS"] = str(threads)  # read by bot.asgi.create_app in each worker process
+        uvicorn.run(
+            "bot.asgi:create_app",
+            factory=True,
+            host=host,
+            port=port or settings.port,
+            workers=workers,
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=10,
+            limit_concurrency=1000,
+            log_level="info",
+        )

@@ -12,7 +12,8 @@ or a workspace that is unknown or has no secret get 401, all alike.
 The body is a JSON object: team_id, event_id, document_type (kebab-case, such as sales-invoice),
 document_no, contact (number, e-mail or name), and optionally date (YYYY-MM-DD), description, salesperson,
 version_no (quotes and orders) and preview (true logs nothing). Other fields are ignored. It comes with a
-Content-Length, or chunked from a server that decodes it (gunicorn). Answers, all JSON:
+Content-Length, or chunked to a server that reads it whole first (`crm serve`) or marks its end
+(wsgi.input_terminated). Answers, all JSON:
 
 - 201 the entry logged: {"logged": true, "duplicate": false, "entry_no": ..., "document_type": ...,
   "document_no": ..., "version_no": ..., "doc_no_occurrence": ..., ...}

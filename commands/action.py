@@ -9,6 +9,7 @@ The router matches `/crm` text against `command`, reads the arguments with their
 policy and calls the handler; help, Tell Me, the console, the Slack share rule and the manifest hints read
 the same declaration."""
 
+import re
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from commands.context import Context
 from commands.forms import Form
 from commands.reply import Reply
 
+OPTION_LIKE = re.compile(r"^[a-z][a-z_-]*=", re.IGNORECASE)
 Args = Mapping[str, Any]
 """An action's arguments, each already read by its kind (an int, a date, a list of entry numbers...)."""
 Handler = Callable[[Context, Args], Reply]
@@ -30,6 +32,11 @@ class Arg:
     name: str
     kind: inputs.Kind
     required: bool = False
+    ask: str = ""
+    """What to say when a required argument is not given; by default "Give <what the kind takes>."."""
+
+    def missing(self) -> str:
+        return self.ask or f"Give {self.kind.label}."
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,12 @@ class Policy:
     button, clicked, goes ahead."""
     listed: bool = True
     """Shown in help and found by Tell Me (the buttons' helpers, like Keep, are not)."""
+    ranked: bool = True
+    """Found by Tell Me (Tell Me itself is not)."""
+    tracked: bool = True
+    """Counted as used, for Tell Me's "recently and often used" ranking."""
+    answers_no: bool = False
+    """The answer of a question's Keep (or No) button."""
 
 
 @dataclass(frozen=True)
@@ -144,12 +157,13 @@ class Action:
         words: list[str] = []
         placed: set[str] = set()
         gap = False
-        for part in self.command:
+        for index, part in enumerate(self.command):
             if not part.startswith("{"):
                 words.append(part.split("|")[0])
                 continue
             name = part[1:-1]
-            if name in values and not gap:
+            more = any(p.startswith("{") and p[1:-1] in values for p in self.command[index + 1 :])
+            if name in values and not gap and self._placeable(name, values[name], more):
                 placed.add(name)
                 words.append(self._render(name, values[name], placed=True))
             else:
@@ -163,12 +177,26 @@ class Action:
                     words.append(f"{arg.name}={self._render(arg.name, value)}")
         return " ".join(words)
 
-    def _render(self, name: str, value: Any, *, placed: bool = False) -> str:
+    def _placeable(self, name: str, value: Any, more: bool) -> bool:
+        """Whether a value reads back as itself in its place: not when it would read as an option
+        (`cost=5 dollars`) or a bare word with a meaning of its own (`failed`, `confirmed`), nor when the
+        next place's words could be read as part of it (a contact's name before a description)."""
         kind = self.arg_by_name[name].kind
-        text = kind.render(value)
+        if kind.raw:
+            return True
+        text = kind.render(value).translate(inputs.QUOTES).strip()
+        bare = {arg.name for arg in self.args if arg.kind.flag} | {"confirmed"}
+        ends = not more or kind.ends_itself(text)
+        return ends and not OPTION_LIKE.match(text) and text.lower() not in bare
+
+    def _render(self, name: str, value: Any, *, placed: bool = False) -> str:
+        """The value as one word of the command; typographic quotes in it become plain ones (the grammar
+        reads them so), and whatever has spaces or quotes is quoted."""
+        kind = self.arg_by_name[name].kind
+        text = kind.render(value).translate(inputs.QUOTES)
         if placed and kind.spaced and not any(ch in "'\"" for ch in text):
             return text
-        return shlex.quote(text) if any(ch.isspace() or ch in "'\"" for ch in text) else text
+        return shlex.quote(text) if any(ch.isspace() or ch in "'\"" for ch in text) or not text else text
 
 
 def _absent(value: Any) -> bool:

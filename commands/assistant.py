@@ -53,7 +53,7 @@ def actions(router: Router) -> tuple[Action, ...]:
     def read_tellme(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
         return read_fields(ctx, values, {"text": TEXT.kind}, required=("text",))
 
-    TEXT = Arg("text", inputs.Text("what you want to do"), required=True)
+    TEXT = Arg("text", inputs.Sentence("what you want to do"), required=True)
     return (
         Action(
             id="help",
@@ -67,7 +67,7 @@ def actions(router: Router) -> tuple[Action, ...]:
             handler=help_reply,
             keywords=("help", "commands", "what can you do", "how to", "usage", "manual"),
             keywords_es=("ayuda", "comandos", "qué puedes hacer", "cómo"),
-            policy=Policy(read_only=True),
+            policy=Policy(read_only=True, tracked=False),
         ),
         Action(
             id="tellme",
@@ -76,9 +76,10 @@ def actions(router: Router) -> tuple[Action, ...]:
             usage="/crm tellme <text>",
             summary="Describe what you want in your own words, in English or Spanish.",
             summary_es="Describe lo que quieres con tus palabras, en español o en inglés.",
-            command=("tellme", "{text}"),
+            command=("tellme|tellme-form", "{text}"),
             handler=tellme_reply,
             args=(TEXT,),
+            policy=Policy(ranked=False, tracked=False),
             form=FormSpec(tellme_form, read_tellme),
         ),
         Action(
@@ -90,7 +91,7 @@ def actions(router: Router) -> tuple[Action, ...]:
             summary_es="Responde No a una pregunta: no se hace nada.",
             command=("keep",),
             handler=lambda ctx, args: Reply("Kept: nothing was deleted.", replace_original=True),
-            policy=Policy(listed=False),
+            policy=Policy(listed=False, tracked=False, answers_no=True),
         ),
     )
 
@@ -102,11 +103,7 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     if decision.kind == "run" and best is not None:
         return understood(ctx, best, router.run(ctx, best.command_text()))
     if decision.kind == "confirm" and best is not None:
-        return Reply(
-            f"Did you mean *{_title(ctx, best)}*?",
-            paragraphs=(f"`/crm {best.command_text()}`",),
-            buttons=(_offer(ctx, best), Button("No", "keep")),
-        )
+        return suggest(ctx, best)
     if decision.kind == "choose":
         return Reply(
             f"Which one did you mean by “{query}”?", buttons=tuple(_offer(ctx, m) for m in decision.matches)
@@ -116,6 +113,15 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
         f"I could not find an action for “{query}”.",
         paragraphs=(f"Closest: {closest}.", "See every command with `/crm help`."),
         buttons=(Button("Help", "help"),),
+    )
+
+
+def suggest(ctx: Context, match: Match) -> Reply:
+    """Ask before running what Tell Me read: the command it would run, and a button for it."""
+    return Reply(
+        f"Did you mean *{_title(ctx, match)}*?",
+        paragraphs=(f"`/crm {match.command_text()}`",),
+        buttons=(_offer(ctx, match), Button("No", "keep")),
     )
 
 

@@ -54,24 +54,34 @@ def known_word(actions: Sequence[Action], word: str) -> bool:
     return any(word.lower() in parts for action in actions for i, parts in action.literals() if i == 0)
 
 
+class OptionError(UsageError):
+    """An option typed as `name=value` is unknown or its value is wrong: said as it is, never re-read."""
+
+
 def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
     reading = Reading(action)
     names = {arg.name: arg for arg in action.args}
     flags = {arg.name for arg in action.args if arg.kind.flag}
+    asks = action.question is not None
     positional: list[str] = []
     options: dict[str, str] = {}
+    typed: set[str] = set()
     last = ""
     continues = not action.placeholders()
-    for word in words:
+    for index, word in enumerate(words):
+        if _raw_from(action, positional):
+            positional.extend(words[index:])  # free text (Tell Me's): every word as typed
+            break
         found = OPTION.match(word)
         name = found.group(1).lower() if found else ""
         if found and name in names:
             options[name] = found.group(2).strip()
+            typed.add(name)
             last = name
         elif found and " " not in word:
             known = ", ".join(f"{n}=" for n in sorted(names) if n not in flags)
-            raise UsageError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
-        elif word.lower() in flags or word.lower() == CONFIRMED:
+            raise OptionError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
+        elif word.lower() in flags or (asks and word.lower() == CONFIRMED):
             options[word.lower()] = "yes"
             last = ""
         elif continues and last:
@@ -87,13 +97,23 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
             if arg.required:
                 reading.missing.append(arg.name)
             continue
-        reading.args[arg.name] = arg.kind.parse(text, ctx, arg.name)
+        try:
+            reading.args[arg.name] = arg.kind.parse(text, ctx, arg.name)
+        except UsageError as refused:
+            raise (OptionError(refused.message) if arg.name in typed else refused) from None
     return reading
+
+
+def _raw_from(action: Action, positional: list[str]) -> bool:
+    """Whether the words from here on fill a free-text place that takes them as typed."""
+    literals = len(action.literals())
+    places = action.placeholders()
+    return len(positional) >= literals and bool(places) and action.arg_by_name[places[0]].kind.raw
 
 
 def _place(action: Action, words: list[str], options: dict[str, str], ctx: Context) -> None:
     """Fill the action's places from the positional words (literal words are checked by `match`)."""
-    places = [part for part in action.command]
+    places = action.command
     rest = list(words)
     literal_left = [part for part in places if not part.startswith("{")]
     for index, part in enumerate(places):

@@ -31,6 +31,7 @@ from store.templates import MAX_CODE
 # Slack clients often send typographic quotes; they count as the plain ones.
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 NUMBER = re.compile(r"^#?\d+$")
+ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 NUMBERS = re.compile(r"^[#\d,]+$")
 MAX_INT = 2**31 - 1
 MAX_MONEY = Decimal("9999999999999999")
@@ -61,6 +62,8 @@ class Kind:
     """A bare word (`failed`) rather than `name=value`."""
     spaced = False
     """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
+    raw = False
+    """Placed first, it takes every word that follows as typed: no options, no flags (free text)."""
 
     def parse(self, text: str, ctx: Context | None, name: str) -> Any:
         """`ctx`: the user's context where there is one (the grammar, forms); None for an ERP or a file."""
@@ -72,6 +75,10 @@ class Kind:
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
         """How many of these positional words the argument takes (`more`: other places follow)."""
         return 1
+
+    def ends_itself(self, text: str) -> bool:
+        """Whether this value, placed before another, is read back without the other's words."""
+        return True
 
 
 class Text(Kind):
@@ -89,6 +96,12 @@ class Text(Kind):
 
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
         return 1 if more else len(words)
+
+
+class Sentence(Text):
+    """What someone says in their own words (to Tell Me): `price=100` in it is text, not an option."""
+
+    raw = True
 
 
 class Word(Text):
@@ -169,6 +182,9 @@ class ContactRef(Kind):
         if len(text) > 250:
             raise UsageError("A contact's name has at most 250 characters.")
         return text
+
+    def ends_itself(self, text: str) -> bool:
+        return bool(CONTACT_NO.match(text)) or ("@" in text and " " not in text)
 
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
         """With a text after it, the contact is the longest run of leading words that names one exactly
@@ -305,7 +321,8 @@ def parse_date(text: str, now: datetime) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        pass
+        if ISO_LIKE.match(text) or text.isdigit():  # 2026-13-01 is a mistake, not 13 January
+            raise UsageError(f"“{text}” is not a date; write it like 2026-11-24.") from None
     import dateparser  # imported on first use: it takes a few hundred milliseconds to load
 
     parsed = None
@@ -342,6 +359,10 @@ FLAG = Flag()
 EVALUATION = Choice(
     Evaluation,
     {
+        "good": Evaluation.POSITIVE,
+        "bad": Evaluation.NEGATIVE,
+        "buena": Evaluation.POSITIVE,
+        "mala": Evaluation.NEGATIVE,
         "muy-positiva": Evaluation.VERY_POSITIVE,
         "muy-positivo": Evaluation.VERY_POSITIVE,
         "positiva": Evaluation.POSITIVE,

@@ -77,5 +77,7 @@ class BackgroundWork:
     payload: dict[str, object]
 
 
-def error(message: str, usage: str = "") -> Reply:
-    return Reply(text=message, paragraphs=(f"Usage: `{usage}`",) if usage else (), error=True)
+def error(message: str, *usages: str, paragraphs: tuple[str, ...] = ()) -> Reply:
+    """A refusal in one line, with the usage of the command it is about."""
+    usage = ("Usage: " + " or ".join(f"`{usage}`" for usage in usages),) if usages else ()
+    return Reply(text=message, paragraphs=(*paragraphs, *usage), error=True)

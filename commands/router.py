@@ -14,7 +14,7 @@ from commands import assistant, catalog, grammar
 from commands.action import Action, Args
 from commands.context import Context
 from commands.forms import Form, FormErrors
-from commands.inputs import UsageError, split
+from commands.inputs import QUOTES, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Ranker
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
@@ -22,53 +22,67 @@ from store.frecency import record_use
 
 log = logging.getLogger(__name__)
 SOMETHING_WRONG = "Something went wrong on our side; nothing was changed. Please try again."
-UNTRACKED = frozenset({"tellme", "help", "keep"})
-"""Not counted as used, for Tell Me's "recently and often used" ranking."""
 
 
 class Router:
     def __init__(self, actions: tuple[Action, ...]) -> None:
         self.actions = actions + assistant.actions(self)
         self.by_id = {action.id: action for action in self.actions}
+        self.keep = next(a for a in self.actions if a.policy.answers_no).command_text()
 
     @cached_property
     def ranker(self) -> Ranker:
-        return Ranker(a for a in self.actions if a.policy.listed and a.id != "tellme")
+        return Ranker(a for a in self.actions if a.policy.listed and a.policy.ranked)
 
     def run(self, ctx: Context, text: str) -> Reply:
         return self._guarded(ctx, text, lambda: self._run(ctx, text))
 
-    def _run(self, ctx: Context, text: str) -> Reply:
-        words = split(text.strip())
-        if not words:
-            return self.dispatch(ctx, self.by_id["help"], {})
+    def _run(self, ctx: Context, text: str, *, reread: bool = True) -> Reply:
+        words = split(text.strip()) or ["help"]
         action = grammar.match(self.actions, words)
         if action is None:
             if grammar.known_word(self.actions, words[0]):
-                raise UsageError(f"Use {self.usage(words[0])}.")
+                raise UsageError(f"Unknown “{' '.join(words)}”.")
             return assistant.tell_me(ctx, " ".join(words), self)
         reading: grammar.Reading | None = None
         try:
             reading = grammar.read(action, words, ctx)
-            if reading.missing:
-                if action.form is not None:
-                    return Reply(f"Opening {action.title}…", modal=Modal(action.id, reading.texts))
-                raise UsageError(f"Give {action.arg_by_name[reading.missing[0]].kind.label}.")
-            return self.dispatch(ctx, action, reading.args, confirmed=reading.confirmed)
+            return self._carry_out(ctx, reading)
+        except grammar.OptionError:
+            raise
+        except Ambiguous as failure:
+            if reading is None:
+                raise
+            return _choose(failure, action, reading.args)
         except (UsageError, NotFound) as refused:
             # "log a call with jon smth" is a sentence, not a template code: Tell Me may read it otherwise.
-            match = assistant.clear_reading(ctx, " ".join(words), self)
-            typed = action.command_text(reading.args) if reading is not None else ""
-            if match is None or match.action is not action or match.command_text() == typed:
+            match = assistant.clear_reading(ctx, " ".join(words), self) if reread else None
+            again = match.command_text() if match is not None else ""
+            if match is None or match.action is not action or again == _typed(action, reading):
                 raise refused
-            return assistant.understood(ctx, match, self.run(ctx, match.command_text()))
+            if action.policy.read_only or isinstance(refused, NotFound):
+                return assistant.understood(
+                    ctx, match, self._guarded(ctx, again, lambda: self._run(ctx, again, reread=False))
+                )
+            return assistant.suggest(ctx, match)
 
-    def dispatch(self, ctx: Context, action: Action, args: Args, *, confirmed: bool = False) -> Reply:
+    def _carry_out(self, ctx: Context, reading: grammar.Reading) -> Reply:
+        action = reading.action
+        if reading.missing:
+            if action.form is not None and action.may_run(ctx):
+                return Reply(f"Opening {action.title}…", modal=Modal(action.id, reading.texts))
+            raise UsageError(action.arg_by_name[reading.missing[0]].missing())
+        return self.dispatch(ctx, action, reading.args, confirmed=reading.confirmed)
+
+    def dispatch(
+        self, ctx: Context, action: Action, args: Args, *, confirmed: bool = False, queued: bool = False
+    ) -> Reply:
+        """Run `action` under its policy. `queued`: the work was handed to the background and now runs."""
         if not action.may_run(ctx):
             raise Forbidden(
                 f"Only admins may run {action.title}. Ask a workspace admin, or one listed in CRM_ADMINS."
             )
-        if action.question is not None and not (confirmed and ctx.clicked):
+        if action.question is not None and not queued and not (confirmed and ctx.clicked):
             asked = action.question(ctx, args)
             if isinstance(asked, Reply):
                 return asked
@@ -78,10 +92,10 @@ class Router:
                 paragraphs=(asked.paragraph,),
                 buttons=(
                     Button("Delete", f"{command} {grammar.CONFIRMED}", "danger", confirm=asked.confirm),
-                    Button("Keep", "keep"),
+                    Button("Keep", self.keep),
                 ),
             )
-        if action.background is not None:
+        if action.background is not None and not queued:
             size = action.background.size(ctx, args)
             if size >= action.background.threshold:
                 return Reply(
@@ -90,7 +104,7 @@ class Router:
                     replace_original=action.question is not None,
                 )
         reply = action.handler(ctx, args)
-        if not reply.error and action.id not in UNTRACKED:
+        if not reply.error and action.policy.tracked:
             with ctx.sessions.begin() as session:
                 record_use(session, ctx.team_id, ctx.user_id, action.id)
         return reply
@@ -103,9 +117,9 @@ class Router:
             if action is None or action.background is None:
                 return error(f"Unknown background work {work.kind}.")
             reading = grammar.read(action, split(str(work.payload.get("command", ""))), ctx)
-            if not action.may_run(ctx):
-                raise Forbidden(f"Only admins may run {action.title}.")
-            return action.handler(ctx, reading.args)
+            if reading.missing:
+                raise UsageError(action.arg_by_name[reading.missing[0]].missing())
+            return self.dispatch(ctx, action, reading.args, queued=True)
 
         return self._guarded(ctx, work.kind, call)
 
@@ -145,39 +159,43 @@ class Router:
         """The slash command's usage hint in the app manifest."""
         return " | ".join([*(a.hint() for a in self.actions if a.featured), "or say what you want"])
 
-    def usage(self, word: str) -> str:
+    def usage(self, word: str) -> tuple[str, ...]:
         """The usage lines of the actions a command word starts."""
         word = word.lower()
-        lines = [
-            f"`{a.usage}`" for a in self.actions if any(word in parts for i, parts in a.literals() if i == 0)
-        ]
-        return " or ".join(dict.fromkeys(lines))
+        starts = (a.usage for a in self.actions if any(word in parts for i, parts in a.literals() if i == 0))
+        return tuple(dict.fromkeys(starts))
 
     def _guarded(self, ctx: Context, text: str, call: Callable[[], Reply]) -> Reply:
         try:
             return call()
         except Ambiguous as failure:
-            return Reply(
-                failure.message,
-                buttons=tuple(
-                    Button(label, _with_choice(text, failure.query, number))
-                    for number, label in failure.choices[:5]
-                ),
-                error=True,
-            )
+            return error(failure.message, paragraphs=tuple(label for _, label in failure.choices[:5]))
         except (UsageError, DomainError) as failure:
-            words = text.split()
-            return error(failure.message, self._usage_line(words))
+            first = text.split()[0] if text.split() else ""
+            return error(failure.message, *self.usage(first.translate(QUOTES)))
         except Exception:
             log.exception("/crm %s failed", text)
             return error(SOMETHING_WRONG)
 
-    def _usage_line(self, words: list[str]) -> str:
-        try:
-            action = grammar.match(self.actions, split(" ".join(words))) if words else None
-        except UsageError:
-            action = None
-        return action.usage if action is not None else ""
+
+def _typed(action: Action, reading: grammar.Reading | None) -> str:
+    return action.command_text(reading.args) if reading is not None else ""
+
+
+def _choose(failure: Ambiguous, action: Action, args: Args) -> Reply:
+    """Several contacts fit what was typed: a button per contact, running the same command with it."""
+    choices = []
+    for number, label in failure.choices[:5]:
+        chosen = {
+            name: number
+            if value == failure.query
+            else [number if item == failure.query else item for item in value]
+            if isinstance(value, list)
+            else value
+            for name, value in args.items()
+        }
+        choices.append(Button(label, action.command_text(chosen)))
+    return Reply(failure.message, buttons=tuple(choices), error=True)
 
 
 def _field_of(message: str, values: dict[str, Any]) -> str:
@@ -186,16 +204,6 @@ def _field_of(message: str, values: dict[str, Any]) -> str:
         if name and name in lowered:
             return name
     return "description" if "description" in values else next(iter(values), "")
-
-
-def _with_choice(text: str, query: str, number: str) -> str:
-    """The same command with the ambiguous contact replaced by the number of the one picked."""
-    lowered = text.lower()
-    for typed in (f'"{query}"', f"“{query}”", f"'{query}'", query):
-        start = lowered.find(typed.lower()) if typed else -1
-        if start >= 0:
-            return text[:start] + number + text[start + len(typed) :]
-    return text
 
 
 ROUTER = Router(catalog.PAGES)

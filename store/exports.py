@@ -25,8 +25,9 @@ class ExportFormat(StrEnum):
 
 
 EXPORT_PAGE = 1000
-TEXT_COLUMNS = frozenset({"contact_name", "company_name", "description", "salesperson", "user_id"})
-"""Free text typed by users: in CSV a leading = + - @ gets a quote, so a spreadsheet never runs it."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""In CSV, a text cell starting so gets a leading quote, so a spreadsheet never runs it as a formula: any
+text column (codes and document numbers are typed by users or an ERP too), never a number or a date."""
 
 
 def _export_page(condition: ColumnElement[bool], after: int, limit: int) -> Select[Any]:
@@ -128,10 +129,9 @@ def _csv_value(name: str, value: Any) -> str:
         return ""
     if isinstance(value, date | time):
         return value.isoformat()
-    text = str(value)
-    if name in TEXT_COLUMNS and text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return str(value)
 
 
 def _json_chunks(pages: Iterator[Sequence[RowMapping]]) -> Iterator[bytes]:

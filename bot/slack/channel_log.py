@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
+from bot.slack import payload
+from bot.slack.render import unescape
 from bot.slack.runtime import Runtime
 from store.channels import ChannelMessage, linked_contact, log_channel_message
 from store.db import reading, transaction
@@ -24,17 +26,19 @@ MESSAGE_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 def is_channel_message(event: dict[str, Any]) -> bool:
     subtype = event.get("subtype")
     return (
-        event.get("channel_type") in CHANNEL_TYPES
+        payload.text(event, "channel_type") in CHANNEL_TYPES
         and (subtype is None or subtype in MESSAGE_SUBTYPES)
         and not event.get("bot_id")
-        and bool(event.get("user") and event.get("channel") and event.get("ts"))
+        and bool(
+            payload.text(event, "user") and payload.text(event, "channel") and payload.message_ts(event, "ts")
+        )
     )
 
 
 def is_external(event: dict[str, Any], team_id: str) -> bool:
     """Whether the author's workspace is another one than ours. Slack Connect messages name it in
     `user_team`; `team` is the fallback for payloads without it."""
-    author_team = event.get("user_team") or event.get("team") or ""
+    author_team = payload.text(event, "user_team") or payload.text(event, "team")
     return bool(author_team) and author_team != team_id
 
 
@@ -44,7 +48,7 @@ def channel_message(event: dict[str, Any], external: bool, timezone: str) -> Cha
         channel_id=event["channel"],
         ts=event["ts"],
         user_id=event["user"],
-        text=event.get("text") or "",
+        text=payload.storable(unescape(payload.text(event, "text"))),
         external=external,
         when=when,
     )

@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import modals
+from bot.slack import modals, payload
 from bot.slack.deliver import Origin
 from bot.slack.ports import Commands
 from commands.context import Context
@@ -32,14 +32,14 @@ def open_form(commands: Commands, client: WebClient, origin: Origin, ctx: Contex
 
 def update_form(commands: Commands, client: WebClient, ctx: Context, view: dict[str, Any]) -> None:
     """A field that re-renders the form changed (the template): rebuild it around the new choice."""
-    state = modals.FormState.loads(view.get("private_metadata", ""))
-    values = modals.read_values(view["state"]["values"])
+    state = modals.FormState.loads(payload.text(view, "private_metadata"))
+    values = modals.read_values(payload.mapping(view, "state", "values"))
     values |= {f"previous_{name}": value for name, value in state.previous.items()}
     form = commands.form(state.kind, ctx, values)
     try:
         client.views_update(
-            view_id=view["id"],
-            hash=view.get("hash"),
+            view_id=payload.text(view, "id"),
+            hash=payload.text(view, "hash") or None,
             view=modals.modal(form, state.next(form), labels(commands, ctx, form)),
         )
     except SlackApiError as failure:  # hash_conflict: a newer change is already on its way

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk.webhook import WebhookClient
 
+from bot.slack import payload
 from bot.slack.runtime import EVENT_SOURCE, SOMETHING_WRONG, Runtime
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def register(app: App, runtime: Runtime) -> None:
     def skip_redelivered_events(
         body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        event_id = payload.text(body, "event_id") if payload.text(body, "type") == "event_callback" else ""
         if event_id and not runtime.first_delivery(EVENT_SOURCE, event_id, context.team_id or ""):
             log.info("event %s was already handled; acknowledging the retry only", event_id)
             return BoltResponse(status=200, body="")
@@ -44,7 +45,7 @@ def register(app: App, runtime: Runtime) -> None:
                     status=200, body='{"options": []}', headers={"content-type": "application/json"}
                 )
             return BoltResponse(status=200, body=SOMETHING_WRONG)
-        url = body.get("response_url")
+        url = payload.url(body, "response_url")
         if url:
             try:
                 WebhookClient(url).send(

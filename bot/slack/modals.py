@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.slack import payload
 from bot.slack.render import clip
 from commands.forms import Field, Form
 
@@ -53,8 +54,21 @@ class FormState:
 
     @classmethod
     def loads(cls, text: str) -> "FormState":
-        data = json.loads(text or "{}")
-        return cls(data.get("k", ""), int(data.get("r", 0)), data.get("c", ""), dict(data.get("p", {})))
+        """What dumps() wrote; anything else (tampered, cut, another app's) reads as an empty state."""
+        try:
+            data = json.loads(text or "{}") if len(text) <= 3000 else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        revision = data.get("r", 0)
+        previous = payload.mapping(data, "p")
+        return cls(
+            payload.text(data, "k"),
+            revision if isinstance(revision, int) and 0 <= revision < 10_000 else 0,
+            payload.text(data, "c"),
+            {str(k): v for k, v in previous.items() if isinstance(v, str)},
+        )
 
     def next(self, form: Form) -> "FormState":
         return FormState(self.kind, self.revision + 1, self.channel, dispatched(form))
@@ -143,36 +157,37 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def read_values(state_values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, str]:
-    """Slack's view.state.values ({block_id: {action_id: element state}}) as {field: text}."""
+def read_values(state_values: object) -> dict[str, str]:
+    """Slack's view.state.values ({block_id: {action_id: element state}}) as {field: text}; what is not
+    of that shape is left out."""
     values: dict[str, str] = {}
-    for block_id, actions in state_values.items():
-        name = block_id.rsplit("~", 1)[0]
-        for state in actions.values():
-            values[name] = _value(state)
+    for block_id, actions in payload.mapping({"v": state_values}, "v").items():
+        name = str(block_id).rsplit("~", 1)[0]
+        for state in payload.mapping({"a": actions}, "a").values():
+            if isinstance(state, dict):
+                values[name] = _value(state)
     return values
 
 
 def _value(state: Mapping[str, Any]) -> str:
-    kind = state.get("type")
+    kind = payload.text(state, "type")
     if kind in ("static_select", "external_select"):
-        chosen = (state.get("selected_option") or {}).get("value", "")
+        chosen = payload.text(state, "selected_option", "value")
         return "" if chosen == NO_CHOICE else chosen
     if kind == "datepicker":
-        return state.get("selected_date") or ""
+        return payload.text(state, "selected_date")
     if kind == "timepicker":
-        return state.get("selected_time") or ""
+        return payload.text(state, "selected_time")
     if kind == "checkboxes":
-        return CHECKED if state.get("selected_options") else ""
-    return state.get("value") or ""
+        return CHECKED if payload.items(state, "selected_options") else ""
+    return payload.text(state, "value")
 
 
 def block_errors(view: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
     """FormErrors by field name -> Slack's errors by block id; an error about no field shown goes on the
     first one, so the user always sees it."""
-    block_ids = {
-        b["block_id"].rsplit("~", 1)[0]: b["block_id"] for b in view.get("blocks", []) if "block_id" in b
-    }
+    blocks = [b for b in payload.items(view, "blocks") if payload.text(b, "block_id")]
+    block_ids = {b["block_id"].rsplit("~", 1)[0]: b["block_id"] for b in blocks}
     first = next(iter(block_ids.values()), "")
     found: dict[str, str] = {}
     for name, text in errors.items():

@@ -49,6 +49,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """What the user typed, from the text Slack sends (it escapes &, < and > in messages and commands)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -77,7 +82,7 @@ def fallback(reply: Reply) -> str:
         lines.append(" | ".join(reply.table.columns))
         lines.extend(" | ".join(row) for row in reply.table.rows)
     lines.extend(item.text for item in reply.items)
-    return clip("\n".join(line for line in lines if line), FALLBACK_CHARS)
+    return clip(escape("\n".join(line for line in lines if line)), FALLBACK_CHARS)
 
 
 def open_form_button(modal: Modal) -> ButtonElement:
@@ -137,7 +142,7 @@ def sections(text: str, limit: int = SECTION_CHARS) -> list[str]:
 
 
 def table_lines(table: Table) -> list[str]:
-    rows = [tuple(clip(cell, CELL_CHARS) for cell in row) for row in (table.columns, *table.rows)]
+    rows = [tuple(escape(clip(cell, CELL_CHARS)) for cell in row) for row in (table.columns, *table.rows)]
     widths = [
         max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(len(table.columns))
     ]

@@ -3,6 +3,7 @@
 from commands import inputs
 from commands.action import Action, Arg, Args, Policy
 from commands.context import Context
+from commands.pages.interactions import CREATE_INTERACTION
 from commands.reply import Button, Reply, Table
 from store.contacts import NewContact, add_contact, company_names, list_contacts
 from store.db import reading
@@ -41,7 +42,7 @@ def create(ctx: Context, args: Args) -> Reply:
         created = add_contact(session, ctx.team_id, new)
     return Reply(
         f"Contact {created.no} created: {created.name} ({created.type}).",
-        buttons=(Button("Log an interaction", f"log contact={created.no}"),),
+        buttons=(Button("Log an interaction", CREATE_INTERACTION.command_text({"contact": created.no})),),
     )
 
 
@@ -84,7 +85,7 @@ ADD_CONTACT = Action(
     command=("contact", "add", "{name}"),
     handler=create,
     args=(
-        Arg("name", inputs.NAME, required=True),
+        Arg("name", inputs.NAME, required=True, ask="Give the contact a name."),
         Arg("type", inputs.CONTACT_TYPE),
         Arg("company", inputs.CONTACT),
         *(Arg(name, inputs.Text(f"a {name}", 100)) for name in ("email", "phone", "address", "city")),

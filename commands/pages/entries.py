@@ -68,8 +68,12 @@ def entry_details(ctx: Context, args: Args) -> Reply:
         ("Logged by", entry.user_id),
         ("Document", f"{entry.document_type} {entry.document_no}".strip() or "-"),
     )
-    reverse = RESTORE_ENTRY if entry.canceled else CANCEL_ENTRY
-    buttons = [Button(reverse.title.split()[0], reverse.command_text({"entry_nos": [entry_no]}))]
+    if entry.postponed:
+        buttons = [Button("Resume", f"resume {entry_no}", "primary")]
+    elif entry.canceled:
+        buttons = [Button("Restore", RESTORE_ENTRY.command_text({"entry_nos": [entry_no]}))]
+    else:
+        buttons = [Button("Cancel", CANCEL_ENTRY.command_text({"entry_nos": [entry_no]}))]
     if entry.attachment_no is not None:
         buttons.append(Button("Show attachment", SHOW_ATTACHMENT.command_text({"entry_no": entry_no})))
     notes = tuple(f"{line.date.isoformat()} {line.comment}" for line in lines)
@@ -201,7 +205,7 @@ COMMENT_ENTRY = Action(
     summary_es="Añade una línea de comentario a un movimiento.",
     command=("comment", "{entry_no}", "{text}"),
     handler=comment,
-    args=(ENTRY_NO, Arg("text", inputs.TEXT, required=True)),
+    args=(ENTRY_NO, Arg("text", inputs.TEXT, required=True, ask="Give the entry number, then the comment.")),
     keywords=("comment", "add note", "annotate", "remark"),
     keywords_es=("comentario", "comentar", "añadir nota", "nota"),
 )

@@ -108,10 +108,14 @@ def interaction_form(ctx: Context, values: dict[str, str]) -> Form:
         Field("duration", "Duration (minutes)", "number", values.get("duration", ""), optional=True),
         Field("flow", "Information flow", "select", values.get("flow", ""), FLOWS, optional=True),
         Field("initiated", "Initiated by", "select", values.get("initiated", ""), INITIATED, optional=True),
-        Field("successful", "Successful?", "select", values.get("successful") or "yes", YES_NO),
+        Field("failed", "Attempt failed?", "select", values.get("failed") or "no", YES_NO),
         Field("evaluation", "Evaluation", "select", values.get("evaluation", ""), EVALUATIONS, optional=True),
         Field(
-            "later", "Finish later (save as postponed)", "checkbox", values.get("later", ""), optional=True
+            "postpone",
+            "Finish later (save as postponed)",
+            "checkbox",
+            values.get("postpone", ""),
+            optional=True,
         ),
     )
     return Form(CREATE_INTERACTION.id, "Create Interaction", "Create", fields)
@@ -136,11 +140,11 @@ def read_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
         args = read_fields(ctx, values, kinds, required=("contact", "template"))
     except FormErrors as failure:
         errors, args = failure.errors, {}
-    if values.get("successful", "yes") not in ("", "yes", "no"):
-        errors["successful"] = "Choose one of: yes, no."
+    if values.get("failed", "no") not in ("", "yes", "no"):
+        errors["failed"] = "Choose one of: yes, no."
     if errors:
         raise FormErrors(errors)
-    return args | {"failed": values.get("successful") == "no", "postpone": values.get("later") == "yes"}
+    return args | {"failed": values.get("failed") == "yes", "postpone": values.get("postpone") == "yes"}
 
 
 CREATE_INTERACTION = Action(
@@ -151,7 +155,7 @@ CREATE_INTERACTION = Action(
     "[evaluation=..]",
     summary="Record a call, meeting, e-mail or letter with a contact.",
     summary_es="Registra una llamada, reunión, correo o carta con un contacto.",
-    command=("log", "{template}", "{contact}", "{description}"),
+    command=("log|log-form", "{template}", "{contact}", "{description}"),
     featured=True,
     handler=create,
     args=ARGS,

@@ -4,6 +4,7 @@ cancel or restore what was logged, and delete canceled logged segments."""
 from commands import inputs
 from commands.action import Action, Arg, Args, Background, Policy, Question
 from commands.context import Context
+from commands.pages.entries import LOG_ENTRIES
 from commands.reply import Button, Reply, Table
 from commands.views import plural
 from store.cancellation import delete_canceled_logged_segments, set_logged_segment_canceled
@@ -81,7 +82,7 @@ def log(ctx: Context, args: Args) -> Reply:
     entries = plural(count, "interaction log entry", "interaction log entries")
     return Reply(
         f"Segment {logged.segment_no} logged: {entries} (logged segment {logged.entry_no}).",
-        buttons=(Button("Show entries", f"entries segment={logged.segment_no}"),),
+        buttons=(Button("Show entries", LOG_ENTRIES.command_text({"segment": logged.segment_no})),),
     )
 
 

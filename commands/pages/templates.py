@@ -128,7 +128,8 @@ def attach_target(words: list[str]) -> tuple[str, str]:
         raise inputs.UsageError(
             f"Name the template, and a language if it is not the template's own: `{ATTACH_USAGE}`."
         )
-    return words[0].upper(), words[1].upper() if len(words) == 2 else ""
+    code = inputs.TEMPLATE.parse(words[0], None, "template")
+    return code, inputs.LANGUAGE.parse(words[1], None, "language").upper() if len(words) == 2 else ""
 
 
 def attach_file(ctx: Context, words: list[str], file: SharedFile) -> Reply:

@@ -24,7 +24,7 @@ from store.filters import CanceledFilter, EntryFilter
 from store.interactions import InteractionInput, comments, create_interaction
 from store.migrate import is_current
 from store.models import Contact, InteractionLogEntry, LoggedSegment, Workspace
-from store.templates import get_setup
+from store.templates import TemplateDefaults, add_group, add_template, get_setup
 
 runner = CliRunner()
 
@@ -333,6 +333,23 @@ def test_export_csv_has_the_useful_columns_and_exact_money(app, workdir, logged)
     assert exported[2]["canceled"] == "yes"
     # A formula typed as a description must not run when the file is opened in a spreadsheet.
     assert exported[1]["description"] == '\'=HYPERLINK("x")'
+
+
+def test_every_text_cell_of_a_csv_export_is_kept_from_running_as_a_formula(app, workdir, workspace, sessions):
+    with sessions.begin() as s:
+        add_group(s, workspace.team, "@GRP", "Group typed by a member")
+        add_template(s, workspace.team, "=CMD", "@GRP", TemplateDefaults("+SUM(A1)"))
+        create_interaction(
+            s,
+            workspace.team,
+            "U1",
+            InteractionInput(workspace.john, "=CMD", "-2+3", document_no="=1+1", cost=Decimal("-0")),
+        )
+    (row,) = rows(ok(run(app, "export", "entries", "--team", workspace.team)))
+    assert (row["template_code"], row["group_code"], row["description"], row["document_no"]) == (
+        "'=CMD", "'@GRP", "'-2+3", "'=1+1"
+    )  # fmt: skip
+    assert row["cost"] == "0.00" and row["contact_name"] == "John Smith"
 
 
 def test_export_filters(app, workdir, logged):

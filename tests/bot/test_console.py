@@ -28,7 +28,7 @@ Asked for a meeting
 
 
 
-no
+yes
 positive
 
 entries

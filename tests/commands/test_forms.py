@@ -52,7 +52,7 @@ def test_submitting_records_the_interaction(ctx, workspace):
     reply = submit(
         "create_interaction",
         ctx,
-        {"contact": workspace.john, "template": "PHONE", "successful": "no", "evaluation": "neutral"},
+        {"contact": workspace.john, "template": "PHONE", "failed": "yes", "evaluation": "neutral"},
     )
     assert reply.text == "Recorded: interaction log entry 1."
     assert "attempt failed, neutral" in reply.paragraphs[0]
@@ -73,6 +73,6 @@ def test_bad_fields_are_named(ctx, workspace):
 
 def test_finish_later_saves_a_postponed_interaction(ctx, workspace):
     reply = submit(
-        "create_interaction", ctx, {"contact": workspace.jane, "template": "MEETING", "later": "yes"}
+        "create_interaction", ctx, {"contact": workspace.jane, "template": "MEETING", "postpone": "yes"}
     )
     assert reply.text.startswith("Saved for later")

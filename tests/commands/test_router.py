@@ -298,8 +298,9 @@ def test_choice_words_read_the_same_in_english_and_spanish(ctx, workspace):
     assert run(ctx, "evaluate 1 positiva").text == "Evaluated 1 entry as positive."
     run(ctx, "cancel 2")
     assert [i.text.split()[0] for i in run(ctx, "entries canceled=sí").items] == ["*2*"]
+    assert run(ctx, "evaluate 1 good").text == "Evaluated 1 entry as positive."
     assert (
-        run(ctx, "evaluate 1 great").text
+        run(ctx, "evaluate 1 sideways").text
         == "evaluation= takes very-positive|positive|neutral|negative|very-negative."
     )
 
@@ -309,4 +310,4 @@ def test_an_action_asked_for_without_its_arguments_opens_its_form_prefilled(ctx,
     assert reply.modal is not None and reply.modal.kind == "create_interaction"
     assert reply.modal.values == {"contact": workspace.john}
     assert run(ctx, "tellme").modal.kind == "tellme"
-    assert run(ctx, "comment 3").text == "Give a text."
+    assert run(ctx, "comment 3").text == "Give the entry number, then the comment."

@@ -209,8 +209,11 @@ def test_command_text_quotes_values_with_spaces() -> None:
         "entries contact=CT000002 from=2026-11-17"
     )
     assert command_text(
-        "create_interaction", {"template": "PHONE", "contact": "CT2", "description": "a b"}
-    ) == ("log PHONE CT2 'a b'")
+        "create_interaction", {"template": "PHONE", "contact": "CT000002", "description": "a b"}
+    ) == ("log PHONE CT000002 'a b'")
+    assert command_text(
+        "create_interaction", {"template": "PHONE", "contact": "Jane Doe", "description": "a b"}
+    ) == ("log PHONE contact='Jane Doe' description='a b'"), "a name could take the description's words"
     assert command_text("cancel_logged_segment", {"segment": 3}) == "cancel segment=3"
     with pytest.raises(ValueError):
         command_text("help", {"contact": "CT1"})

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import deliver, render
+from bot.slack import deliver, payload, render
 from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
@@ -49,18 +49,24 @@ def run_command(
     if not _first_click(runtime, body, action, origin):
         log.info("ignoring a repeated click on %s", action.get("action_id"))
         return
-    reply = runtime.run(ctx, action.get("value", ""))
+    reply = runtime.run(ctx, payload.text(action, "value"))
     runtime.answer(client, origin, ctx, reply)
-    if (body.get("view") or {}).get("type") == "home":
+    if payload.text(body, "view", "type") == "home":
         # The Home tab shows what the click may have changed (a canceled entry, a resumed one).
         runtime.publish_home(client, ctx)
 
 
 def _first_click(runtime: Runtime, body: dict[str, Any], action: dict[str, Any], origin: Origin) -> bool:
     """A double click sends two requests; only the first runs (a second `log` would record twice)."""
-    where = (body.get("container") or {}).get("message_ts") or (body.get("view") or {}).get("id", "")
+    where = payload.text(body, "container", "message_ts") or payload.text(body, "view", "id")
     key = "|".join(
-        (origin.team_id, origin.user_id, where, action.get("action_id", ""), action.get("value", ""))
+        (
+            origin.team_id,
+            origin.user_id,
+            where,
+            payload.text(action, "action_id"),
+            payload.text(action, "value"),
+        )
     )
     digest = hashlib.sha256(key.encode()).hexdigest()
     return runtime.first_delivery(CLICK_SOURCE, digest, origin.team_id, within=DOUBLE_CLICK)
@@ -71,7 +77,7 @@ def share(
 ) -> None:
     """Show a private answer to the whole channel: the (read-only) command runs again, as of now."""
     runtime, origin, ctx = _clicked(ack, body, context, client)
-    command = action.get("value", "")
+    command = payload.text(action, "value")
     if not runtime.shareable(command):  # only a forged click carries a command that changes something
         deliver.send(client, origin, render.message(error("Only answers that show data can be shared.")))
         return
@@ -87,8 +93,12 @@ def open_form(
 ) -> None:
     """The button offered where a form was asked for without a way to open one (a DM, a mention)."""
     runtime, origin, ctx = _clicked(ack, body, context, client)
-    spec = json.loads(action.get("value") or "{}")
-    modal = Modal(str(spec.get("kind", "")), {str(k): str(v) for k, v in (spec.get("values") or {}).items()})
+    try:
+        spec = json.loads(payload.text(action, "value") or "{}")
+    except ValueError:
+        spec = {}
+    kind, values = payload.text(spec, "kind"), payload.mapping(spec, "values")
+    modal = Modal(kind, {str(k): v for k, v in values.items() if isinstance(v, str)})
     if not runtime.open_form(client, origin, ctx, modal):
         failed = Reply("The form could not be opened; please try again.", error=True)
         deliver.send(client, origin, render.message(failed))
@@ -96,4 +106,4 @@ def open_form(
 
 def field_changed(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     runtime, _, ctx = _clicked(ack, body, context, client)
-    runtime.update_form(client, ctx, body["view"])
+    runtime.update_form(client, ctx, payload.mapping(body, "view"))

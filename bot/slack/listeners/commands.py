@@ -10,9 +10,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import deliver
+from bot.slack import deliver, payload
 from bot.slack.listeners.origins import of_command
-from bot.slack.render import Message
+from bot.slack.render import Message, unescape
 from bot.slack.runtime import Runtime
 from commands.context import Context
 from commands.reply import Reply
@@ -29,7 +29,7 @@ def register(app: App) -> None:
 def crm(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     runtime = Runtime.of(context)
     origin = of_command(body, context)
-    text = (body.get("text") or "").strip()
+    text = unescape(payload.text(body, "text")).strip()
     share = text if runtime.shareable(text) else None
 
     def work() -> tuple[Context, Reply]:

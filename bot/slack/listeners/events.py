@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import channel_log, template_files
+from bot.slack import channel_log, payload, template_files
 from bot.slack.listeners.origins import of_home, of_message
+from bot.slack.render import unescape
 from bot.slack.runtime import Runtime
 
 
@@ -20,7 +21,7 @@ def register(app: App) -> None:
 
 
 def mentioned(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    text = event.get("text", "")
+    text = unescape(payload.text(event, "text"))
     if context.bot_user_id:
         text = re.sub(rf"<@{re.escape(context.bot_user_id)}(\|[^>]*)?>", " ", text)
     _converse(event, context, client, text)
@@ -32,12 +33,12 @@ def message(event: dict[str, Any], context: BoltContext, client: WebClient) -> N
     if channel_log.is_channel_message(event):
         channel_log.log_message(Runtime.of(context), client, event, context.team_id or "")
         return
-    if event.get("channel_type") == "im" and not event.get("bot_id"):
+    if payload.text(event, "channel_type") == "im" and not event.get("bot_id"):
         _direct_message(event, context, client)
 
 
 def _direct_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    subtype, text = event.get("subtype"), event.get("text") or ""
+    subtype, text = event.get("subtype"), unescape(payload.text(event, "text"))
     if subtype not in (None, "file_share"):
         return
     words = template_files.attach_words(text)
@@ -55,7 +56,7 @@ def _attach(event: dict[str, Any], context: BoltContext, client: WebClient, word
     runtime = Runtime.of(context)
     origin = of_message(event, context)
     ctx = runtime.context(client, origin)
-    describe = template_files.the_shared_file(client, event.get("files") or [])
+    describe = template_files.the_shared_file(client, payload.items(event, "files"))
     runtime.answer(client, origin, ctx, runtime.attach(ctx, words, describe))
 
 
@@ -72,7 +73,7 @@ def _converse(
 
 
 def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    if event.get("tab", "home") != "home":
+    if payload.text(event, "tab") not in ("", "home"):
         return
     runtime = Runtime.of(context)
     runtime.publish_home(client, runtime.context(client, of_home(event, context)))

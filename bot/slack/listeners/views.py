@@ -7,8 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import modals
+from bot.slack import modals, payload
 from bot.slack.listeners.origins import of_view
+from bot.slack.payload import text
 from bot.slack.runtime import SOMETHING_WRONG, Runtime
 from commands.forms import FormErrors
 
@@ -24,12 +25,14 @@ def submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     runtime = Runtime.of(context)
-    state = modals.FormState.loads(view.get("private_metadata", ""))
+    state = modals.FormState.loads(payload.text(view, "private_metadata"))
     origin = of_view(body, context, state.channel)
     ctx = runtime.context(client, origin)
     try:
         reply = runtime.commands.submit(
-            state.kind or view.get("callback_id", ""), ctx, modals.read_values(view["state"]["values"])
+            state.kind or payload.text(view, "callback_id"),
+            ctx,
+            modals.read_values(payload.mapping(view, "state", "values")),
         )
     except FormErrors as failure:
         ack(response_action="errors", errors=modals.block_errors(view, failure.errors))
@@ -47,9 +50,9 @@ def suggest(
 ) -> None:
     runtime = Runtime.of(context)
     origin = of_view(body, context)
-    field = payload.get("action_id", "").removeprefix(modals.FIELD_ACTION)
+    field = text(payload, "action_id").removeprefix(modals.FIELD_ACTION)
     try:
-        choices = runtime.commands.options(runtime.context(client, origin), field, payload.get("value", ""))
+        choices = runtime.commands.options(runtime.context(client, origin), field, text(payload, "value"))
     except Exception:
         log.exception("choices for %s failed", field)
         choices = []

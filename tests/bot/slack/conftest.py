@@ -1,31 +1,24 @@
 """Fixtures shared by the Slack tests: the fake Slack Web API, and the real WSGI app served over a real
 socket, driven by the requests Slack would send."""
 
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.asgi import BufferedRequests, serve_wsgi
 from bot.server import create_server
 from bot.slack.ports import Commands, default_commands
 from bot.slack.settings import Settings
 from tests import slack_requests as rq
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import ADMIN, OWNER, USER, Slack
-
-
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def serve(
@@ -41,17 +34,31 @@ def serve(
     config = Settings(**(defaults | settings))
     server = create_server(config, sessions, commands=commands)
     server.bot.start_worker()
-    httpd = make_server(
-        "127.0.0.1", 0, server.wsgi, server_class=ThreadingWSGIServer, handler_class=QuietHandler
-    )
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    with served(serve_wsgi(server.wsgi, threads=16)) as url:
+        try:
+            yield Slack(url, fake, server, team)
+        finally:
+            server.bot.close()
+
+
+@contextmanager
+def served(app: BufferedRequests, **options: Any) -> Iterator[str]:
+    """The app behind uvicorn on a free loopback port, as `crm serve` runs it; yields its base URL."""
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_keep_alive=5, **options)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
     try:
-        yield Slack(f"http://127.0.0.1:{httpd.server_port}", fake, server, team)
+        yield f"http://127.0.0.1:{listening.getsockname()[1]}"
     finally:
-        httpd.shutdown()
-        httpd.server_close()
-        server.bot.close()
+        server.should_exit = True
+        thread.join(10)
+        listening.close()
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_template_attach_says_how_to_share_the_file(slack: Slack, workspace: Wor
     assert "direct message" in how["text"] and "`attach LETTER ES`" in how["text"]
     assert "language ES" in text_of(how)
     general = slack.ask("template attach")
-    assert "`attach <template> [language]`" in general["text"]
+    assert "`attach &lt;template&gt; [language]`" in general["text"]  # as Slack shows it
     unknown = slack.ask("template attach NOPE")
     assert "Template NOPE does not exist" in text_of(unknown)
 
@@ -140,7 +140,7 @@ def test_a_file_without_words_or_words_without_a_file_get_the_how_to(
     slack: Slack, workspace: Workspace
 ) -> None:
     share(slack, "", slack.fake.share_file("notes.txt", b"notes", "text/plain"))
-    assert "`attach <template> [language]`" in answer(slack)[0]
+    assert "`attach &lt;template&gt; [language]`" in answer(slack)[0]
     slack.event(message(DM, "attach letter", channel_type="im"))
     assert "share the file with me in a direct message with the text `attach LETTER`" in answer(slack, 2)[0]
     assert slack.fake.downloads() == []

@@ -1,0 +1,66 @@
+"""Every command the bot writes (on a button, in queued work, for Tell Me) reads back as the same action
+with the same arguments, whatever the values hold: quotes, `=`, a flag's word, typographic quotes."""
+
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commands import grammar, inputs
+from commands.action import Action
+from commands.inputs import QUOTES, split
+from commands.router import ROUTER
+
+WORDS = st.sampled_from(
+    ["failed", "confirmed", "postpone", "cost=5", "a=b", "O’Hara", "“x”", "it's", '"q"', "ok"]
+)
+TEXT = st.lists(st.one_of(WORDS, st.text("abcxyz ,#-", min_size=1, max_size=6)), min_size=1, max_size=4).map(
+    " ".join
+)
+FIXED: dict[type, Any] = {
+    inputs.Numbers: [3, 4],
+    inputs.Number: 7,
+    inputs.DateKind: date(2026, 3, 4),
+    inputs.TimeKind: time(9, 30),
+    inputs.Money: Decimal("12.50"),
+    inputs.Minutes: 15,
+    inputs.Flag: True,
+    inputs.Code: "PHONE",
+    inputs.ContactList: ["John Smith", "Jane O'Hara"],
+}
+
+
+def value_for(kind: inputs.Kind, text: str) -> Any:
+    for cls in type(kind).__mro__:
+        if cls in FIXED:
+            return FIXED[cls]
+    if isinstance(kind, inputs.Choice):
+        return next(member for member in kind.enum if member.value)
+    if isinstance(kind, inputs.Text):
+        return text[: kind.limit].strip() or "x"
+    return text
+
+
+def normal(value: Any) -> Any:
+    return " ".join(value.translate(QUOTES).split()) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("action", ROUTER.actions, ids=lambda action: action.id)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXT)
+def test_a_written_command_reads_back_as_its_action_and_arguments(
+    action: Action, text: str, ctx: Any
+) -> None:
+    args = {arg.name: value_for(arg.kind, text) for arg in action.args}
+    if action.policy.read_only or not args:
+        args = {name: value for name, value in args.items() if name != "before"}
+    written = action.command_text(args)
+    words = split(written)
+    assert grammar.match(ROUTER.actions, words) is action, written
+    read = grammar.read(action, words, ctx)
+    assert {k: normal(v) for k, v in read.args.items()} == {
+        k: normal(v) for k, v in args.items() if normal(v) != ""
+    }
