@@ -20,7 +20,7 @@ from bot.cli_admin import DEFAULT_TEAM, TeamOption, opened_store, reported_error
 from bot.hook_fields import decode_document, parse_document
 from store.attachments import attach_to_template, check_size, human_size
 from store.db import transaction
-from store.documents import DocumentEvent, InvalidField, RecordResult, RecordStatus, record_document
+from store.documents import InvalidField, RecordResult, RecordStatus, record_document
 from store.enums import DocumentKind
 from store.errors import Ambiguous, DomainError, NotFound
 from store.mailmerge import DOCX, fields_in
@@ -79,16 +79,18 @@ def record_document_command(
     if kind not in set(DocumentKind):
         typer.echo(f"{kind} is not a document kind. Kinds: {', '.join(DocumentKind)}.", err=True)
         raise typer.Exit(2)
-    doc = DocumentEvent(
-        event_id=event_id,
-        document_type=DocumentKind(kind),
-        document_no=no,
-        contact=contact,
-        date=date.date() if date else None,
-        description=description,
-        salesperson=salesperson,
-        version_no=version,
-    )
+    fields = {
+        "event_id": event_id,
+        "document_type": kind,
+        "document_no": no,
+        "contact": contact,
+        "date": date.date().isoformat() if date else None,
+        "description": description,
+        "salesperson": salesperson,
+        "version_no": version,
+    }
+    with reported_errors():  # bounded and cleaned as the webhook's fields are (a lone surrogate, say)
+        _, doc = parse_document(fields, default_team=team, require_event_id=False)
     with reported_errors(), opened_store() as sessions, transaction(sessions) as session:
         result = record_document(session, team, doc, user_id=CLI_USER)
         typer.echo(_describe(result))

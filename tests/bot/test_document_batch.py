@@ -119,3 +119,23 @@ def test_any_batch_logs_its_good_lines_and_says_what_is_wrong_with_the_others(
     logged = len(document_nos(sessions, setup.team)) - before
     assert logged >= good_lines  # a random line may be a good document too
     assert f"{logged} logged" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--contact", "John\udcffSmith", "contact: is not valid Unicode text"),
+        ("--no", "I" * 41, "document_no: at most 40 characters"),
+        ("--version", str(2**31), "version_no: out of range"),
+    ],
+)
+def test_one_document_from_the_options_is_checked_as_the_webhook_checks_it(
+    workdir, sessions, setup, option, value, message
+):
+    """A lone surrogate is what Python makes of bytes in an argument that are not UTF-8."""
+    args = {"--kind": "sales-quote", "--no": "Q-1", "--contact": setup.john} | {option: value}
+    result = CliRunner().invoke(
+        app, ["record-document", *(word for pair in args.items() for word in pair), "--team", setup.team]
+    )
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+    assert document_nos(sessions, setup.team) == []
