@@ -65,6 +65,12 @@ class BufferedRequests:
         except _HungUp:
             return
         sent = False
+        # The body is all here now: say how long it is, as a client that sent it chunked did not, so the
+        # WSGI application reads it by its Content-Length like any other.
+        headers = [
+            (k, v) for k, v in scope.get("headers", []) if k not in (b"content-length", b"transfer-encoding")
+        ]
+        scope = dict(scope, headers=[*headers, (b"content-length", str(len(body)).encode())])
 
         async def replay() -> Message:
             nonlocal sent

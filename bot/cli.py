@@ -2,7 +2,7 @@
 
 import typer
 
-from bot import cli_admin, cli_console, cli_documents, cli_serve, cli_tellme
+from bot import cli_admin, cli_console, cli_documents, cli_serve, cli_tellme, cli_webhook
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -14,6 +14,7 @@ cli_console.register(app)
 cli_tellme.register(app)
 cli_documents.register(app)
 cli_serve.register(app)
+cli_webhook.register(app)
 
 
 def main() -> None:

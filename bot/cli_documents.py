@@ -2,7 +2,6 @@
 from a JSON-lines file (back-filling from an ERP export); `crm template attach`: give a template its
 document for a language."""
 
-import json
 import mimetypes
 import sys
 from collections import Counter
@@ -14,15 +13,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.cli_admin import DEFAULT_TEAM, TeamOption, opened_store, reported_errors
-from bot.hooks import parse_document
+from bot.hook_fields import decode_document, parse_document
 from store.attachments import attach_to_template, check_size, human_size
 from store.db import transaction
-from store.documents import DocumentEvent, RecordResult, RecordStatus, record_document
+from store.documents import InvalidField, RecordResult, RecordStatus, record_document
 from store.enums import DocumentKind
-from store.errors import Ambiguous, DomainError, Invalid
+from store.errors import Ambiguous, DomainError, NotFound
 from store.mailmerge import DOCX, fields_in
 
 CLI_USER = "document-import"
@@ -79,16 +79,18 @@ def record_document_command(
     if kind not in set(DocumentKind):
         typer.echo(f"{kind} is not a document kind. Kinds: {', '.join(DocumentKind)}.", err=True)
         raise typer.Exit(2)
-    doc = DocumentEvent(
-        event_id=event_id,
-        document_type=DocumentKind(kind),
-        document_no=no,
-        contact=contact,
-        date=date.date() if date else None,
-        description=description,
-        salesperson=salesperson,
-        version_no=version,
-    )
+    fields = {
+        "event_id": event_id,
+        "document_type": kind,
+        "document_no": no,
+        "contact": contact,
+        "date": date.date().isoformat() if date else None,
+        "description": description,
+        "salesperson": salesperson,
+        "version_no": version,
+    }
+    with reported_errors():  # bounded and cleaned as the webhook's fields are (a lone surrogate, say)
+        _, doc = parse_document(fields, default_team=team, require_event_id=False)
     with reported_errors(), opened_store() as sessions, transaction(sessions) as session:
         result = record_document(session, team, doc, user_id=CLI_USER)
         typer.echo(_describe(result))
@@ -108,18 +110,34 @@ def _describe(result: RecordResult) -> str:
     )
 
 
+MAX_LISTED = 20
+"""Bad lines named in a batch's summary; the others are counted."""
+
+
 @dataclass
 class BatchSummary:
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    """The first MAX_LISTED bad lines; `bad` counts them all."""
+    bad: int = 0
+    stopped: str = ""
+
+    def refuse(self, number: int, message: str) -> None:
+        self.bad += 1
+        if len(self.errors) < MAX_LISTED:
+            self.errors.append((number, message))
 
     def text(self, source: str) -> str:
         lines = [
             f"{source}: {self.counts['logged']} logged, {self.counts['duplicate']} duplicates, "
             f"{self.counts['skipped']} skipped (no template set up, or previews), "
-            f"{len(self.errors)} errors."
+            f"{self.bad} {'error' if self.bad == 1 else 'errors'}."
         ]
         lines += [f"  line {number}: {message}" for number, message in self.errors]
+        if self.bad > len(self.errors):
+            lines.append(f"  ... and {self.bad - len(self.errors)} more bad lines.")
+        if self.stopped:
+            lines.append(f"  {self.stopped}")
         return "\n".join(lines)
 
 
@@ -134,6 +152,7 @@ def _record_batch(source: str, team: str) -> None:
     console = Console(stderr=True)
     columns = (TextColumn("Recording documents"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with (
+        reported_errors(),
         opened_store() as sessions,
         Progress(*columns, console=console, disable=not console.is_terminal) as bar,
     ):
@@ -145,31 +164,42 @@ def _record_batch(source: str, team: str) -> None:
                     for number, line in lines[start : start + CHUNK]:
                         _record_line(session, team, number, line, chunk)
                         bar.advance(task)
-            except Exception as error:  # the database failed: keep what was committed, say where it stopped
-                summary.errors.append((lines[start][0], f"stopped here, nothing from this line on: {error}"))
+            except OperationalError as error:  # the database went away: keep what was committed
+                reason = str(error.orig or error).strip().splitlines()[0]
+                summary.stopped = f"Stopped at line {lines[start][0]}: the database failed ({reason}); "
+                summary.stopped += "nothing from that line on was recorded."
                 break
             summary.counts += chunk.counts
-            summary.errors += chunk.errors
+            for number, message in chunk.errors:
+                summary.refuse(number, message)
+            summary.bad += chunk.bad - len(chunk.errors)
     typer.echo(summary.text("stdin" if source == "-" else source))
-    if summary.errors:
+    if summary.bad or summary.stopped:
         raise typer.Exit(1)
 
 
 def _record_line(session: Session, team: str, number: int, line: str, summary: BatchSummary) -> None:
+    """Record one line in a savepoint of its own: a bad line costs only itself."""
     try:
-        try:
-            data = json.loads(line)
-        except ValueError:
-            raise Invalid("not a JSON object.") from None
-        team_id, doc = parse_document(data, default_team=team, require_event_id=False)
+        team_id, doc = parse_document(decode_document(line), default_team=team, require_event_id=False)
         with session.begin_nested():
             result = record_document(session, team_id, doc, user_id=CLI_USER)
+    except InvalidField as error:
+        summary.refuse(number, error.message.replace("body: ", "", 1))
+        return
     except Ambiguous as error:
         choices = "; ".join(label for _, label in error.choices)
-        summary.errors.append((number, f"{error.message} {choices}"))
+        summary.refuse(number, f"contact: {error.message} {choices}")
+        return
+    except NotFound as error:
+        summary.refuse(number, f"contact: {error.message}")
         return
     except DomainError as error:
-        summary.errors.append((number, error.message))
+        summary.refuse(number, error.message)
+        return
+    except (DataError, IntegrityError) as error:  # a value the checks let through, refused by the database
+        reason = str(error.orig).strip().splitlines()[0]
+        summary.refuse(number, f"the database refused this document: {reason}")
         return
     logged = {RecordStatus.LOGGED: "logged", RecordStatus.DUPLICATE: "duplicate"}
     summary.counts[logged.get(result.status, "skipped")] += 1

@@ -46,7 +46,7 @@ def create_server(
 ) -> Server:
     bot = build_bot(settings, sessions, client, commands=commands)
     slack = signed_only(settings.signing_secret, SlackRequestHandler(bot.app, path=SLACK_PATH))
-    hooks = documents_app(sessions, settings.webhook_secret)
+    hooks = documents_app(sessions, settings)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -124,15 +124,21 @@ def _plain(start_response: StartResponse, status: str, body: bytes) -> list[byte
     return [body]
 
 
-def documents_app(sessions: sessionmaker[Session], secret: str) -> WsgiApp | None:
-    """The document webhook, when it is configured (CRM_WEBHOOK_SECRET) and shipped (bot.hooks)."""
-    if not secret:
-        return None
+def documents_app(sessions: sessionmaker[Session], settings: Settings) -> WsgiApp | None:
+    """The document webhook, when it is shipped (bot.hooks). Each workspace signs with its own secret;
+    CRM_WEBHOOK_SECRET is the fallback of a single-workspace install and is not accepted under OAuth,
+    where it would let its holder write into every workspace."""
     try:
         hooks = importlib.import_module("bot.hooks")
     except ModuleNotFoundError as missing:
         if missing.name != "bot.hooks":
             raise
-        log.warning("CRM_WEBHOOK_SECRET is set but bot.hooks is not installed; %s is not served", HOOKS_PATH)
         return None
-    return hooks.documents_app(sessions, secret)
+    fallback = settings.webhook_secret
+    if fallback and settings.oauth_enabled:
+        log.warning(
+            "CRM_WEBHOOK_SECRET is ignored with OAuth (several workspaces): each workspace's admin creates "
+            "its own secret with /crm webhook secret"
+        )
+        fallback = ""
+    return hooks.documents_app(sessions, fallback)

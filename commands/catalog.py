@@ -14,6 +14,7 @@ from commands.pages import (
     setup,
     tasks,
     templates,
+    webhook,
 )
 
 PAGES: tuple[Action, ...] = (
@@ -21,6 +22,7 @@ PAGES: tuple[Action, ...] = (
     *interactions.ACTIONS,
     *templates.ACTIONS,
     *setup.ACTIONS,
+    *webhook.ACTIONS,
     *contacts.ACTIONS[:2],
     *segments.ACTIONS,
     *postponed.ACTIONS,

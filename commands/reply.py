@@ -63,6 +63,9 @@ class Reply:
     """When answering a button click: the reply takes the place of the message that had the button."""
     error: bool = False
     background: "BackgroundWork | None" = None
+    private: bool = False
+    """For the asking user's eyes only (it holds a secret): never posted where others can read it, even
+    when the question was asked in a channel, and never offered for sharing."""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,16 @@
 """Contacts from a CSV file, in bulk and all or nothing: every row is checked before anything is
 written, and the rows are then inserted with a few bulk statements, still numbered, named and versioned as
-`add_contact` does it."""
+`add_contact` does it.
 
+Checking takes time and memory in proportion to the file, however broken it is: the first MAX_REPORTED
+problems are kept and the others counted, reading stops after STOP_AFTER problems (a file of garbage is
+answered at once), and what the csv module refuses (a value over its 131,072 characters) is a problem of
+its line like any other."""
+
+import bisect
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +25,7 @@ from store.db import chunks
 from store.enums import ContactType, CorrespondenceType
 from store.errors import Invalid
 from store.models import Contact
-from store.types import utcnow
+from store.types import unstorable, utcnow
 from store.workspaces import bump_contacts_version, ensure_workspace
 
 IMPORT_COLUMNS = (
@@ -43,6 +50,14 @@ COLUMN_ALIASES = {
     "zip_code": "post_code",
 }
 MAX_REPORTED = 10
+TEXT = frozenset(TEXT_FIELDS)
+FIRST_LINE = re.compile(r"[\r\n]*([^\r\n]*)")
+STOP_AFTER = 1000
+"""Problems found while reading after which the rest of the file is not read."""
+MAX_LINES_NAMED = 5
+"""Lines of the file named in one problem (the companies a person's company could be)."""
+MAX_ECHOED = 40
+"""Characters of a value quoted back in a problem."""
 
 TYPE_WORDS = {
     "company": ContactType.COMPANY,
@@ -65,19 +80,41 @@ class RowProblem:
     reason: str
 
 
-class ImportRejected(Invalid):
-    """Nothing was imported; `problems` lists every bad row (the message only the first few)."""
+class Problems:
+    """What is wrong with the file: the first MAX_REPORTED by line, and how many there are in all."""
 
-    def __init__(self, problems: list[RowProblem]) -> None:
-        self.problems = sorted(problems, key=lambda problem: problem.line)
-        shown = [f"line {p.line}: {p.reason}" for p in self.problems[:MAX_REPORTED]]
-        more = len(self.problems) - len(shown)
+    def __init__(self) -> None:
+        self.first: list[RowProblem] = []
+        self.count = 0
+        self.stopped_at = 0
+        """The line after which the file was not read (0: it was read to its end)."""
+
+    def add(self, line: int, reason: str) -> None:
+        self.count += 1
+        if len(self.first) < MAX_REPORTED or line < self.first[-1].line:
+            bisect.insort(self.first, RowProblem(line, reason), key=lambda problem: problem.line)
+            del self.first[MAX_REPORTED:]
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+class ImportRejected(Invalid):
+    """Nothing was imported; `problems` lists the first bad rows, `count` how many problems there are."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems.first
+        self.count = problems.count
+        shown = [f"line {p.line}: {p.reason}" for p in self.problems]
+        more = self.count - len(shown)
         if more:
-            shown.append(f"... and {more} more.")
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        super().__init__(
-            f"Nothing was imported: the file has {len(self.problems)} {noun}.\n" + "\n".join(shown)
-        )
+            shown.append(f"... and {more:,} more.")
+        noun = "problem" if self.count == 1 else "problems"
+        if problems.stopped_at:
+            found = f"checking stopped at line {problems.stopped_at:,} after {self.count:,} {noun}"
+        else:
+            found = f"the file has {self.count:,} {noun}"
+        super().__init__(f"Nothing was imported: {found}.\n" + "\n".join(shown))
 
 
 @dataclass(frozen=True)
@@ -88,7 +125,7 @@ class ImportResult:
     """The new contact numbers, companies first, each group in the order of the file."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int
     values: dict[str, str]
@@ -104,8 +141,10 @@ def import_contacts(session: Session, team_id: str, source: TextIO | str) -> Imp
     `company` is the name or number of a company in the file or already in the workspace. Raises
     ImportRejected, having written nothing, when any row is wrong."""
     text = source if isinstance(source, str) else source.read()
-    rows, problems = _parse(text.removeprefix("\ufeff"))
-    problems += _link_companies(session, team_id, rows)
+    problems = Problems()
+    rows = _parse(text.removeprefix("\ufeff"), problems)
+    if not problems.stopped_at:  # with the file half read, its companies are not all known
+        _link_companies(session, team_id, rows, problems)
     if problems:
         raise ImportRejected(problems)
     if not rows:
@@ -125,35 +164,56 @@ def import_contacts(session: Session, team_id: str, source: TextIO | str) -> Imp
     return ImportResult(len(companies), len(people), numbers)
 
 
-def _parse(text: str) -> tuple[list[_Row], list[RowProblem]]:
-    """The rows that make sense on their own, and what is wrong with the others."""
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+def _parse(text: str, problems: Problems) -> list[_Row]:
+    """The rows that make sense on their own; what is wrong with the others goes to `problems`."""
+    first_line = FIRST_LINE.match(text).group(1)  # type: ignore[union-attr]  (it matches any text)
+    # newline="": the csv module itself reads line ends (\r\n, \n, a lone \r) and those inside quotes.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    records = iter(reader)
     header: list[str] = []
     rows: list[_Row] = []
-    problems: list[RowProblem] = []
     end_of_last = 0
-    for record in reader:
+    while True:
+        if problems.count >= STOP_AFTER:
+            problems.stopped_at = end_of_last
+            break
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            line, end_of_last = end_of_last + 1, reader.line_num
+            problems.add(line, _unreadable(error))
+            continue
         line, end_of_last = end_of_last + 1, reader.line_num
         if not any(value.strip() for value in record):
             continue
         if not header:
             header = [_column_name(name) for name in record]
-            problems = _check_header(header, line)
-            if problems:
-                return [], problems
+            if _check_header(header, line, problems):
+                return []
             continue
         if len(record) > len(header):
-            problems.append(
-                RowProblem(line, f"{len(record)} values for {len(header)} columns (a stray delimiter?).")
-            )
+            problems.add(line, f"{len(record)} values for {len(header)} columns (a stray delimiter?).")
             continue
         values = {name: value.strip() for name, value in zip(header, record, strict=False)}
         row, reasons = _check_row(line, values)
-        problems += [RowProblem(line, reason) for reason in reasons]
+        for reason in reasons:
+            problems.add(line, reason)
         if row is not None:
             rows.append(row)
-    return rows, problems
+    return rows
+
+
+def _unreadable(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a value is longer than {csv.field_size_limit():,} characters; no column holds that much."
+    return f"the line cannot be read as CSV ({error})."
+
+
+def _echo(value: str) -> str:
+    """A value quoted back in a problem, cut short: a problem of a broken file stays one line."""
+    return value if len(value) <= MAX_ECHOED else value[: MAX_ECHOED - 1] + "…"
 
 
 def _delimiter(header: str) -> str:
@@ -166,36 +226,36 @@ def _column_name(name: str) -> str:
     return COLUMN_ALIASES.get(key, key)
 
 
-def _check_header(header: list[str], line: int) -> list[RowProblem]:
-    problems = []
+def _check_header(header: list[str], line: int, problems: Problems) -> bool:
+    """Whether the header is wrong (each of its problems added)."""
+    before = problems.count
     if "name" not in header:
-        problems.append(RowProblem(line, "the header has no name column."))
-    unknown = [name for name in header if name and name not in IMPORT_COLUMNS]
+        problems.add(line, "the header has no name column.")
+    unknown = [_echo(name) for name in header if name and name not in IMPORT_COLUMNS]
     if unknown:
-        problems.append(
-            RowProblem(
-                line,
-                f"unknown column {', '.join(unknown)}; the columns are {', '.join(IMPORT_COLUMNS)}.",
-            )
+        problems.add(
+            line, f"unknown column {', '.join(unknown[:10])}; the columns are {', '.join(IMPORT_COLUMNS)}."
         )
     repeated = sorted({name for name in header if name and header.count(name) > 1})
     if repeated:
-        problems.append(RowProblem(line, f"column {', '.join(repeated)} appears more than once."))
-    return problems
+        problems.add(line, f"column {', '.join(repeated)} appears more than once.")
+    return problems.count > before
 
 
 def _check_row(line: int, values: dict[str, str]) -> tuple[_Row | None, list[str]]:
-    reasons = []
+    reasons = [f"{column} {problem}" for column, value in values.items() if (problem := unstorable(value))]
+    if reasons:  # PostgreSQL would refuse the row, and SQLite must too
+        return None, reasons
     if not values.get("name"):
         reasons.append("the name is missing.")
-    reasons += text_problems({column: values.get(column, "") for column in TEXT_FIELDS})
+    reasons += text_problems({column: value for column, value in values.items() if value and column in TEXT})
     corres = values.get("correspondence_type", "").lower()
     if corres not in CORRESPONDENCE_WORDS:
-        reasons.append(f"correspondence_type {corres} is not email or hard-copy.")
+        reasons.append(f"correspondence_type {_echo(corres)} is not email or hard-copy.")
     company = values.get("company", "")
     type_word = values.get("type", "").lower()
     if type_word and type_word not in TYPE_WORDS:
-        reasons.append(f"type {values['type']} is not company or person.")
+        reasons.append(f"type {_echo(values['type'])} is not company or person.")
         return None, reasons
     contact_type = TYPE_WORDS.get(type_word) or (ContactType.PERSON if company else ContactType.COMPANY)
     if company and contact_type is ContactType.COMPANY:
@@ -211,7 +271,7 @@ class _Known:
     search_name: str
 
 
-def _link_companies(session: Session, team_id: str, rows: list[_Row]) -> list[RowProblem]:
+def _link_companies(session: Session, team_id: str, rows: list[_Row], problems: Problems) -> None:
     """Point each person at its company: a company row of the file, found by name, else a company of the
     workspace, found by number or name."""
     in_file: dict[str, list[_Row]] = {}
@@ -229,12 +289,22 @@ def _link_companies(session: Session, team_id: str, rows: list[_Row]) -> list[Ro
     for known in _workspace_contacts(session, team_id, Contact.search_name, names - in_file.keys()):
         by_name.setdefault(known.search_name, []).append(known)
 
+    several: dict[str, str] = {}
+    """The lines of the file's companies of one name, written once per name (not once per person)."""
+
+    def lines_of(key: str, companies: list[_Row]) -> str:
+        if key not in several:
+            named = ", ".join(str(r.line) for r in companies[:MAX_LINES_NAMED])
+            more = len(companies) - MAX_LINES_NAMED
+            several[key] = named + (f" and {more:,} more" if more > 0 else "")
+        return several[key]
+
     def link(row: _Row) -> str:
         """Set the row's company, or say why it cannot be found."""
         if CONTACT_NO.match(row.company):
             known = by_no.get(row.company.upper())
             if known is None:
-                return f"contact {row.company.upper()} does not exist."
+                return f"contact {_echo(row.company.upper())} does not exist."
             if known.type != ContactType.COMPANY:
                 return f"{known.name} ({known.no}) is a person, not a company."
             row.company_no = known.no
@@ -245,20 +315,22 @@ def _link_companies(session: Session, team_id: str, rows: list[_Row]) -> list[Ro
             row.company_row = file_companies[0]
             return ""
         if file_companies:
-            lines = ", ".join(str(r.line) for r in file_companies)
-            return f"several companies in the file are named {row.company} (lines {lines})."
+            lines = lines_of(key, file_companies)
+            return f"several companies in the file are named {_echo(row.company)} (lines {lines})."
         companies = [k for k in by_name.get(key, []) if k.type == ContactType.COMPANY]
         if len(companies) == 1:
             row.company_no = companies[0].no
             return ""
         if companies:
             numbers = ", ".join(k.no for k in companies)
-            return f"several companies are named {row.company} ({numbers}); give the number instead."
+            return f"several companies are named {_echo(row.company)} ({numbers}); give the number instead."
         if key in people_in_file or by_name.get(key):
-            return f"{row.company} is a person, not a company."
-        return f"there is no company named {row.company} in the file or in the workspace."
+            return f"{_echo(row.company)} is a person, not a company."
+        return f"there is no company named {_echo(row.company)} in the file or in the workspace."
 
-    return [RowProblem(row.line, reason) for row in wanted if (reason := link(row))]
+    for row in wanted:
+        if reason := link(row):
+            problems.add(row.line, reason)
 
 
 def _workspace_contacts(

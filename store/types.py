@@ -62,3 +62,17 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def unstorable(text: str) -> str:
+    """Why a text column cannot hold `text` ("" when it can), the same on every database: PostgreSQL
+    refuses NUL characters, and no database can encode a lone surrogate (such as "\\ud800", which JSON
+    can spell) as UTF-8."""
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000)."
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "is not valid Unicode text (it has a lone surrogate such as \\ud800)."
+    return ""

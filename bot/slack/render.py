@@ -70,7 +70,7 @@ def message(reply: Reply, *, share: str | None = None, form_button: bool = False
     extra: list[ButtonElement] = []
     if form_button and reply.modal is not None:
         extra.append(open_form_button(reply.modal))
-    if share and not reply.error:
+    if share and not reply.error and not reply.private:
         extra.append(
             ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=clip(share, VALUE_CHARS))
         )

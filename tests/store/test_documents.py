@@ -266,9 +266,9 @@ def test_crm_record_document_batch(workdir, sessions, team, setup):
     assert "export.jsonl: 3 logged, 1 duplicates, 1 skipped (no template set up, or previews), 3 errors." in (
         result.output
     )
-    assert "line 5: not a JSON object." in result.output
+    assert "line 5: not valid JSON." in result.output
     assert "line 6: document_type: 'sales-invoic' is not a document kind" in result.output
-    assert "line 7: No contact matches" in result.output
+    assert "line 7: contact: No contact matches" in result.output
     with sessions() as s:
         written = entries(s, team)
     assert [(e.document_no, e.date == date(2026, 1, 5)) for e in written] == [

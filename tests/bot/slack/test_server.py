@@ -17,7 +17,7 @@ import pytest
 from slack_bolt.request import BoltRequest
 from typer.testing import CliRunner
 
-from bot import cli
+from bot import cli, hooks
 from bot.server import create_server
 from bot.slack.settings import BOT_SCOPES, Settings
 from commands.router import ROUTER
@@ -49,14 +49,35 @@ def test_health_fails_when_the_database_is_unreachable(fake_slack: FakeSlack, tm
 
 def test_unknown_paths_are_not_found(slack: Slack) -> None:
     assert get(slack.url + "/nothing-here").status == 404
-    assert post(slack.url + "/hooks/documents", "{}", JSON).status == 404  # no CRM_WEBHOOK_SECRET
 
 
-def test_the_document_webhook_is_mounted_with_its_secret(serve_slack: Callable[..., Slack]) -> None:
-    hooked = serve_slack(webhook_secret="hook-secret")
-    response = post(hooked.url + "/hooks/documents", "{}", JSON, signed=False)
-    assert response.status not in (404, 200)  # served by the webhook, which refuses an unsigned body
-    assert post(hooked.events_url, slash_command(hooked.team, "U1", "help", "x"), FORM).status == 200
+def test_the_document_webhook_is_mounted_without_a_secret_of_the_environment(slack: Slack) -> None:
+    response = post(slack.url + "/hooks/documents", "{}", JSON, signed=False)
+    assert response.status == 401  # served by the webhook, which refuses an unsigned body
+    assert post(slack.events_url, slash_command(slack.team, "U1", "help", "x"), FORM).status == 200
+
+
+def _hook(slack: Slack, secret: str) -> int:
+    body = json.dumps({"team_id": slack.team, "event_id": "e1", "document_type": "sales-invoice"})
+    timestamp = str(int(time.time()))
+    headers = {
+        "X-CRM-Request-Timestamp": timestamp,
+        "X-CRM-Signature": hooks.sign(secret, timestamp, body.encode()),
+    }
+    return post(slack.url + "/hooks/documents", body, JSON, signed=False, **headers).status
+
+
+def test_the_environment_secret_signs_for_a_single_workspace_install(
+    serve_slack: Callable[..., Slack],
+) -> None:
+    single = serve_slack(webhook_secret="hook-secret")
+    assert _hook(single, "hook-secret") == 400  # signed: the body is read, and lacks document_no
+    assert _hook(single, "another") == 401
+
+
+def test_the_environment_secret_signs_for_no_workspace_under_oauth(serve_slack: Callable[..., Slack]) -> None:
+    several = serve_slack(bot_token="", client_id="111.222", client_secret="s", webhook_secret="hook-secret")
+    assert _hook(several, "hook-secret") == 401
 
 
 def _free_port() -> int:
