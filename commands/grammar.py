@@ -1,8 +1,10 @@
 """Reading `/crm` words against the declarations: which action they ask for, and its arguments.
 
 Options are `name=value` anywhere; flags are bare words (`failed`); the other words fill the places of the
-action's `command` in order, each argument's kind saying how many it takes. For an action that places no
-arguments, the words after an option continue its value (`entries from=last monday`)."""
+action's `command` in order, each argument's kind saying how many it takes. An action with an argument
+whose kind takes options (segment criteria) places the `name=value` words that are not its own options.
+For an action that places no arguments, the words after an option continue its value
+(`entries from=last monday`)."""
 
 import re
 from collections.abc import Sequence
@@ -62,13 +64,14 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
     options: dict[str, str] = {}
     last = ""
     continues = not action.placeholders()
+    free = any(arg.kind.options for arg in action.args)
     for word in words:
         found = OPTION.match(word)
         name = found.group(1).lower() if found else ""
         if found and name in names:
             options[name] = found.group(2).strip()
             last = name
-        elif found and " " not in word:
+        elif found and " " not in word and not free:
             known = ", ".join(f"{n}=" for n in sorted(names) if n not in flags)
             raise UsageError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
         elif word.lower() in flags or word.lower() == CONFIRMED:

@@ -61,6 +61,8 @@ class Kind:
     """A bare word (`failed`) rather than `name=value`."""
     spaced = False
     """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
+    options = False
+    """Takes the `name=value` words that are not the action's own options (segment criteria)."""
 
     def parse(self, text: str, ctx: Context | None, name: str) -> Any:
         """`ctx`: the user's context where there is one (the grammar, forms); None for an ERP or a file."""
