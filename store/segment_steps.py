@@ -4,7 +4,7 @@ it added or removed so that Go Back undoes the last one. A logged segment's line
 
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ColumnElement, Integer, delete, func, insert, literal, select
+from sqlalchemy import Boolean, ColumnElement, Insert, Integer, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from store.errors import Conflict, Invalid, not_found
@@ -122,9 +122,7 @@ def run_step(
             SegmentLine.contact_no,
             literal(False, Boolean()),
         ).where(*_lines(team_id, code), ~taken if kind is StepKind.REFINE else taken)
-        step.removed = _rowcount(
-            session.execute(insert(SegmentStepLine).from_select(_HISTORY_COLUMNS, going))
-        )
+        step.removed = _inserted(session, insert(SegmentStepLine).from_select(_HISTORY_COLUMNS, going))
         if step.removed:
             gone = select(SegmentStepLine.line_no).where(*history)
             session.execute(delete(SegmentLine).where(*_lines(team_id, code), SegmentLine.line_no.in_(gone)))
@@ -141,7 +139,9 @@ def run_step(
 _HISTORY_COLUMNS = ["team_id", "segment_no", "step_no", "line_no", "contact_no", "added"]
 
 
-def _rowcount(result: object) -> int:
+def _inserted(session: Session, statement: Insert) -> int:
+    """Rows an INSERT ... SELECT wrote (psycopg reports them only when asked to keep the count)."""
+    result = session.execute(statement.execution_options(preserve_rowcount=True))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -166,10 +166,8 @@ def _add(session: Session, team_id: str, code: str, step_no: int, chosen: object
     )
     if not duplicates:
         rows = rows.where(taken.c.no.not_in(select(SegmentLine.contact_no).where(*_lines(team_id, code))))
-    added = _rowcount(
-        session.execute(
-            insert(SegmentLine).from_select(["team_id", "segment_no", "line_no", "contact_no"], rows)
-        )
+    added = _inserted(
+        session, insert(SegmentLine).from_select(["team_id", "segment_no", "line_no", "contact_no"], rows)
     )
     if added:
         record = select(
