@@ -276,7 +276,7 @@ def test_follow_up_segments_take_the_logged_entries_by_evaluation_and_failed_att
     assert on_segment(session, crowd, positive.no) == {"Maria Lopez", "Lucia Gomez"}
     assert on_segment(session, crowd, failed.no) == {"Iberia Foods", "Jose Ruiz"}
     assert on_segment(session, crowd, reached.no) == {"Maria Lopez", "Lucia Gomez"}
-    with pytest.raises(Invalid, match="no entries .* with evaluation=negative"):
+    with pytest.raises(Invalid, match=r"no entries .* with evaluation=negative"):
         create_follow_up(session, crowd.team, "U1", logged.entry_no, evaluation="negative")
     with pytest.raises(NotFound, match="Logged segment 99"):
         create_follow_up(session, crowd.team, "U1", 99)
