@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -170,7 +170,9 @@ def condition(resolved: Resolved, team_id: str, contact: ContactAlias = Contact)
         else:
             parts.append(func.lower(getattr(contact, EQUALS[name])) == value.lower())
     for item in resolved.criteria.history:
-        found = exists(_entries(resolved, team_id, item).where(InteractionLogEntry.contact_no == contact.no))
+        # Not a correlated EXISTS: SQLite would then walk the template's entries once per contact. The set
+        # of contacts with such entries is read once (a hash on PostgreSQL, a temporary index on SQLite).
+        found = contact.no.in_(_entries(resolved, team_id, item))
         parts.append(found if item.had else ~found)
     if resolved.contact_nos:
         parts.append(contact.no.in_(resolved.contact_nos))
@@ -178,7 +180,7 @@ def condition(resolved: Resolved, team_id: str, contact: ContactAlias = Contact)
 
 
 def _entries(resolved: Resolved, team_id: str, item: History) -> Any:
-    query = select(InteractionLogEntry.entry_no).where(
+    query = select(InteractionLogEntry.contact_no).where(
         InteractionLogEntry.team_id == team_id, InteractionLogEntry.canceled.is_(False)
     )
     if item.logged_segment is not None:
