@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.errors import Conflict, Invalid, not_found
-from store.models import SavedSegmentCriteria, SegmentStep
 from store.segment_criteria import Criteria
+from store.segment_models import SavedSegmentCriteria, SegmentStep
 from store.segment_steps import StepKind, list_steps, run_step
 from store.templates import normalize_code
 from store.workspaces import ensure_workspace

@@ -8,9 +8,10 @@ from sqlalchemy import Boolean, ColumnElement, Insert, Integer, delete, func, in
 from sqlalchemy.orm import Session
 
 from store.errors import Conflict, Invalid, not_found
-from store.models import Contact, LoggedSegment, Segment, SegmentLine, SegmentStep, SegmentStepLine
+from store.models import Contact, LoggedSegment, Segment, SegmentLine
 from store.numbering import reserve
 from store.segment_criteria import Criteria, History, matching_contacts, resolve
+from store.segment_models import SegmentStep, SegmentStepLine
 from store.segments import add_segment, get_segment, is_logged
 
 LINE_STEP = 10000

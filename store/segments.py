@@ -20,9 +20,9 @@ from store.models import (
     LoggedSegment,
     Segment,
     SegmentLine,
-    SegmentStepLine,
 )
 from store.numbering import reserve
+from store.segment_models import SegmentStepLine
 from store.templates import get_template, normalize_code
 from store.types import Money, utcnow
 from store.workspaces import ensure_workspace

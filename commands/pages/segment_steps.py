@@ -9,9 +9,9 @@ from commands.context import Context
 from commands.reply import Button, Reply, Table
 from commands.views import plural
 from store.db import reading
-from store.models import SegmentStep
 from store.saved_criteria import reuse_criteria, save_criteria
 from store.segment_criteria import Criteria
+from store.segment_models import SegmentStep
 from store.segment_steps import StepKind, create_follow_up, go_back, list_steps, preview_step, run_step
 from store.segments import count_segment_lines
 

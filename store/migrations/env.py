@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import store.segment_models  # noqa: F401  (its tables share the metadata)
 from store.models import Base
 
 connection = context.config.attributes["connection"]

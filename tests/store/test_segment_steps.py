@@ -12,9 +12,10 @@ from store.contacts import NewContact, add_contact
 from store.enums import Evaluation
 from store.errors import Conflict, DomainError, Invalid, NotFound
 from store.interactions import evaluate
-from store.models import InteractionLogEntry, SegmentLine, SegmentStep
+from store.models import InteractionLogEntry, SegmentLine
 from store.saved_criteria import reuse_criteria, save_criteria
 from store.segment_criteria import Criteria, History
+from store.segment_models import SegmentStep
 from store.segment_steps import StepKind, create_follow_up, go_back, list_steps, preview_step, run_step
 from store.segments import add_segment, log_segment
 from store.templates import TemplateDefaults, add_group, add_template

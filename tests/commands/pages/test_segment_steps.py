@@ -12,7 +12,8 @@ from commands.router import ROUTER, run
 from commands.tellme import search
 from store.enums import Evaluation
 from store.interactions import evaluate
-from store.models import Contact, InteractionLogEntry, SegmentLine, SegmentStep
+from store.models import Contact, InteractionLogEntry, SegmentLine
+from store.segment_models import SegmentStep
 from store.segments import segment_contacts
 from tests.helpers import clicked
 
