@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ColumnElement, Insert, Integer, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from store.db import refresh_table_statistics
 from store.errors import Conflict, Invalid, not_found
 from store.models import Contact, LoggedSegment, Segment, SegmentLine
 from store.numbering import reserve
@@ -15,6 +16,8 @@ from store.segment_models import SegmentStep, SegmentStepLine
 from store.segments import add_segment, get_segment, is_logged
 
 LINE_STEP = 10000
+MANY_LINES = 5000
+"""A step that changes this many lines refreshes the planner's statistics of the segment tables."""
 
 
 class StepKind(StrEnum):
@@ -134,6 +137,8 @@ def run_step(
             return None
         raise Invalid(_nothing_changed(kind, code, criteria))
     session.flush()
+    if step.added + step.removed >= MANY_LINES:
+        refresh_table_statistics(session, "segment_lines", "segment_step_lines")
     return step
 
 
