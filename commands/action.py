@@ -18,7 +18,7 @@ from typing import Any, Literal
 from commands import inputs
 from commands.context import Context
 from commands.forms import Form
-from commands.reply import Reply
+from commands.reply import Reply, Style
 
 OPTION_LIKE = re.compile(r"^[a-z][a-z_-]*=", re.IGNORECASE)
 Args = Mapping[str, Any]
@@ -47,6 +47,9 @@ class Question:
     paragraph: str
     confirm: str
     """The confirm dialog's text on the button that goes ahead."""
+    go: str = "Delete"
+    """The label of the button that goes ahead."""
+    style: Style = "danger"
 
 
 @dataclass(eq=False)
@@ -101,8 +104,9 @@ class Action:
     keywords: tuple[str, ...] = ()
     keywords_es: tuple[str, ...] = ()
     policy: Policy = Policy()
-    question: Callable[[Context, Args], Question | Reply] | None = None
-    """For destructive="ask": the question, or the answer when there is nothing to do."""
+    question: Callable[[Context, Args], Question | Reply | None] | None = None
+    """For destructive="ask": the question, or the answer when there is nothing to do. An action that
+    does not always ask (a large step on a segment is previewed first) answers None to go ahead."""
     background: Background | None = None
     form: FormSpec | None = None
     """Opened when the action is asked for without its required arguments."""

@@ -1,8 +1,10 @@
 """Reading `/crm` words against the declarations: which action they ask for, and its arguments.
 
 Options are `name=value` anywhere; flags are bare words (`failed`); the other words fill the places of the
-action's `command` in order, each argument's kind saying how many it takes. For an action that places no
-arguments, the words after an option continue its value (`entries from=last monday`)."""
+action's `command` in order, each argument's kind saying how many it takes. An action with an argument
+whose kind takes options (segment criteria) places the `name=value` words that are not its own options.
+For an action that places no arguments, the words after an option continue its value
+(`entries from=last monday`)."""
 
 import re
 from collections.abc import Sequence
@@ -68,6 +70,7 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
     typed: set[str] = set()
     last = ""
     continues = not action.placeholders()
+    free = any(arg.kind.options for arg in action.args)
     for index, word in enumerate(words):
         if _raw_from(action, positional):
             positional.extend(words[index:])  # free text (Tell Me's): every word as typed
@@ -78,7 +81,7 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
             options[name] = found.group(2).strip()
             typed.add(name)
             last = name
-        elif found and " " not in word:
+        elif found and " " not in word and not free:
             known = ", ".join(f"{n}=" for n in sorted(names) if n not in flags)
             raise OptionError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
         elif word.lower() in flags or (asks and word.lower() == CONFIRMED):

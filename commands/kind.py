@@ -21,6 +21,8 @@ class Kind:
     """A bare word (`failed`) rather than `name=value`."""
     spaced = False
     """Its text may have spaces without quotes where it is placed (it takes the words that follow)."""
+    options = False
+    """Takes the `name=value` words that are not the action's own options (segment criteria)."""
     rest = False
     """Given as `name=value`, the words after it continue its value (`due=next tuesday`)."""
     raw = False

@@ -88,16 +88,17 @@ class Router:
             raise Forbidden(
                 f"Only admins may run {action.title}. Ask a workspace admin, or one listed in CRM_ADMINS."
             )
-        if action.question is not None and not queued and not (confirmed and ctx.clicked):
-            asked = action.question(ctx, args)
-            if isinstance(asked, Reply):
-                return asked
+        asking = action.question is not None and not queued and not (confirmed and ctx.clicked)
+        asked = action.question(ctx, args) if asking and action.question is not None else None
+        if isinstance(asked, Reply):
+            return asked
+        if asked is not None:
             command = action.command_text(args)
             return Reply(
                 asked.text,
                 paragraphs=(asked.paragraph,),
                 buttons=(
-                    Button("Delete", f"{command} {grammar.CONFIRMED}", "danger", confirm=asked.confirm),
+                    Button(asked.go, f"{command} {grammar.CONFIRMED}", asked.style, confirm=asked.confirm),
                     Button("Keep", self.keep),
                 ),
             )

@@ -63,6 +63,17 @@ def refresh_statistics(session: Session) -> None:
         session.execute(text("PRAGMA optimize"))
 
 
+def refresh_table_statistics(session: Session, *tables: str) -> None:
+    """After bulk work on these tables: PostgreSQL's autovacuum sees it only later, and the next statement
+    (a segment step right after another) would be planned for the old size, as a nested loop over what
+    are now 100,000 rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            session.execute(text(f"ANALYZE {table}"))
+    else:
+        refresh_statistics(session)
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -190,7 +190,9 @@ class SegmentLine(Base):
             ["team_id", "segment_no"], ["segments.team_id", "segments.no"], ondelete="CASCADE"
         ),
         ForeignKeyConstraint(["team_id", "contact_no"], ["contacts.team_id", "contacts.no"]),
-        UniqueConstraint("team_id", "segment_no", "contact_no"),
+        # Not unique: Add Contacts with duplicates=yes puts a contact on a segment twice, as Business
+        # Central's "Allow Existing Contacts" does.
+        Index(None, "team_id", "segment_no", "contact_no"),
     )
 
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)

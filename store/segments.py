@@ -22,6 +22,7 @@ from store.models import (
     SegmentLine,
 )
 from store.numbering import reserve
+from store.segment_models import SegmentStepLine
 from store.templates import get_template, normalize_code
 from store.types import Money, utcnow
 from store.workspaces import ensure_workspace
@@ -84,7 +85,8 @@ def segment_descriptions(session: Session, team_id: str) -> list[tuple[str, str]
 
 
 def add_segment_lines(session: Session, team_id: str, code: str, contacts: list[str]) -> list[Contact]:
-    """Add contacts (numbers or names) to a segment; a contact already on it is left as it is."""
+    """Add contacts (numbers or names) to a segment; a contact already on it is left as it is. Not a
+    step of its own (as in Business Central, lines typed in are not criteria): Go Back leaves them."""
     segment = get_segment(session, team_id, code)
     if is_logged(session, team_id, segment.no):
         raise Conflict(f"Segment {segment.no} is logged already; make a new segment for more contacts.")
@@ -103,7 +105,13 @@ def add_segment_lines(session: Session, team_id: str, code: str, contacts: list[
             SegmentLine.team_id == team_id, SegmentLine.segment_no == segment.no
         )
     )
-    line_no = last or 0
+    # Above every number a step took off too, so Go Back can put those lines back with their numbers.
+    taken_off = session.scalar(
+        select(func.max(SegmentStepLine.line_no)).where(
+            SegmentStepLine.team_id == team_id, SegmentStepLine.segment_no == segment.no
+        )
+    )
+    line_no = max(last or 0, taken_off or 0)
     rows = []
     for contact in dict.fromkeys(found):
         if contact.no not in present:

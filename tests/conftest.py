@@ -5,6 +5,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.cancellation import cancel_entries
 from store.contacts import NewContact, add_contact
 from store.db import make_engine, session_factory
-from store.enums import ContactType, InformationFlow, InitiatedBy
+from store.enums import ContactType, CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from store.interactions import InteractionInput, create_interaction
 from store.migrate import upgrade
 from store.segments import add_segment, add_segment_lines
 from store.templates import TemplateDefaults, add_group, add_template
@@ -96,6 +99,84 @@ def workspace(sessions: sessionmaker[Session], team: str) -> Workspace:
         add_segment(s, team, "NEWSLETTER", "Autumn newsletter")
         add_segment_lines(s, team, "NEWSLETTER", [john, jane, fabrikam])
     return Workspace(team, adatum, john, jane, fabrikam)
+
+
+@dataclass
+class Crowd:
+    """Contacts by name -> number, and the entries' numbers by what they are."""
+
+    team: str
+    no: dict[str, str]
+    segment: str = "TARGET"
+
+    def names(self, numbers: object) -> set[str]:
+        by_no = {no: name for name, no in self.no.items()}
+        return {by_no[no] for no in numbers}  # type: ignore[attr-defined]
+
+
+CROWD = (
+    # name, company, country, city, post code, language, salesperson, e-mail, correspondence type
+    ("Iberia Foods", "", "ES", "Madrid", "28001", "ESP", "ANA", "", ""),
+    ("Maria Lopez", "Iberia Foods", "ES", "Madrid", "28001", "", "", "maria@iberia.example", ""),
+    ("Jose Ruiz", "Iberia Foods", "ES", "Madrid", "28002", "", "", "", ""),
+    ("Lisboa Lda", "", "PT", "Lisboa", "1100", "POR", "", "", ""),
+    ("Joao Silva", "Lisboa Lda", "PT", "Lisboa", "1100", "", "", "", ""),
+    ("Sevilla Tech", "", "ES", "Sevilla", "41001", "", "", "", ""),
+    ("Lucia Gomez", "Sevilla Tech", "ES", "Sevilla", "41001", "", "", "", ""),
+    ("Berlin GmbH", "", "DE", "Berlin", "10115", "DEU", "", "info@berlin.example", "email"),
+    ("Klaus Meyer", "Berlin GmbH", "DE", "Berlin", "10115", "", "", "", ""),
+)
+
+
+@pytest.fixture
+def crowd(sessions: sessionmaker[Session], team: str) -> Crowd:
+    """Four companies (two in Spain) with five people, some history and an empty segment TARGET:
+    Maria visited 2026-01-10 (positive), Sevilla Tech visited 2025-12-01, Joao phoned 2026-02-01 (failed),
+    Jose visited 2026-01-15 (canceled), Berlin GmbH sent a letter 2026-01-20 (negative)."""
+    numbers: dict[str, str] = {}
+    with sessions.begin() as s:
+        add_group(s, team, "MEETINGS", "Meetings")
+        add_group(s, team, "CALLS", "Phone calls")
+        add_group(s, team, "LETTERS", "Letters")
+        add_template(s, team, "VISIT", "MEETINGS", TemplateDefaults("Visit"))
+        add_template(s, team, "PHONE", "CALLS", TemplateDefaults("Phone call"))
+        add_template(s, team, "LETTER", "LETTERS", TemplateDefaults("Letter"))
+        for name, company, country, city, post_code, language, salesperson, email, kind in CROWD:
+            contact = add_contact(
+                s,
+                team,
+                NewContact(
+                    name,
+                    company=numbers[company] if company else "",
+                    country=country,
+                    city=city,
+                    post_code=post_code,
+                    language_code=language,
+                    salesperson=salesperson,
+                    email=email,
+                    correspondence_type=CorrespondenceType(kind),
+                ),
+            )
+            numbers[name] = contact.no
+        history = (
+            ("Maria Lopez", "VISIT", date(2026, 1, 10), True, Evaluation.POSITIVE),
+            ("Sevilla Tech", "VISIT", date(2025, 12, 1), True, Evaluation.BLANK),
+            ("Joao Silva", "PHONE", date(2026, 2, 1), False, Evaluation.BLANK),
+            ("Jose Ruiz", "VISIT", date(2026, 1, 15), True, Evaluation.BLANK),
+            ("Berlin GmbH", "LETTER", date(2026, 1, 20), True, Evaluation.NEGATIVE),
+        )
+        entries = [
+            create_interaction(
+                s,
+                team,
+                "U1",
+                InteractionInput(numbers[name], template, date=day, successful=ok, evaluation=evaluation),
+            )
+            for name, template, day, ok, evaluation in history
+        ]
+        cancel_entries(s, team, "U1", [entries[3].entry_no])
+        add_segment(s, team, "TARGET", "Built from criteria")
+    return Crowd(team, numbers)
 
 
 @pytest.fixture

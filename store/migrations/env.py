@@ -2,7 +2,8 @@
 
 from alembic import context
 
-import store.outbox  # noqa: F401  (its table is part of the schema)
+import store.outbox
+import store.segment_models  # noqa: F401  (its tables share the metadata)
 from store.models import Base
 
 connection = context.config.attributes["connection"]

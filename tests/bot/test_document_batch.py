@@ -26,7 +26,7 @@ def setup(sessions, workspace: Workspace) -> Workspace:
 
 
 def batch(workdir, team: str, lines: list[str]):
-    (workdir / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (workdir / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     return CliRunner().invoke(app, ["record-document", "--batch", "batch.jsonl", "--team", team])
 
 

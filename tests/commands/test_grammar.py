@@ -37,6 +37,11 @@ FIXED: dict[type, Any] = {
 
 
 def value_for(kind: inputs.Kind, text: str) -> Any:
+    if kind.options:  # segment criteria: a criterion, not free text
+        try:
+            return kind.parse("country=ES", None, "where")
+        except inputs.UsageError:  # a follow-up segment's criteria are about the entries
+            return kind.parse("evaluation=positive", None, "where")
     for cls in type(kind).__mro__:
         if cls in FIXED:
             return FIXED[cls]
