@@ -143,11 +143,16 @@ class BatchSummary:
 
 def _record_batch(source: str, team: str) -> None:
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
         typer.echo(f"Cannot read {source}: {error}", err=True)
         raise typer.Exit(2) from None
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    # Each line is decoded on its own: one line of other bytes is refused, the others are recorded.
+    lines = [
+        (number, _decoded(line))
+        for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").splitlines(), 1)
+        if line.strip()
+    ]
     summary = BatchSummary()
     console = Console(stderr=True)
     columns = (TextColumn("Recording documents"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -178,8 +183,18 @@ def _record_batch(source: str, team: str) -> None:
         raise typer.Exit(1)
 
 
-def _record_line(session: Session, team: str, number: int, line: str, summary: BatchSummary) -> None:
+def _decoded(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _record_line(session: Session, team: str, number: int, line: str | None, summary: BatchSummary) -> None:
     """Record one line in a savepoint of its own: a bad line costs only itself."""
+    if line is None:
+        summary.refuse(number, "the line is not UTF-8 text.")
+        return
     try:
         team_id, doc = parse_document(decode_document(line), default_team=team, require_event_id=False)
         with session.begin_nested():
