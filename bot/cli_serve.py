@@ -40,6 +40,20 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             self.server.bot.close()
 
 
+def gunicorn_options(bind: str, workers: int, threads: int) -> dict[str, Any]:
+    """How `crm serve` runs gunicorn (bench/load.py serves its bare Bolt app the same way)."""
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "errorlog": "-",
+    }
+
+
 def check(settings: Settings, socket_mode: bool) -> list[str]:
     missing = []
     if not settings.oauth_enabled and not settings.bot_token:
@@ -90,14 +104,4 @@ def register(app: typer.Typer) -> None:
 
         # Bring a new SQLite file to the current schema once, here, not in every worker at the same time.
         open_store(settings.database_url or None).kw["bind"].dispose()
-        options = {
-            "bind": f"{host}:{port or settings.port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": threads,
-            "timeout": 30,
-            "graceful_timeout": 10,
-            "accesslog": "-",
-            "errorlog": "-",
-        }
-        GunicornServer(settings, options).run()
+        GunicornServer(settings, gunicorn_options(f"{host}:{port or settings.port}", workers, threads)).run()
