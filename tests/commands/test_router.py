@@ -321,3 +321,8 @@ def test_reading_a_page_writes_nothing_but_a_read_tell_me_ran_counts(ctx, sessio
     assert understood.text.startswith("Understood: Interaction Log Entries")
     with sessions() as s:
         assert set(frecency_scores(s, workspace.team, "U1")) == {"log_entries"}
+
+
+def test_a_page_position_that_is_not_one_is_named(ctx, workspace):
+    reply = run(ctx, "entries before=2026-13-01/5")
+    assert reply.error and "before=2026-13-01/5 is not a page position" in reply.text

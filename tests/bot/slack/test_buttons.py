@@ -108,6 +108,19 @@ def test_next_page_button_shows_the_following_entries(slack: Slack, workspace: W
     assert more and not shown & more and shown | more == set(numbers)
 
 
+def test_next_page_of_a_date_range_goes_on_from_the_date_and_entry_it_stopped_at(
+    slack: Slack, workspace: Workspace
+) -> None:
+    numbers = [log_entry(slack) for _ in range(12)]
+    first = within_limits(slack.ask("entries from=yesterday to=tomorrow"))
+    next_page = button(first, "Next page")
+    assert re.search(r"before=\d{4}-\d{2}-\d{2}/\d+", next_page["value"]), next_page["value"]
+    shown = {int(b["value"].split()[1]) for b in buttons(first) if b["text"]["text"] == "Cancel"}
+    page = slack.answer(slack.click(next_page))  # type: ignore[arg-type]
+    more = {int(b["value"].split()[1]) for b in buttons(within_limits(page)) if b["text"]["text"] == "Cancel"}
+    assert more and not shown & more and shown | more == set(numbers)
+
+
 def test_clicks_are_counted_for_the_clicker_not_the_author(
     slack: Slack, workspace: Workspace, sessions: Any
 ) -> None:
