@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 # Run as `python bench/store.py`, this folder leads sys.path and this very file would shadow the `store`
-# package it measures.
+# package it measures; bench/workload.py is loaded by its path instead.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 
@@ -36,7 +36,8 @@ from contextlib import closing, contextmanager  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from datetime import time as clock  # noqa: E402
-from decimal import Decimal  # noqa: E402
+from importlib.util import module_from_spec, spec_from_file_location  # noqa: E402
+from types import ModuleType  # noqa: E402
 from typing import Any  # noqa: E402
 
 import sqlalchemy  # noqa: E402
@@ -47,101 +48,46 @@ from sqlalchemy import Engine, event  # noqa: E402
 
 from store.cancellation import delete_canceled_entries  # noqa: E402
 from store.db import make_engine, refresh_statistics, session_factory  # noqa: E402
-from store.enums import CorrespondenceType, InformationFlow, InitiatedBy  # noqa: E402
+from store.enums import CorrespondenceType  # noqa: E402
 from store.filters import CanceledFilter, EntryFilter  # noqa: E402
 from store.interactions import local_now  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.models import Attachment, InteractionTemplateLanguage  # noqa: E402
-from store.numbering import reserve  # noqa: E402
 from store.queries import list_entries  # noqa: E402
 from store.segment_criteria import Criteria, History  # noqa: E402
 from store.segment_steps import StepKind, run_step  # noqa: E402
 from store.segments import add_segment, log_segment  # noqa: E402
-from store.templates import TemplateDefaults, add_group, add_template  # noqa: E402
 
-TEAM = "TBENCH0001"
-USER = "UBENCH"
-SEGMENT = "EVERYONE"
-OLD_SEGMENT = "MAILING23"
-OLD_LOGGED_SEGMENT = 1
-MAIL_TEMPLATE = "T01"
-TEMPLATES = 10
-HISTORY_START = date(2023, 1, 1)
-HISTORY_DAYS = 3 * 365
-LOGGED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
-PAGE = 50
-BULK_TARGET = 0.5
-PAGE_TARGET_MS = 20.0
-SETUP_CACHE_KIB = 512 * 1024
 
-ENTRY_COLUMNS = (
-    "team_id",
-    "entry_no",
-    "contact_no",
-    "contact_company_no",
-    "date",
-    "time_of_interaction",
-    "created_at",
-    "description",
-    "subject",
-    "information_flow",
-    "initiated_by",
-    "cost",
-    "duration",
-    "user_id",
-    "salesperson",
-    "group_code",
-    "template_code",
-    "segment_no",
-    "logged_segment_entry_no",
-    "campaign_no",
-    "opportunity_no",
-    "task_no",
-    "evaluation",
-    "attempt_failed",
-    "canceled",
-    "postponed",
-    "delivery_status",
-    "correspondence_type",
-    "language_code",
-    "attachment_no",
-    "document_type",
-    "document_no",
-    "version_no",
-    "doc_no_occurrence",
-    "contact_via",
+def _load(name: str) -> ModuleType:
+    """A module of this folder, by its path (the folder is off sys.path, see above)."""
+    spec = spec_from_file_location(name, _HERE / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules[name] = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_load("workload")
+from workload import (  # noqa: E402
+    ENTRY_COLUMNS,
+    FULL,
+    LOGGED_AT,
+    OLD_SEGMENT,
+    QUICK,
+    SEGMENT,
+    TEAM,
+    USER,
+    Scale,
+    build_history,
+    build_workspace,
+    entry_date,
+    raw_connect,
+    url,
 )
 
+PAGE = 50
 progress = Console(stderr=True, highlight=False)
-
-
-@dataclass(frozen=True)
-class Scale:
-    contacts: int
-    """Contacts in the workspace; the segment holds every one of them."""
-    entries: int
-    """Interaction log entries before the bulk work; exactly half are canceled."""
-    page_runs: int
-    repeat: int = 2
-
-    @property
-    def companies(self) -> int:
-        return self.contacts // 10
-
-    @property
-    def key_accounts(self) -> int:
-        """Companies CT000001... that get a fifth of all entries, so a contact's page holds 50 rows."""
-        return max(self.entries // 1000, 1)
-
-    @property
-    def old_segment(self) -> range:
-        """Entry numbers of a mailing logged about two years before the newest entry."""
-        first = self.entries // 4 + 1
-        return range(first, first + self.contacts // 2)
-
-
-FULL = Scale(contacts=100_000, entries=1_000_000, page_runs=50)
-QUICK = Scale(contacts=10_000, entries=100_000, page_runs=50)
+BULK_TARGET = 0.5
+PAGE_TARGET_MS = 20.0
 
 
 @dataclass
@@ -188,19 +134,6 @@ def sql_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-def raw_connect(path: Path) -> sqlite3.Connection:
-    """A plain connection with the PRAGMAs store.db sets; transactions are issued by hand."""
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    connection.execute("PRAGMA foreign_keys=ON")
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    return connection
-
-
 def copy_database(source: Path, target: Path) -> Path:
     """A byte-identical copy; the source must be closed and checkpointed (no -wal file)."""
     for suffix in ("", "-wal", "-shm"):
@@ -241,206 +174,9 @@ def store_engine(path: Path) -> Iterator[Engine]:
 # -- Data -------------------------------------------------------------------------------------------------
 
 
-def build_workspace(path: Path, scale: Scale) -> None:
-    """Schema, setup and contacts: templates in three groups, the mail template with a document per
-    language, a segment of every contact."""
-    engine = make_engine(url(path))
-    upgrade(engine)
-    sessions = session_factory(engine)
-    with sessions.begin() as session:
-        for code, description in (("MAIL", "Mailings"), ("CALLS", "Phone calls"), ("MEET", "Meetings")):
-            add_group(session, TEAM, code, description)
-        add_template(
-            session,
-            TEAM,
-            MAIL_TEMPLATE,
-            "MAIL",
-            TemplateDefaults(
-                description="Newsletter",
-                unit_cost=Decimal("0.35"),
-                unit_duration=1,
-                information_flow=InformationFlow.OUTBOUND,
-                initiated_by=InitiatedBy.US,
-                correspondence_type=CorrespondenceType.EMAIL,
-                language_code="ENU",
-            ),
-        )
-        for number in range(2, TEMPLATES + 1):
-            add_template(
-                session,
-                TEAM,
-                f"T{number:02d}",
-                ("MAIL", "CALLS", "MEET")[number % 3],
-                TemplateDefaults(
-                    description=f"Interaction kind {number}",
-                    unit_cost=Decimal(number) / 4,
-                    unit_duration=5 * number,
-                    information_flow=(InformationFlow.OUTBOUND, InformationFlow.INBOUND)[number % 2],
-                    initiated_by=(InitiatedBy.US, InitiatedBy.THEM)[number % 2],
-                    correspondence_type=(CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY)[number % 2],
-                ),
-            )
-        for language in ("ENU", "ESP", "DEU"):
-            content = f"Newsletter ({language})".encode()
-            attachment_no = reserve(session, TEAM, "attachment")
-            session.add(
-                Attachment(
-                    team_id=TEAM,
-                    no=attachment_no,
-                    file_name=f"newsletter-{language.lower()}.txt",
-                    content_type="text/plain",
-                    size=len(content),
-                    content=content,
-                )
-            )
-            session.flush()
-            session.add(
-                InteractionTemplateLanguage(
-                    team_id=TEAM,
-                    template_code=MAIL_TEMPLATE,
-                    language_code=language,
-                    description=f"Newsletter ({language})",
-                    attachment_no=attachment_no,
-                )
-            )
-        segment = add_segment(session, TEAM, SEGMENT, "Every contact")
-        segment.template_code = MAIL_TEMPLATE
-        add_segment(session, TEAM, OLD_SEGMENT, "Autumn 2023 mailing")
-    engine.dispose()
-
-    with closing(raw_connect(path)) as connection:
-        connection.execute(f"PRAGMA cache_size=-{SETUP_CACHE_KIB}")
-        connection.execute("BEGIN IMMEDIATE")
-        # Companies first (a company is its own company), then people, each at one of the companies.
-        connection.execute(
-            """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :contacts)
-            INSERT INTO contacts (team_id, no, type, name, search_name, company_no, email, phone, address,
-                city, post_code, country, language_code, salesperson, correspondence_type, created_at)
-            SELECT :team, printf('CT%06d', i),
-                CASE WHEN i <= :companies THEN 'company' ELSE 'person' END,
-                CASE WHEN i <= :companies THEN 'Company ' ELSE 'Person ' END || i,
-                CASE WHEN i <= :companies THEN 'company ' ELSE 'person ' END || i,
-                printf('CT%06d', CASE WHEN i <= :companies THEN i ELSE 1 + i % :companies END),
-                CASE WHEN i % 7 = 0 THEN '' ELSE 'contact' || i || '@example.com' END,
-                CASE WHEN i % 3 = 0 THEN printf('+34 600 %06d', i) ELSE '' END,
-                'Street ' || i, 'Madrid', '28001', 'ES',
-                CASE i % 10 WHEN 0 THEN 'ESP' WHEN 1 THEN 'DEU' WHEN 2 THEN 'FRA' ELSE '' END,
-                CASE WHEN i % 4 = 0 THEN '' ELSE 'SP' || (i % 12) END,
-                CASE i % 5 WHEN 0 THEN 'hard-copy' WHEN 1 THEN 'email' ELSE '' END,
-                '2024-01-01 00:00:00.000000'
-            FROM n
-            """,
-            {"team": TEAM, "contacts": scale.contacts, "companies": scale.companies},
-        )
-        connection.execute(
-            """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :contacts)
-            INSERT INTO segment_lines (team_id, segment_no, line_no, contact_no)
-            SELECT :team, :segment, 10000 * i, printf('CT%06d', i) FROM n
-            """,
-            {"team": TEAM, "segment": SEGMENT, "contacts": scale.contacts},
-        )
-        connection.execute(
-            "INSERT INTO number_series (team_id, series, last_no) VALUES (?, 'contact', ?)",
-            (TEAM, scale.contacts),
-        )
-        connection.execute("UPDATE workspaces SET contacts_version = 1 WHERE team_id = ?", (TEAM,))
-        connection.execute("COMMIT")
-
-
-def build_history(path: Path, scale: Scale) -> None:
-    """`scale.entries` entries over three years, in date order: templates round robin, a fifth of them
-    on the key accounts and the rest spread over every contact by a multiplicative hash; every second run
-    of ten entries canceled (exactly half of each template's, about half of each contact's); one entry in
-    five with a comment line; the mail template's entries with its English document; one stretch logged
-    as segment OLD_SEGMENT, two years before the newest entry."""
-    with closing(raw_connect(path)) as connection:
-        connection.execute(f"PRAGMA cache_size=-{SETUP_CACHE_KIB}")
-        (english_document,) = connection.execute(
-            "SELECT attachment_no FROM interaction_template_languages "
-            "WHERE team_id = ? AND template_code = ? AND language_code = 'ENU'",
-            (TEAM, MAIL_TEMPLATE),
-        ).fetchone()
-        connection.execute("BEGIN IMMEDIATE")
-        old = scale.old_segment
-        connection.execute(
-            "INSERT INTO logged_segments (team_id, entry_no, segment_no, description, creation_date,"
-            " user_id, canceled) VALUES (?, ?, ?, 'Autumn 2023 mailing', ?, 'U01', 0)",
-            (TEAM, OLD_LOGGED_SEGMENT, OLD_SEGMENT, entry_date(old.start, scale).isoformat()),
-        )
-        connection.execute(
-            f"""
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :entries),
-            hashed(i, h) AS (SELECT i, (i * 2654435761) % 4294967291 FROM n),
-            planned(i, c, t, d, clock) AS (
-                SELECT i,
-                    CASE WHEN h % 5 = 0 THEN 1 + (h / 5) % :key_accounts ELSE 1 + (h / 5) % :contacts END,
-                    printf('T%02d', 1 + i % {TEMPLATES}),
-                    date(:start, '+' || ((i - 1) * :days / :entries) || ' days'),
-                    printf('%02d:%02d:00.000000', 8 + i % 10, i % 60)
-                FROM hashed
-            )
-            INSERT INTO interaction_log_entries ({", ".join(ENTRY_COLUMNS)})
-            SELECT :team, i, printf('CT%06d', c),
-                printf('CT%06d', CASE WHEN c <= :companies THEN c ELSE 1 + c % :companies END),
-                d, clock, d || ' ' || clock, tp.description, tp.description, tp.information_flow,
-                tp.initiated_by, tp.unit_cost, tp.unit_duration, printf('U%02d', i % 20), 'SP' || (i % 12),
-                tp.group_code, tp.code,
-                CASE WHEN i BETWEEN :old_first AND :old_last THEN :old_segment ELSE '' END,
-                CASE WHEN i BETWEEN :old_first AND :old_last THEN :old_logged END,
-                '', '', '',
-                CASE i % 4 WHEN 0 THEN 'positive' WHEN 1 THEN 'neutral' ELSE '' END,
-                CASE WHEN i % 17 = 0 THEN 1 ELSE 0 END,
-                ((i - 1) / 10) % 2, 0, '', tp.correspondence_type, tp.language_code,
-                CASE WHEN tp.code = :mail THEN :document END,
-                CASE WHEN tp.code = 'T04' THEN 'sales-invoice' ELSE '' END,
-                CASE WHEN tp.code = 'T04' THEN printf('SI%07d', i) ELSE '' END,
-                0, 0, ''
-            FROM planned CROSS JOIN interaction_templates AS tp
-            WHERE tp.team_id = :team AND tp.code = planned.t
-            """,
-            {
-                "team": TEAM,
-                "entries": scale.entries,
-                "contacts": scale.contacts,
-                "companies": scale.companies,
-                "key_accounts": scale.key_accounts,
-                "start": HISTORY_START.isoformat(),
-                "days": HISTORY_DAYS,
-                "mail": MAIL_TEMPLATE,
-                "document": english_document,
-                "old_first": old.start,
-                "old_last": old.stop - 1,
-                "old_segment": OLD_SEGMENT,
-                "old_logged": OLD_LOGGED_SEGMENT,
-            },
-        )
-        connection.execute(
-            """
-            INSERT INTO inter_log_entry_comment_lines
-                (team_id, entry_no, line_no, date, comment, user_id, last_modified_at)
-            SELECT team_id, entry_no, 10000, date, 'Call back next week', user_id, created_at
-            FROM interaction_log_entries WHERE team_id = ? AND entry_no % 5 = 0
-            """,
-            (TEAM,),
-        )
-        connection.executemany(
-            "INSERT INTO number_series (team_id, series, last_no) VALUES (?, ?, ?)",
-            [(TEAM, "interaction_log_entry", scale.entries), (TEAM, "logged_segment", OLD_LOGGED_SEGMENT)],
-        )
-        connection.execute("COMMIT")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
 def refresh(path: Path) -> None:
     with store_engine(path) as engine, session_factory(engine).begin() as session:
         refresh_statistics(session)
-
-
-def entry_date(entry_no: int, scale: Scale) -> date:
-    """The date build_history gives an entry."""
-    return HISTORY_START + timedelta(days=(entry_no - 1) * HISTORY_DAYS // scale.entries)
 
 
 def count(path: Path, sql: str, *parameters: object) -> int:
@@ -752,6 +488,8 @@ ENTRY_SELECT = (
     " WHERE e.team_id = ? AND e.postponed = 0"
 )
 NEWEST_FIRST = f" ORDER BY e.entry_no DESC LIMIT {PAGE + 1}"
+NEWEST_DATE_FIRST = f" ORDER BY e.date DESC, e.entry_no DESC LIMIT {PAGE + 1}"
+"""What the store orders a page of a date range by (store.queries.list_entries)."""
 
 
 def page_cases(scale: Scale) -> list[PageCase]:
@@ -774,21 +512,21 @@ def page_cases(scale: Scale) -> list[PageCase]:
             "3b",
             f"page of {PAGE}: template, last 30 days",
             EntryFilter(template_code=template, date_from=recent),
-            ENTRY_SELECT + " AND e.template_code = ? AND e.date >= ?" + NEWEST_FIRST,
+            ENTRY_SELECT + " AND e.template_code = ? AND e.date >= ?" + NEWEST_DATE_FIRST,
             (TEAM, template, sql_date(recent)),
         ),
         PageCase(
             "3c",
             f"page of {PAGE}: template, a month 18 months back",
             EntryFilter(template_code=template, date_from=month_from, date_to=month_to),
-            ENTRY_SELECT + " AND e.template_code = ? AND e.date >= ? AND e.date <= ?" + NEWEST_FIRST,
+            ENTRY_SELECT + " AND e.template_code = ? AND e.date >= ? AND e.date <= ?" + NEWEST_DATE_FIRST,
             (TEAM, template, sql_date(month_from), sql_date(month_to)),
         ),
         PageCase(
             "3d",
             f"page of {PAGE}: a month 18 months back",
             EntryFilter(date_from=month_from, date_to=month_to),
-            ENTRY_SELECT + " AND e.date >= ? AND e.date <= ?" + NEWEST_FIRST,
+            ENTRY_SELECT + " AND e.date >= ? AND e.date <= ?" + NEWEST_DATE_FIRST,
             (TEAM, sql_date(month_from), sql_date(month_to)),
         ),
         PageCase(

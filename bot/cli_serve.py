@@ -13,6 +13,23 @@ from bot.slack.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def run_uvicorn(factory: str, host: str, port: int, workers: int, threads: int) -> None:
+    """How `crm serve` serves (bench/load.py serves its bare Bolt app the same way): `factory` names the
+    function that builds the ASGI app in each worker process."""
+    os.environ["CRM_THREADS"] = str(threads)  # read by the factory in each worker process
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
+        limit_concurrency=1000,
+        log_level="info",
+    )
+
+
 def check(settings: Settings, socket_mode: bool) -> list[str]:
     missing = []
     if not settings.oauth_enabled and not settings.bot_token:
@@ -63,15 +80,4 @@ def register(app: typer.Typer) -> None:
 
         # Bring a new SQLite file to the current schema once, here, not in every worker at the same time.
         open_store(settings.database_url or None).kw["bind"].dispose()
-        os.environ["CRM_THREADS"] = str(threads)  # read by bot.asgi.create_app in each worker process
-        uvicorn.run(
-            "bot.asgi:create_app",
-            factory=True,
-            host=host,
-            port=port or settings.port,
-            workers=workers,
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=10,
-            limit_concurrency=1000,
-            log_level="info",
-        )
+        run_uvicorn("bot.asgi:create_app", host, port or settings.port, workers, threads)

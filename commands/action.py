@@ -13,6 +13,7 @@ import re
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from commands import inputs
@@ -141,11 +142,20 @@ class Action:
         return self.usage.removeprefix("/crm ").split("[")[0].strip()
 
     def literals(self) -> list[tuple[int, tuple[str, ...]]]:
+        return self._literals
+
+    def placeholders(self) -> list[str]:
+        return self._placeholders
+
+    # Read for every command typed, against every declaration: worked out once per action.
+    @cached_property
+    def _literals(self) -> list[tuple[int, tuple[str, ...]]]:
         return [
             (i, tuple(part.split("|"))) for i, part in enumerate(self.command) if not part.startswith("{")
         ]
 
-    def placeholders(self) -> list[str]:
+    @cached_property
+    def _placeholders(self) -> list[str]:
         return [part[1:-1] for part in self.command if part.startswith("{")]
 
     def may_run(self, ctx: Context) -> bool:

@@ -11,6 +11,7 @@ from commands.forms import Field, Form, read_fields
 from commands.reply import Button, Reply
 from commands.tellme import Match, Ranker, decide, search
 from store.db import reading
+from store.frecency import count_use
 
 EXAMPLES = "`/crm delete canceled entries`, `/crm log a call with John Smith`, `/crm borrar movs. cancelados`"
 
@@ -137,7 +138,11 @@ def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
 
 
 def understood(ctx: Context, match: Match, reply: Reply) -> Reply:
-    """The reply of the action Tell Me ran, saying which action it understood."""
+    """The reply of the action Tell Me ran, saying which action it understood. A read run this way counts
+    for frecency (the router counts only what changes data), so Tell Me still learns which pages a user
+    asks it for."""
+    if match.action.policy.read_only and not reply.error:
+        count_use(ctx.sessions, ctx.team_id, ctx.user_id, match.action.id)
     return replace(reply, text=f"Understood: {_title(ctx, match)}. {reply.text}", replace_original=False)
 
 

@@ -29,6 +29,7 @@ from store.enums import (
 from store.exports import ExportFormat
 from store.filters import CanceledFilter
 from store.interactions import MAX_DURATION
+from store.queries import Cursor
 from store.tasks import TaskScope
 from store.templates import MAX_CODE
 
@@ -138,6 +139,21 @@ class Numbers(Kind):
         while taken < len(words) and NUMBERS.match(words[taken]):
             taken += 1
         return taken
+
+
+class PageCursor(Kind):
+    """Where a Next page button goes on: an entry number, or a date and an entry number (2025-06-14/123)."""
+
+    label = "a page position"
+
+    def parse(self, text: str, ctx: Context | None, name: str) -> Cursor:
+        try:
+            cursor = Cursor.parse(text)
+        except ValueError:
+            raise UsageError(f"{name}={text.strip()} is not a page position.") from None
+        if cursor.entry_no > MAX_INT:
+            raise UsageError("That entry number is too large.")
+        return cursor
 
 
 class ContactRef(Kind):
@@ -280,6 +296,7 @@ class Choice(Kind, Generic[E]):
 
 ENTRY_NO = Number("entry number")
 ENTRY_NOS = Numbers()
+PAGE_CURSOR = PageCursor()
 LOGGED_SEGMENT_NO = Number("logged segment number", " See `/crm logged-segments`.")
 TASK_NO = Number("task number", " See `/crm tasks`.")
 TEMPLATE = Code("template")

@@ -188,8 +188,14 @@ def attach_to_template(
 
 
 def _next_attachment_nos(session: Session, team_id: str, count: int = 1) -> int:
+    """A segment's documents (count > 1) take their numbers apart (store.numbering)."""
     return reserve(
-        session, team_id, "attachment", count, in_use=(Attachment.no, Attachment.team_id == team_id)
+        session,
+        team_id,
+        "attachment",
+        count,
+        in_use=(Attachment.no, Attachment.team_id == team_id),
+        apart=count > 1,
     )
 
 

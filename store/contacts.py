@@ -113,11 +113,11 @@ def _check_text(text: Mapping[str, str]) -> None:
 
 def new_contact_nos(session: Session, team_id: str, count: int = 1) -> list[str]:
     """`count` unused numbers (CT000001, ...) from the workspace's series, stepping over numbers that rows
-    added by other means already hold."""
+    added by other means already hold. An import's (count > 1) are reserved apart (store.numbering)."""
     numbers: list[str] = []
     while len(numbers) < count:
         wanted = count - len(numbers)
-        first = reserve(session, team_id, "contact", wanted)
+        first = reserve(session, team_id, "contact", wanted, apart=count > 1)
         candidates = [f"CT{n:06d}" for n in range(first, first + wanted)]
         in_range = Contact.no.between(candidates[0], candidates[-1])
         taken = set(session.scalars(select(Contact.no).where(Contact.team_id == team_id, in_range)))

@@ -74,6 +74,13 @@ def refresh_table_statistics(session: Session, *tables: str) -> None:
         refresh_statistics(session)
 
 
+def analyze(session: Session, model: Any) -> None:
+    """Have PostgreSQL count a table now, within the caller's transaction (its own new rows included),
+    rather than when autovacuum gets to it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {model.__tablename__}"))
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

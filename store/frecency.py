@@ -4,7 +4,7 @@ import math
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import dialect_insert
 from store.models import ActionUse
@@ -25,6 +25,12 @@ def record_use(
             set_={"uses": ActionUse.uses + 1, "last_used_at": statement.excluded.last_used_at},
         )
     )
+
+
+def count_use(sessions: sessionmaker[Session], team_id: str, user_id: str, action_id: str) -> None:
+    """One use of an action, in a short transaction of its own."""
+    with sessions.begin() as session:
+        record_use(session, team_id, user_id, action_id)
 
 
 def frecency_scores(

@@ -63,13 +63,15 @@ def local_now(now: datetime | None) -> tuple[date, time]:
     return now.date(), rounded.time()
 
 
-def next_entry_nos(session: Session, team_id: str, count: int = 1) -> int:
+def next_entry_nos(session: Session, team_id: str, count: int = 1, *, apart: bool = False) -> int:
+    """`apart` for bulk work: see store.numbering."""
     return reserve(
         session,
         team_id,
         "interaction_log_entry",
         count,
         in_use=(InteractionLogEntry.entry_no, InteractionLogEntry.team_id == team_id),
+        apart=apart,
     )
 
 

@@ -232,6 +232,8 @@ class InteractionLogEntry(Base):
         Index(None, "team_id", "document_type", "document_no"),
         Index(None, "team_id", "attachment_no"),
         Index(None, "team_id", "user_id", "entry_no"),
+        # Pages of a date range, newest first (store.queries.list_entries).
+        Index(None, "team_id", "date", "entry_no"),
         # Partial: only canceled (or postponed) entries are in them, so counting or purging those reads
         # just them, and every other entry costs nothing to keep there.
         Index(

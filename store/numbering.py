@@ -1,12 +1,22 @@
 """Per-workspace number series. A new number is always above the highest one in use, even when rows
 were added by other means, and two concurrent writers never get the same one: the series row is locked
-(an UPDATE) before the highest number in use is read."""
+(an UPDATE) before the highest number in use is read.
 
-from sqlalchemy import ColumnElement, func, select, update
+Bulk work (a segment logged, contacts imported, a segment's merged documents) reserves its numbers `apart`:
+in a short transaction of its own, committed at once, so the series row is not held while the rows are
+written and a single `/crm log` meanwhile gets the next number without waiting. If the bulk work then
+fails, its numbers stay unused: a gap in the series, never a duplicate or a number used twice. (On SQLite
+the caller's transaction already holds the database's one write lock, so the numbers are reserved inside
+it: nothing else could write meanwhile anyway.)"""
+
+from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from store.db import dialect_insert
 from store.models import NumberSeries
+
+HELD = "crm_series_held"
+"""session.info key: the series rows the session's current transaction has locked."""
 
 
 def reserve(
@@ -16,15 +26,26 @@ def reserve(
     count: int = 1,
     *,
     in_use: tuple[InstrumentedAttribute[int], ColumnElement[bool]] | None = None,
+    apart: bool = False,
 ) -> int:
     """Reserve `count` consecutive numbers and return the first. `in_use` names the integer column (and
-    the filter selecting this workspace's rows) whose highest value must be stepped over."""
+    the filter selecting this workspace's rows) whose highest value must be stepped over. `apart`: in a
+    transaction of its own (see the module), where the database allows it."""
+    bind = session.get_bind()
+    held: dict[tuple[str, str], object] = session.info.setdefault(HELD, {})
+    transaction = session.get_transaction()
+    # A transaction that already locked the row itself would wait for itself: it reserves inside.
+    mine = transaction is not None and held.get((team_id, series)) is transaction
+    if apart and not mine and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        with Session(bind) as own, own.begin():
+            return reserve(own, team_id, series, count, in_use=in_use)
     insert = dialect_insert(session)
     session.execute(
         insert(NumberSeries)
         .values(team_id=team_id, series=series, last_no=0)
         .on_conflict_do_nothing(index_elements=["team_id", "series"])
     )
+    held[(team_id, series)] = session.get_transaction()
     key = (NumberSeries.team_id == team_id) & (NumberSeries.series == series)
     last = session.execute(
         update(NumberSeries).where(key).values(last_no=NumberSeries.last_no).returning(NumberSeries.last_no)

@@ -1,9 +1,11 @@
 """Reading the interaction log: filtered pages, newest first, and statistics."""
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from store.contacts import get_contact
@@ -22,34 +24,76 @@ class EntryRow:
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """Where the next (older) page starts: below this entry number, or, for a page of a date range, below
+    this (date, entry number)."""
+
+    entry_no: int
+    day: date | None = None
+
+    def __str__(self) -> str:
+        return str(self.entry_no) if self.day is None else f"{self.day.isoformat()}/{self.entry_no}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        """`123` or `2025-06-14/123`, as str() writes them; raises ValueError otherwise."""
+        found = CURSOR.fullmatch(text.strip())
+        if found is None:
+            raise ValueError(text)
+        day, number = found.groups()
+        return cls(int(number), date.fromisoformat(day) if day else None)
+
+
+CURSOR = re.compile(r"(?:(\d{4}-\d{2}-\d{2})/)?#?(\d{1,18})")
+
+
+@dataclass(frozen=True)
 class Page:
     rows: list[EntryRow]
-    next_before: int | None
+    next_before: Cursor | None
     """Pass as `before` to get the next (older) page; None when this is the last."""
 
 
 def list_entries(
-    session: Session, team_id: str, given: EntryFilter, *, limit: int = 50, before: int | None = None
+    session: Session,
+    team_id: str,
+    given: EntryFilter,
+    *,
+    limit: int = 50,
+    before: Cursor | int | None = None,
 ) -> Page:
-    """Keyset pagination on the entry number, so page 1,000 costs what page 1 does."""
+    """Keyset pagination, so page 1,000 costs what page 1 does. Newest first by entry number; a page of a
+    date range goes newest first by (date, entry number) on the index of that order, which reads only the
+    page's rows: walking by entry number to a month long ago read every newer entry first."""
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"A page holds 1 to {MAX_PAGE} entries.")
+    if isinstance(before, int):
+        before = Cursor(before)
+    by_date = given.date_from is not None or given.date_to is not None
+    entry = InteractionLogEntry
     query = (
-        select(InteractionLogEntry, Contact.name)
-        .outerjoin(
-            Contact,
-            (Contact.team_id == InteractionLogEntry.team_id) & (Contact.no == InteractionLogEntry.contact_no),
-        )
+        select(entry, Contact.name)
+        .outerjoin(Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no))
         .where(given.where(team_id))
-        .order_by(InteractionLogEntry.entry_no.desc())
         .limit(limit + 1)
     )
-    if before is not None:
-        query = query.where(InteractionLogEntry.entry_no < before)
-    rows = [EntryRow(entry, name or "") for entry, name in session.execute(query)]
+    if by_date:
+        query = query.order_by(entry.date.desc(), entry.entry_no.desc())
+        if before is not None and before.day is not None:
+            query = query.where(tuple_(entry.date, entry.entry_no) < tuple_(before.day, before.entry_no))
+        elif before is not None:  # a cursor of an entry number only: the older entries of that date on
+            query = query.where(entry.entry_no < before.entry_no)
+    else:
+        query = query.order_by(entry.entry_no.desc())
+        if before is not None:
+            query = query.where(entry.entry_no < before.entry_no)
+    rows = [EntryRow(found, name or "") for found, name in session.execute(query)]
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(rows, rows[-1].entry.entry_no if more else None)
+    if not more:
+        return Page(rows, None)
+    last = rows[-1].entry
+    return Page(rows, Cursor(last.entry_no, last.date if by_date else None))
 
 
 def entry_title(entry: InteractionLogEntry, contact_name: str) -> str:

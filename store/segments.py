@@ -192,7 +192,7 @@ def log_segment(
     except IntegrityError as error:  # another request logged it a moment ago
         raise Conflict(f"Segment {segment.no} was logged already.") from error
 
-    first_no = next_entry_nos(session, team_id, count)
+    first_no = next_entry_nos(session, team_id, count, apart=True)
     line, contact = aliased(SegmentLine), aliased(Contact)
     in_contact_language = aliased(InteractionTemplateLanguage)
     in_default_language = aliased(InteractionTemplateLanguage)

@@ -17,7 +17,7 @@ from store.interactions import add_comment, comments, evaluate, get_entry
 from store.queries import list_entries
 
 PAGE = 10
-BEFORE = Arg("before", inputs.ENTRY_NO)
+BEFORE = Arg("before", inputs.PAGE_CURSOR)
 ENTRY_NOS = Arg("entry_nos", inputs.ENTRY_NOS, required=True)
 ENTRY_NO = Arg("entry_no", inputs.ENTRY_NO, required=True)
 

@@ -311,3 +311,19 @@ def test_an_action_asked_for_without_its_arguments_opens_its_form_prefilled(ctx,
     assert reply.modal.values == {"contact": workspace.john}
     assert run(ctx, "tellme").modal.kind == "tellme"
     assert run(ctx, "comment 3").text == "Give the entry number, then the comment."
+
+
+def test_reading_a_page_writes_nothing_but_a_read_tell_me_ran_counts(ctx, sessions, workspace):
+    run(ctx, "entries")
+    run(ctx, f"contacts {workspace.john}")
+    with sessions() as s:
+        assert frecency_scores(s, workspace.team, "U1") == {}
+    understood = run(ctx, "show interactions")
+    assert understood.text.startswith("Understood: Interaction Log Entries")
+    with sessions() as s:
+        assert set(frecency_scores(s, workspace.team, "U1")) == {"log_entries"}
+
+
+def test_a_page_position_that_is_not_one_is_named(ctx, workspace):
+    reply = run(ctx, "entries before=2026-13-01/5")
+    assert reply.error and "before=2026-13-01/5 is not a page position" in reply.text

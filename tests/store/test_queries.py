@@ -7,7 +7,7 @@ from store.cancellation import cancel_entries
 from store.errors import Invalid
 from store.filters import CanceledFilter, EntryFilter
 from store.interactions import InteractionInput, create_interaction
-from store.queries import contact_statistics, entry_title, list_entries, statistics
+from store.queries import Cursor, contact_statistics, entry_title, list_entries, statistics
 from store.segments import log_segment
 
 
@@ -15,12 +15,25 @@ def test_entries_come_newest_first_in_pages(session, team, workspace):
     for _ in range(5):
         create_interaction(session, team, "U1", InteractionInput(workspace.john, "PHONE"))
     first = list_entries(session, team, EntryFilter(), limit=2)
-    assert [r.entry.entry_no for r in first.rows] == [5, 4] and first.next_before == 4
+    assert [r.entry.entry_no for r in first.rows] == [5, 4] and first.next_before == Cursor(4)
     second = list_entries(session, team, EntryFilter(), limit=2, before=first.next_before)
     third = list_entries(session, team, EntryFilter(), limit=2, before=second.next_before)
     assert [r.entry.entry_no for r in second.rows + third.rows] == [3, 2, 1]
     assert third.next_before is None
     assert first.rows[0].contact_name == "John Smith"
+
+
+def test_a_date_range_pages_newest_date_first_and_stays_put_when_entries_are_added(session, team, workspace):
+    days = [date(2026, 1, 5), date(2026, 1, 9), date(2026, 1, 5), date(2026, 1, 7), date(2026, 2, 1)]
+    for day in days:
+        create_interaction(session, team, "U1", InteractionInput(workspace.john, "PHONE", date=day))
+    january = EntryFilter(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+    first = list_entries(session, team, january, limit=2)
+    assert [r.entry.entry_no for r in first.rows] == [2, 4]
+    assert first.next_before == Cursor(4, date(2026, 1, 7)) and str(first.next_before) == "2026-01-07/4"
+    create_interaction(session, team, "U1", InteractionInput(workspace.john, "PHONE", date=date(2026, 1, 8)))
+    second = list_entries(session, team, january, limit=2, before=Cursor.parse(str(first.next_before)))
+    assert [r.entry.entry_no for r in second.rows] == [3, 1] and second.next_before is None
 
 
 def test_entries_filter_by_contact_company_template_canceled_and_dates(session, team, workspace):

@@ -3,6 +3,7 @@ through the message's response_url (replacing it when the reply says so)."""
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -104,6 +105,22 @@ def test_next_page_button_shows_the_following_entries(slack: Slack, workspace: W
     assert len({b["action_id"] for b in buttons(first)}) == len(buttons(first))
     shown = {int(b["value"].split()[1]) for b in buttons(first) if b["text"]["text"] == "Cancel"}
     page = slack.answer(slack.click(button(first, "Next page")))  # type: ignore[arg-type]
+    more = {int(b["value"].split()[1]) for b in buttons(within_limits(page)) if b["text"]["text"] == "Cancel"}
+    assert more and not shown & more and shown | more == set(numbers)
+
+
+def test_next_page_of_a_date_range_goes_on_from_the_date_and_entry_it_stopped_at(
+    slack: Slack, workspace: Workspace
+) -> None:
+    numbers = [log_entry(slack) for _ in range(12)]
+    # ISO dates: the first date in words loads dateparser, which can outlast the acknowledgement.
+    today = datetime.now(UTC).date()
+    week = f"from={today - timedelta(days=3)} to={today + timedelta(days=3)}"
+    first = within_limits(slack.ask(f"entries {week}"))
+    next_page = button(first, "Next page")
+    assert re.search(r"before=\d{4}-\d{2}-\d{2}/\d+", next_page["value"]), next_page["value"]
+    shown = {int(b["value"].split()[1]) for b in buttons(first) if b["text"]["text"] == "Cancel"}
+    page = slack.answer(slack.click(next_page))  # type: ignore[arg-type]
     more = {int(b["value"].split()[1]) for b in buttons(within_limits(page)) if b["text"]["text"] == "Cancel"}
     assert more and not shown & more and shown | more == set(numbers)
 
