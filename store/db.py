@@ -18,8 +18,11 @@ IN_LIST = 1000
 
 
 def database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    # Let people paste the URL their hosting gives them; we talk to PostgreSQL through psycopg 3.
+    return normalized_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+
+
+def normalized_url(url: str) -> str:
+    """Let people paste the URL their hosting gives them; we talk to PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -27,7 +30,7 @@ def database_url() -> str:
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    url = url or database_url()
+    url = normalized_url(url) if url else database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
