@@ -382,21 +382,6 @@ class Job(Base):
     result: Mapped[str] = mapped_column(Text, default="")
 
 
-class WebhookSecret(Base):
-    """A workspace's secret for signing document webhook requests, kept as given: the HMAC needs it, as
-    the Slack installation store needs its tokens. The current one has no `valid_until`; one that a
-    rotation replaced stays valid until then."""
-
-    __tablename__ = "webhook_secrets"
-
-    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
-    no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    secret: Mapped[str] = mapped_column(String(100))
-    created_by: Mapped[str] = mapped_column(String(50))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
 __all__ = [
     "ActionUse",
     "Attachment",
@@ -416,6 +401,5 @@ __all__ = [
     "Segment",
     "SegmentLine",
     "TemplateSetup",
-    "WebhookSecret",
     "Workspace",
 ]

@@ -9,14 +9,30 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, delete, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store import audit
-from store.models import WebhookSecret
+from store.models import Base, TeamId
 from store.numbering import reserve
-from store.types import utcnow
+from store.types import UtcDateTime, utcnow
 from store.workspaces import ensure_workspace
+
+
+class WebhookSecret(Base):
+    """A workspace's secret for signing document webhook requests, kept as given: the HMAC needs it, as
+    the Slack installation store needs its tokens. The current one has no `valid_until`; one that a
+    rotation replaced stays valid until then."""
+
+    __tablename__ = "webhook_secrets"
+
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    secret: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
 
 GRACE = timedelta(hours=24)
 SERIES = "webhook-secret"

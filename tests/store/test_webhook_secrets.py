@@ -5,9 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from store.audit import recent
-from store.models import WebhookSecret
 from store.types import utcnow
-from store.webhook_secrets import GRACE, rotate_webhook_secret, signing_secrets, webhook_secret
+from store.webhook_secrets import GRACE, WebhookSecret, rotate_webhook_secret, signing_secrets, webhook_secret
 
 
 def test_the_secret_is_created_on_first_asking_and_then_shown_again(session, team):
