@@ -10,6 +10,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from commands import assistant, catalog, grammar
 from commands.action import Action, Args
 from commands.context import Context
@@ -22,6 +24,9 @@ from store.frecency import count_use
 
 log = logging.getLogger(__name__)
 SOMETHING_WRONG = "Something went wrong on our side; nothing was changed. Please try again."
+DATABASE_AWAY = (
+    "The database cannot be reached right now, so nothing was changed. Please try again in a moment."
+)
 
 
 def counts_use(action: Action) -> bool:
@@ -186,9 +191,25 @@ class Router:
         except (UsageError, DomainError) as failure:
             first = text.split()[0] if text.split() else ""
             return error(failure.message, *self.usage(first.translate(QUOTES)))
+        except OperationalError as failure:
+            if not failure.connection_invalidated and not _unreachable(failure):
+                log.exception("/crm %s failed", text)
+                return error(SOMETHING_WRONG)
+            log.warning("/crm %s: the database cannot be reached (%s)", text, failure.orig)
+            return error(DATABASE_AWAY)
         except Exception:
             log.exception("/crm %s failed", text)
             return error(SOMETHING_WRONG)
+
+
+def _unreachable(failure: OperationalError) -> bool:
+    """A connection that could not be made (refused, timed out, no such file), rather than a query that
+    failed on a live one."""
+    words = str(failure.orig).lower()
+    return any(
+        sign in words
+        for sign in ("connection refused", "could not connect", "unable to open", "timeout expired")
+    )
 
 
 def _typed(action: Action, reading: grammar.Reading | None) -> str:

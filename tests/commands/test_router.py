@@ -3,6 +3,7 @@
 import pytest
 
 from commands import grammar
+from commands.context import Context
 from commands.inputs import split
 from commands.router import ROUTER, run
 from store.frecency import frecency_scores
@@ -327,3 +328,11 @@ def test_reading_a_page_writes_nothing_but_a_read_tell_me_ran_counts(ctx, sessio
 def test_a_page_position_that_is_not_one_is_named(ctx, workspace):
     reply = run(ctx, "entries before=2026-13-01/5")
     assert reply.error and "before=2026-13-01/5 is not a page position" in reply.text
+
+
+def test_a_database_that_cannot_be_reached_is_named_and_nothing_changes(workspace, tmp_path):
+    from store.db import make_engine, session_factory
+
+    away = session_factory(make_engine(f"sqlite:///{tmp_path}/no/such/folder/crm.db"))
+    reply = run(Context(away, workspace.team, "U1", is_admin=True), "entries")
+    assert reply.error and reply.text.startswith("The database cannot be reached right now")
