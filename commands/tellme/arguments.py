@@ -14,43 +14,22 @@ from commands.tellme.dates import find_period
 from commands.tellme.normalize import STOPWORDS, Word, concept
 from commands.tellme.ranking import Ranker
 from store.contact_search import search_contacts
-from store.enums import DocumentKind
+from store.enums import DocumentKind, Evaluation
 from store.segments import segment_descriptions
 from store.templates import template_descriptions
 
 MIN_CONTACT_SCORE = 75.0
 TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
-EVALUATIONS = {
-    "great": "very-positive",
-    "genial": "very-positive",
-    "excelente": "very-positive",
-    "excellent": "very-positive",
-    "maravilla": "very-positive",
-    "terrible": "very-negative",
-    "disaster": "very-negative",
-    "desastre": "very-negative",
-    "fine": "positive",
-    "bien": "positive",
-    "buena": "positive",
-    "bueno": "positive",
-    "mal": "negative",
-    "mala": "negative",
-    "malo": "negative",
-    "meh": "neutral",
-    "regular": "neutral",
-    "positive": "positive",
-    "positiva": "positive",
-    "positivo": "positive",
-    "good": "positive",
-    "negative": "negative",
-    "negativa": "negative",
-    "negativo": "negative",
-    "bad": "negative",
-    "neutral": "neutral",
-    "neutra": "neutral",
-    "neutro": "neutral",
+RATED = {
+    **dict.fromkeys(("great", "genial", "excelente", "excellent", "maravilla"), Evaluation.VERY_POSITIVE),
+    **dict.fromkeys(("terrible", "disaster", "desastre"), Evaluation.VERY_NEGATIVE),
+    **dict.fromkeys(("fine", "bien", "bueno"), Evaluation.POSITIVE),
+    **dict.fromkeys(("mal", "malo"), Evaluation.NEGATIVE),
+    **dict.fromkeys(("meh", "regular"), Evaluation.NEUTRAL),
 }
+"""How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
 VERY = {"very", "muy"}
+VERY_OF = {Evaluation.POSITIVE: Evaluation.VERY_POSITIVE, Evaluation.NEGATIVE: Evaluation.VERY_NEGATIVE}
 FAILED = {
     "failed",
     "fallida",
@@ -244,13 +223,14 @@ def _about(found: list[Word], args: Arguments, claim: Any) -> None:
 
 def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
     for i in list(free):
-        value = EVALUATIONS.get(found[i].text)
+        value = inputs.EVALUATION.words.get(found[i].text) or RATED.get(found[i].text)
         if value is None:
             continue
-        if value != "neutral" and i > 0 and found[i - 1].text in VERY:
-            claim("evaluation", f"very-{value}", [i - 1, i])
+        stronger = VERY_OF.get(value)
+        if stronger is not None and i > 0 and found[i - 1].text in VERY:
+            claim("evaluation", stronger.value, [i - 1, i])
         else:
-            claim("evaluation", value, [i])
+            claim("evaluation", value.value, [i])
         return
 
 
