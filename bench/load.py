@@ -156,12 +156,11 @@ def crm_serve(port: int) -> list[str]:
 
 def serve_bare(port: int) -> None:
     """The bare Bolt app: the same App, request handler and serving stack (bot.cli_serve.run_uvicorn),
-    handlers that only ack."""
+    handlers that only ack. It is imported as `bench.bare_app`: uvicorn's worker processes re-run this
+    script, which takes this folder off sys.path (see the top)."""
     from bot.cli_serve import run_uvicorn
 
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
-    sys.path.insert(0, str(Path(__file__).parent))
-    run_uvicorn("bare_app:create_app", "127.0.0.1", port, 2, 8)
+    run_uvicorn("bench.bare_app:create_app", "127.0.0.1", port, 2, 8)
 
 
 def build_database(name: str, scale: Any, folder: Path, stack: ExitStack) -> str:

@@ -138,10 +138,10 @@ def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
 
 
 def understood(ctx: Context, match: Match, reply: Reply) -> Reply:
-    """The reply of the action Tell Me ran, saying which action it understood. A read run this way counts
-    for frecency (the router counts only what changes data), so Tell Me still learns which pages a user
-    asks it for."""
-    if match.action.policy.read_only and not reply.error:
+    """The reply of the action Tell Me ran, saying which action it understood. Only what Tell Me runs
+    counts for its frecency: a command typed exactly, or a button, needs no ranking, and counting every one
+    cost a second write transaction per `/crm log` (on SQLite a second turn at the one writer lock)."""
+    if match.action.policy.tracked and not reply.error:
         count_use(ctx.sessions, ctx.team_id, ctx.user_id, match.action.id)
     return replace(reply, text=f"Understood: {_title(ctx, match)}. {reply.text}", replace_original=False)
 

@@ -38,7 +38,7 @@ def match(actions: Sequence[Action], words: Sequence[str]) -> Action | None:
     typed = [word.lower() for word in words if not OPTION.match(word)]
     given = {m.group(1).lower() for word in words if (m := OPTION.match(word))}
     best: tuple[tuple[int, bool, bool], Action] | None = None
-    for action in actions:
+    for action in _by_first_word(actions).get(typed[0], ()) if typed else ():
         literal = action.literals()
         if not literal or not all(i < len(typed) and typed[i] in parts for i, parts in literal):
             continue
@@ -53,7 +53,29 @@ def match(actions: Sequence[Action], words: Sequence[str]) -> Action | None:
 
 
 def known_word(actions: Sequence[Action], word: str) -> bool:
-    return any(word.lower() in parts for action in actions for i, parts in action.literals() if i == 0)
+    return word.lower() in _by_first_word(actions)
+
+
+_INDEXES: dict[int, tuple[Sequence[Action], dict[str, tuple[Action, ...]]]] = {}
+
+
+def _by_first_word(actions: Sequence[Action]) -> dict[str, tuple[Action, ...]]:
+    """Every action spells its first word (its command word), so only those spelling the typed one can
+    match: a handful instead of every declaration, for each command typed. Worked out once per list."""
+    known = _INDEXES.get(id(actions))
+    if known is not None and known[0] is actions:
+        return known[1]
+    index: dict[str, list[Action]] = {}
+    for action in actions:
+        for i, parts in action.literals():
+            if i == 0:
+                for part in parts:
+                    index.setdefault(part, []).append(action)
+    found = {word: tuple(found) for word, found in index.items()}
+    if len(_INDEXES) > 16:
+        _INDEXES.clear()
+    _INDEXES[id(actions)] = (actions, found)
+    return found
 
 
 class OptionError(UsageError):

@@ -20,20 +20,12 @@ from commands.inputs import QUOTES, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Ranker
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
-from store.frecency import count_use
 
 log = logging.getLogger(__name__)
 SOMETHING_WRONG = "Something went wrong on our side; nothing was changed. Please try again."
 DATABASE_AWAY = (
     "The database cannot be reached right now, so nothing was changed. Please try again in a moment."
 )
-
-
-def counts_use(action: Action) -> bool:
-    """Whether running `action` counts for Tell Me's frecency. Reads write nothing: they are most of the
-    traffic, and counting them cost an INSERT and a COMMIT per page (on SQLite the writer lock too), a
-    third of the router's time. A read counts only when Tell Me ran it (assistant.understood)."""
-    return not action.policy.read_only and action.policy.tracked
 
 
 class Router:
@@ -122,10 +114,7 @@ class Router:
                     background=BackgroundWork(action.id, {"command": action.command_text(args)}),
                     replace_original=action.question is not None,
                 )
-        reply = action.handler(ctx, args)
-        if not reply.error and counts_use(action):
-            count_use(ctx.sessions, ctx.team_id, ctx.user_id, action.id)
-        return reply
+        return action.handler(ctx, args)
 
     def background(self, ctx: Context, work: BackgroundWork) -> Reply:
         """Queued work: the action's command, read again and run now (its policy checked again)."""

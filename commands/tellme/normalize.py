@@ -4,6 +4,7 @@ spelled out, and English and Spanish synonyms brought to one concept each."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -95,6 +96,7 @@ def _stem_concepts() -> dict[str, str]:
 STEMS: dict[str, str] = _stem_concepts()
 
 
+@lru_cache(maxsize=100_000)
 def concept(word: str) -> str:
     """The concept a known word stands for, also in another form of it (a plural, a conjugation, a verb
     with its pronoun); unknown words stand for themselves."""
