@@ -1,9 +1,75 @@
-"""Which database a URL names, whatever form the hosting gives it in."""
+"""Which database a URL names, whatever form the hosting gives it in; how writers of one process take
+their turns on SQLite."""
 
-from store.db import normalized_url
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from store.db import make_engine, normalized_url, reading, session_factory
 
 
 def test_a_postgres_url_as_hosting_gives_it_is_served_by_psycopg() -> None:
     for given in ("postgres://u@h/db", "postgresql://u@h/db", "postgresql+psycopg://u@h/db"):
         assert normalized_url(given) == "postgresql+psycopg://u@h/db"
     assert normalized_url("sqlite:///crm.db") == "sqlite:///crm.db"
+
+
+@pytest.fixture
+def sqlite_sessions(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE counter (n INTEGER)")
+        connection.exec_driver_sql("INSERT INTO counter VALUES (0)")
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def _count(sessions) -> int:
+    with reading(sessions) as session:
+        return session.execute(text("SELECT n FROM counter")).scalar_one()
+
+
+def test_writers_of_one_process_each_get_their_turn_and_lose_nothing(sqlite_sessions) -> None:
+    def add(times: int) -> None:
+        for _ in range(times):
+            with sqlite_sessions.begin() as session:
+                n = session.execute(text("SELECT n FROM counter")).scalar_one()
+                session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+
+    threads = [threading.Thread(target=add, args=(50,)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert _count(sqlite_sessions) == 400
+
+
+def test_a_reader_goes_on_while_a_writer_holds_its_turn(sqlite_sessions) -> None:
+    with sqlite_sessions.begin() as writer:
+        writer.execute(text("UPDATE counter SET n = 5"))
+        assert _count(sqlite_sessions) == 0, "the reader sees the last committed state, at once"
+    assert _count(sqlite_sessions) == 5
+
+
+def test_a_writer_that_failed_or_whose_connection_broke_gives_up_its_turn(sqlite_sessions) -> None:
+    with pytest.raises(RuntimeError), sqlite_sessions.begin() as session:
+        session.execute(text("UPDATE counter SET n = 1"))
+        raise RuntimeError("the work failed")
+    connection = sqlite_sessions.kw["bind"].connect()
+    broken = connection.begin()
+    connection.execute(text("UPDATE counter SET n = 2"))
+    connection.invalidate()
+    broken.rollback()
+    connection.close()
+    done = threading.Event()
+
+    def write() -> None:
+        with sqlite_sessions.begin() as session:
+            session.execute(text("UPDATE counter SET n = 3"))
+        done.set()
+
+    threading.Thread(target=write, daemon=True).start()
+    assert done.wait(10), "the next writer did not get its turn"
+    assert _count(sqlite_sessions) == 3
