@@ -63,6 +63,17 @@ def local_now(now: datetime | None) -> tuple[date, time]:
     return now.date(), rounded.time()
 
 
+def zone_name(now: datetime | None) -> str:
+    """The IANA name of the zone `now` is in, which the date and time local_now gives are read in ("UTC"
+    without a `now`); "" for a zone without a name (a bare UTC offset)."""
+    if now is None:
+        return "UTC"
+    key = getattr(now.tzinfo, "key", None)
+    if isinstance(key, str):
+        return key
+    return "UTC" if now.utcoffset() == timedelta(0) else ""
+
+
 def next_entry_nos(session: Session, team_id: str, count: int = 1, *, apart: bool = False) -> int:
     """`apart` for bulk work: see store.numbering."""
     return reserve(
@@ -124,6 +135,7 @@ def _fill(
     entry.contact_company_no = contact.company_no
     entry.date = given.date or today
     entry.time_of_interaction = given.time or time_now
+    entry.timezone = zone_name(now)
     entry.description = description
     entry.subject = (given.subject or description)[:MAX_DESCRIPTION]
     entry.information_flow = (given.information_flow or InformationFlow(template.information_flow)).value

@@ -19,6 +19,7 @@ from bot.slack.people import People
 from bot.slack.ports import Commands
 from bot.slack.settings import Settings
 from bot.slack.worker import JobWorker, OutboxWorker
+from commands import marks
 from commands.context import Context
 from commands.inputs import UsageError
 from commands.pages.templates import SharedFile
@@ -195,7 +196,7 @@ class Runtime:
         origin, ctx, work = queue.unpack(self.sessions, job)
         reply = self._guard(lambda: self.commands.background(ctx, work), f"background {job.kind}")
         self.answer(self.client_for(origin.team_id, origin.enterprise_id), origin, ctx, reply)
-        return render.clip(reply.text, 1000)
+        return render.clip(marks.plain(reply.text), 1000)
 
     def send_reminders(self) -> int:
         """Direct-message each reminder due now to its owner. One that cannot be sent stays claimed until
