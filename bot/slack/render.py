@@ -5,6 +5,7 @@ tests still pass every block through those validators."""
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -98,6 +99,24 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """What the user typed, from the text Slack sends (it escapes &, < and > in messages and commands)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+SLACK_MARKUP = re.compile(r"<([^<>\n]{1,3000})>")
+
+
+def _as_read(found: re.Match[str]) -> str:
+    target, _, label = found.group(1).partition("|")
+    if target.startswith(("@", "#")):  # <@U1|kim>, <#C1|sales>
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):  # <!here>, <!subteam^S1|@sales>, <!date^…|fallback>
+        return label or "@" + target[1:].split("^")[0]
+    return label or target.removeprefix("mailto:")  # a link, by its label
+
+
+def readable(text: str) -> str:
+    """A message's text as people read it in Slack: mentions, channels and links by their names, and
+    Slack's escaping of &, < and > undone."""
+    return unescape(SLACK_MARKUP.sub(_as_read, text))
 
 
 def clip(text: str, limit: int) -> str:

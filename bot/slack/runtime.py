@@ -22,6 +22,7 @@ from bot.slack.worker import JobWorker, OutboxWorker
 from commands import marks
 from commands.context import Context
 from commands.inputs import UsageError
+from commands.pages.interactions import ChatMessage
 from commands.pages.templates import SharedFile
 from commands.reminders import Notice
 from commands.reply import BackgroundWork, Modal, Reply, error
@@ -97,6 +98,9 @@ class Runtime:
         except Exception:
             log.exception("cannot tell whether %r may be shared", text)
             return False
+
+    def message_form(self, ctx: Context, message: ChatMessage) -> Reply:
+        return self._guard(lambda: self.commands.message_form(ctx, message), "log a message")
 
     def home(self, ctx: Context) -> Reply:
         return self._guard(lambda: self.commands.home(ctx), "App Home")

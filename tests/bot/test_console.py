@@ -22,6 +22,7 @@ log
 PHONE
 jon smith
 Asked for a meeting
+Will call back after the fair
 
 
 
