@@ -259,8 +259,7 @@ class InteractionLogEntry(Base):
     date: Mapped[date]
     time_of_interaction: Mapped[time]
     timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    """The IANA zone of the clock that date and time were read on (the logger's); "" for entries logged
-    before it was kept."""
+    """The IANA zone of the clock date and time were read on; "" for entries logged before it was kept."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     description: Mapped[str] = mapped_column(String(100))
     subject: Mapped[str] = mapped_column(String(100), default="")
