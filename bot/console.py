@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.console_render import render
-from commands import forms
+from commands import forms, marks
 from commands.context import Context
 from commands.reply import Button, Reply
 from commands.router import ROUTER
@@ -71,9 +71,9 @@ class ConsoleChat:
 
     def show(self, reply: Reply) -> None:
         if reply.background is not None:
-            self.console.print(reply.text)
+            self.console.print(marks.plain(reply.text, self.ctx.timezone))
             reply = ROUTER.background(self.ctx, reply.background)
-        self.choices = render(self.console, reply)
+        self.choices = render(self.console, reply, self.ctx.timezone)
         if reply.file is not None:
             path = Path.cwd() / reply.file.name
             path.write_bytes(reply.file.content)

@@ -28,7 +28,7 @@ from store.enums import (
 )
 from store.exports import ExportFormat
 from store.filters import CanceledFilter
-from store.interactions import MAX_DURATION
+from store.interactions import MAX_COMMENT, MAX_DURATION
 from store.queries import Cursor
 from store.tasks import TaskScope
 from store.templates import MAX_CODE
@@ -308,6 +308,7 @@ CONTACTS = ContactList()
 TEXT = Text()
 NAME = Text("a name", 100)
 DESCRIPTION = Text("a description")
+COMMENT = Text("a comment", MAX_COMMENT)
 WORD = Word("a word", 100)
 LANGUAGE = Word("a language code", 10)
 DATE = DateKind()

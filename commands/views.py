@@ -1,8 +1,28 @@
 """How entries and other records read in a reply, the same in Slack and the console."""
 
+from commands import marks
 from commands.reply import Button, Item
+from store.enums import DocumentKind
 from store.models import InteractionLogEntry
 from store.queries import EntryRow, entry_title
+
+DOCUMENT_KINDS = frozenset(kind.value for kind in DocumentKind)
+
+
+def entry_when(entry: InteractionLogEntry) -> str:
+    """The entry's date and time, on the clock of whoever logged it: each viewer reads it in their own
+    time zone."""
+    return marks.local_moment(entry.date, entry.time_of_interaction, entry.timezone)
+
+
+def document_kind(value: str) -> str:
+    """A business document's kind as people name it ("sales-quote": Sales Quote)."""
+    return value.replace("-", " ").title() if value in DOCUMENT_KINDS else value
+
+
+def document_text(entry: InteractionLogEntry) -> str:
+    """The kind and number of the business document the entry was logged from ("" when none)."""
+    return " ".join(part for part in (document_kind(entry.document_type), entry.document_no) if part)
 
 
 def entry_line(entry: InteractionLogEntry, contact_name: str) -> str:
@@ -15,11 +35,13 @@ def entry_line(entry: InteractionLogEntry, contact_name: str) -> str:
         status.append("attempt failed")
     if entry.evaluation:
         status.append(entry.evaluation)
-    title = entry_title(entry, contact_name)
-    when = f"{entry.date.isoformat()} {entry.time_of_interaction.strftime('%H:%M')}"
+    title = entry_title(entry, contact_name, marks.person)
     text = (
-        f"*{entry.entry_no}*  {when} · {contact_name or entry.contact_no} · {entry.template_code} · {title}"
+        f"*{entry.entry_no}*  {entry_when(entry)} · {contact_name or entry.contact_no} · "
+        f"{entry.template_code} · {title}"
     )
+    if document := document_text(entry):
+        text += f" · {document}"
     if status:
         text += f"  _({', '.join(status)})_"
     return text

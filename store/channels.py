@@ -84,4 +84,4 @@ def log_channel_message(
         initiated_by=InitiatedBy.THEM if message.external else InitiatedBy.US,
         salesperson="" if message.external else message.user_id,
     )
-    return create_interaction(session, team_id, message.user_id, given)
+    return create_interaction(session, team_id, message.user_id, given, now=message.when)

@@ -141,11 +141,7 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
     if CONTACT_NO.match(text):
         return get_contact(session, team_id, text)
     if "@" in text:
-        by_email = session.scalars(
-            select(Contact)
-            .where(Contact.team_id == team_id, func.lower(Contact.email) == text.lower())
-            .order_by(Contact.no)
-        ).all()
+        by_email = _by_email(session, team_id, text)
         if len(by_email) == 1:
             return by_email[0]
         if by_email:  # a company and its person often share one address
@@ -174,6 +170,24 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
         contacts = {c.no: c for c in _contacts(session, team_id, [m.no for m in offered])}
         raise _ambiguous(text, [(m.no, _label(contacts[m.no])) for m in offered if m.no in contacts])
     raise NotFound(f"No contact matches “{text}”. Check the spelling, or add the contact first.")
+
+
+def _by_email(session: Session, team_id: str, email: str) -> Sequence[Contact]:
+    query = select(Contact).where(Contact.team_id == team_id, func.lower(Contact.email) == email.lower())
+    return session.scalars(query.order_by(Contact.no)).all()
+
+
+def contact_with_email(session: Session, team_id: str, email: str) -> Contact | None:
+    """The one contact with this e-mail address; when a company and its person share it, the person
+    (someone wrote the message). None when no contact has it, or several people do."""
+    email = email.strip()
+    if not EMAIL.match(email):
+        return None
+    found = _by_email(session, team_id, email)
+    people = [c for c in found if c.type == ContactType.PERSON.value]
+    if len(found) == 1:
+        return found[0]
+    return people[0] if len(people) == 1 else None
 
 
 def _by_name_part(session: Session, team_id: str, name: str) -> Sequence[Contact]:

@@ -26,6 +26,9 @@ from store.types import to_money
 
 MAX_DESCRIPTION = 100
 MAX_DURATION = 60 * 24 * 366
+MAX_COMMENT = 2000
+COMMENT_WIDTH = 80
+"""A comment line holds 80 characters, as in Business Central; a longer comment takes several lines."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,17 @@ def local_now(now: datetime | None) -> tuple[date, time]:
     if rounded != now:
         rounded += timedelta(minutes=1)
     return now.date(), rounded.time()
+
+
+def zone_name(now: datetime | None) -> str:
+    """The IANA name of the zone `now` is in, which the date and time local_now gives are read in ("UTC"
+    without a `now`); "" for a zone without a name (a bare UTC offset)."""
+    if now is None:
+        return "UTC"
+    key = getattr(now.tzinfo, "key", None)
+    if isinstance(key, str):
+        return key
+    return "UTC" if now.utcoffset() == timedelta(0) else ""
 
 
 def next_entry_nos(session: Session, team_id: str, count: int = 1, *, apart: bool = False) -> int:
@@ -124,6 +138,7 @@ def _fill(
     entry.contact_company_no = contact.company_no
     entry.date = given.date or today
     entry.time_of_interaction = given.time or time_now
+    entry.timezone = zone_name(now)
     entry.description = description
     entry.subject = (given.subject or description)[:MAX_DESCRIPTION]
     entry.information_flow = (given.information_flow or InformationFlow(template.information_flow)).value
@@ -289,12 +304,12 @@ def entries_by_no(
 
 
 def add_comment(session: Session, team_id: str, user_id: str, entry_no: int, text: str, today: date) -> None:
-    """Comment lines hold 80 characters, as in Business Central; a longer comment takes several lines."""
+    """The comment in as many lines as it takes (see COMMENT_WIDTH)."""
     text = " ".join(text.split())
     if not text:
         raise Invalid("Write the comment after the entry number.")
-    if len(text) > 2000:
-        raise Invalid("A comment can have at most 2000 characters.")
+    if len(text) > MAX_COMMENT:
+        raise Invalid(f"A comment can have at most {MAX_COMMENT} characters.")
     get_entry(session, team_id, entry_no)
     last = session.scalar(
         select(CommentLine.line_no)
@@ -303,7 +318,7 @@ def add_comment(session: Session, team_id: str, user_id: str, entry_no: int, tex
         .limit(1)
     )
     line_no = last or 0
-    for chunk in _wrap(text, 80):
+    for chunk in _wrap(text, COMMENT_WIDTH):
         line_no += 10000
         session.add(
             CommentLine(

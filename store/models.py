@@ -258,6 +258,8 @@ class InteractionLogEntry(Base):
     contact_company_no: Mapped[str] = mapped_column(Code)
     date: Mapped[date]
     time_of_interaction: Mapped[time]
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """The IANA zone of the clock date and time were read on; "" for entries logged before it was kept."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     description: Mapped[str] = mapped_column(String(100))
     subject: Mapped[str] = mapped_column(String(100), default="")

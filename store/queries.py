@@ -1,6 +1,7 @@
 """Reading the interaction log: filtered pages, newest first, and statistics."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -96,12 +97,14 @@ def list_entries(
     return Page(rows, Cursor(last.entry_no, last.date if by_date else None))
 
 
-def entry_title(entry: InteractionLogEntry, contact_name: str) -> str:
-    """As Business Central titles an entry: the description, then who it came from or who made it."""
+def entry_title(entry: InteractionLogEntry, contact_name: str, user: Callable[[str], str] = str) -> str:
+    """As Business Central titles an entry: the description, then who it came from or who made it.
+    `user` names the user who logged it when they are the one who made it (a Slack mention)."""
     if entry.information_flow == "inbound":
         return f"{entry.description} - from {contact_name or entry.contact_no}"
     if entry.information_flow == "outbound":
-        return f"{entry.description} - by {entry.salesperson or entry.user_id}"
+        made_by = entry.salesperson or entry.user_id
+        return f"{entry.description} - by {user(made_by) if made_by == entry.user_id else made_by}"
     return entry.description
 
 

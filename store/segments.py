@@ -12,7 +12,7 @@ from store.contacts import find_contact
 from store.db import refresh_statistics
 from store.enums import CorrespondenceType, Evaluation
 from store.errors import Conflict, Invalid, not_found
-from store.interactions import local_now, next_entry_nos
+from store.interactions import local_now, next_entry_nos, zone_name
 from store.models import (
     Contact,
     InteractionLogEntry,
@@ -212,6 +212,7 @@ def log_segment(
         "contact_company_no": contact.company_no,
         "date": literal(today, Date()),
         "time_of_interaction": literal(time_now, Time()),
+        "timezone": literal(zone_name(now)),
         "created_at": literal(utcnow(), InteractionLogEntry.created_at.type),
         "description": literal(description[:100]),
         "subject": literal(description[:100]),

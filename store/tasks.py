@@ -132,7 +132,7 @@ def _changeable(session: Session, team_id: str, user_id: str, no: int, *, is_adm
     task = get_task(session, team_id, no)
     if not is_admin and user_id not in (task.owner_id, task.created_by):
         raise Forbidden(
-            f"Task {no} is <@{task.owner_id}>'s: only its owner, its creator or an admin may change it."
+            f"Task {no} is someone else's: only its owner, its creator or an admin may change it."
         )
     if task.canceled:
         raise Conflict(f"Task {no} was canceled.")

@@ -250,6 +250,10 @@ class FakeSlack:
             return Canned(200, ok | {"user": user | self.users.get(user_id, {})})
         if path == "/chat.postMessage":
             return Canned(200, ok | {"channel": call.body.get("channel"), "ts": f"{len(self.calls)}.000100"})
+        if path == "/chat.getPermalink":
+            channel, ts = call.body.get("channel", ""), str(call.body.get("message_ts", ""))
+            link = f"https://sales.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            return Canned(200, ok | {"channel": channel, "permalink": link})
         if path == "/chat.postEphemeral":
             return Canned(200, ok | {"message_ts": f"{len(self.calls)}.000200"})
         if path in ("/views.open", "/views.update", "/views.publish"):

@@ -17,8 +17,9 @@ from store.db import reading, transaction
 
 log = logging.getLogger(__name__)
 
-CHANNEL_TYPES = frozenset({"channel", "group"})
-"""Public and private channels; direct messages are questions to the bot, group DMs are not linked."""
+CHANNEL_TYPES = frozenset({"channel", "group", "mpim"})
+"""Public and private channels and group DMs (`/crm link` links any of them); a direct message to the bot
+is a question to it."""
 MESSAGE_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 """Subtypes that are still someone's message; edits, deletions, joins and bot posts are not."""
 

@@ -21,6 +21,8 @@ class Profile:
     is_admin: bool = False
     timezone: str = "UTC"
     lang: str | None = None
+    email: str = ""
+    """The address in the user's Slack profile (with the users:read.email scope)."""
 
 
 class People:
@@ -72,6 +74,7 @@ class People:
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
             timezone=_zone(user.get("tz")),
             lang=(user.get("locale") or "")[:2].lower() or None,
+            email=_email(user.get("profile")),
         )
 
 
@@ -83,3 +86,8 @@ def _zone(name: object) -> str:
     except (ValueError, KeyError, OSError):
         return "UTC"
     return name
+
+
+def _email(profile: object) -> str:
+    email = profile.get("email") if isinstance(profile, dict) else None
+    return email.strip() if isinstance(email, str) and len(email) <= 254 else ""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from commands import reminders
 from commands.context import Context
 from commands.forms import Form
+from commands.pages.interactions import ChatMessage, message_form
 from commands.pages.templates import SharedFile, attach_file
 from commands.reply import BackgroundWork, Reply
 
@@ -34,6 +35,8 @@ class Commands:
     due_notices: Callable[[sessionmaker[Session], datetime], list[reminders.Notice]] = reminders.due
     """(sessions, now) -> the reminders this process is to send now, claimed for it."""
     notice_sent: Callable[[sessionmaker[Session], reminders.Notice, datetime], bool] = reminders.sent
+    message_form: Callable[[Context, ChatMessage], Reply] = message_form
+    """(context, a message to log) -> the Create Interaction form pre-filled from it."""
 
 
 def default_commands() -> Commands:

@@ -7,8 +7,10 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from commands import marks
 from commands.reply import Button, Item, Modal, Reply, Table
 
 log = logging.getLogger(__name__)
@@ -73,14 +75,25 @@ class Message:
     blocks: list[dict[str, Any]]
 
 
-MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,20})&gt;")
+def _literal(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def date_token(when: datetime) -> str:
+    """Slack writes the moment in each viewer's own time zone; the fallback (old clients, some
+    notifications) says it in UTC."""
+    fallback = f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 def escape(text: str) -> str:
-    """Slack reads <, > and & as markup (links, mentions); the router's text means them literally, but for
-    a user mention (a task's owner), which names a person and can do no more."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MENTION.sub(r"<@\1>", escaped)
+    """Slack reads <, > and & as markup (links, mentions, @channel): the router's text means them
+    literally. Only the people and moments a page marked (commands.marks) become Slack's own tokens."""
+    return marks.write(text, _literal, mention, date_token)
 
 
 def unescape(text: str) -> str:
@@ -88,8 +101,38 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+SLACK_MARKUP = re.compile(r"<([^<>\n]{1,3000})>")
+
+
+def _as_read(found: re.Match[str]) -> str:
+    target, _, label = found.group(1).partition("|")
+    if target.startswith(("@", "#")):  # <@U1|kim>, <#C1|sales>
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):  # <!here>, <!subteam^S1|@sales>, <!date^…|fallback>
+        return label or "@" + target[1:].split("^")[0]
+    return label or target.removeprefix("mailto:")  # a link, by its label
+
+
+def readable(text: str) -> str:
+    """A message's text as people read it in Slack: mentions, channels and links by their names, and
+    Slack's escaping of &, < and > undone."""
+    return unescape(SLACK_MARKUP.sub(_as_read, text))
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip_markup(text: str, limit: int) -> str:
+    """Clip escaped mrkdwn without cutting one of our tokens (`<@U…>`, `<!date…>`) in two: the user's
+    own < are escaped, so an unclosed < is the start of a token and goes with what is cut off."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    opened = kept.rfind("<")
+    if opened > kept.rfind(">"):
+        kept = kept[:opened]
+    return kept + "…"
 
 
 def message(reply: Reply, *, share: str | None = None, form_button: bool = False) -> Message:
@@ -114,7 +157,7 @@ def fallback(reply: Reply) -> str:
         lines.append(" | ".join(reply.table.columns))
         lines.extend(" | ".join(row) for row in reply.table.rows)
     lines.extend(item.text for item in reply.items)
-    return clip(escape("\n".join(line for line in lines if line)), FALLBACK_CHARS)
+    return clip_markup(escape("\n".join(line for line in lines if line)), FALLBACK_CHARS)
 
 
 def open_form_button(modal: Modal) -> Block:
@@ -136,13 +179,14 @@ def button(spec: Button, action_id: str) -> Block | None:
     if spec.confirm:
         confirm = {
             "title": plain_text("Are you sure?"),
-            "text": mrkdwn(clip(spec.confirm, 300)),
+            "text": mrkdwn(clip_markup(escape(spec.confirm), 300)),
             "confirm": plain_text(clip(spec.label, 30)),
             "deny": plain_text("Cancel"),
         }
         if spec.style == "danger":
             confirm["style"] = "danger"
-    return button_element(clip(spec.label, LABEL_CHARS), action_id, spec.command, spec.style or None, confirm)
+    label = clip(marks.plain(spec.label), LABEL_CHARS)
+    return button_element(label, action_id, spec.command, spec.style or None, confirm)
 
 
 def sections(text: str, limit: int = SECTION_CHARS) -> list[str]:
@@ -167,7 +211,11 @@ def sections(text: str, limit: int = SECTION_CHARS) -> list[str]:
 
 
 def table_lines(table: Table) -> list[str]:
-    rows = [tuple(escape(clip(cell, CELL_CHARS)) for cell in row) for row in (table.columns, *table.rows)]
+    rows = [
+        # A code block shows Slack's tokens as typed: people and moments go in plain words there.
+        tuple(_literal(clip(marks.plain(cell), CELL_CHARS)) for cell in row)
+        for row in (table.columns, *table.rows)
+    ]
     widths = [
         max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(len(table.columns))
     ]
@@ -237,7 +285,7 @@ class _Layout:
         plain: list[str] = []
         for index, item in enumerate(items):
             if not item.buttons:
-                plain.append(clip(escape(item.text), SECTION_CHARS))
+                plain.append(clip_markup(escape(item.text), SECTION_CHARS))
                 continue
             if not self._flush(plain) or not self._item(item):
                 self.left_out.append(f"{len(plain) + len(items) - index} item(s)")
@@ -258,7 +306,7 @@ class _Layout:
         return True
 
     def _item(self, item: Item) -> bool:
-        text = clip(escape(item.text), SECTION_CHARS)
+        text = clip_markup(escape(item.text), SECTION_CHARS)
         elements = [b for b in (self._button(spec) for spec in item.buttons) if b is not None]
         if len(elements) <= 1:
             return self._section(text, accessory=elements[0] if elements else None)

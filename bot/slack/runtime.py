@@ -19,8 +19,10 @@ from bot.slack.people import People
 from bot.slack.ports import Commands
 from bot.slack.settings import Settings
 from bot.slack.worker import JobWorker, OutboxWorker
+from commands import marks
 from commands.context import Context
 from commands.inputs import UsageError
+from commands.pages.interactions import ChatMessage
 from commands.pages.templates import SharedFile
 from commands.reminders import Notice
 from commands.reply import BackgroundWork, Modal, Reply, error
@@ -96,6 +98,9 @@ class Runtime:
         except Exception:
             log.exception("cannot tell whether %r may be shared", text)
             return False
+
+    def message_form(self, ctx: Context, message: ChatMessage) -> Reply:
+        return self._guard(lambda: self.commands.message_form(ctx, message), "log a message")
 
     def home(self, ctx: Context) -> Reply:
         return self._guard(lambda: self.commands.home(ctx), "App Home")
@@ -195,7 +200,7 @@ class Runtime:
         origin, ctx, work = queue.unpack(self.sessions, job)
         reply = self._guard(lambda: self.commands.background(ctx, work), f"background {job.kind}")
         self.answer(self.client_for(origin.team_id, origin.enterprise_id), origin, ctx, reply)
-        return render.clip(reply.text, 1000)
+        return render.clip(marks.plain(reply.text), 1000)
 
     def send_reminders(self) -> int:
         """Direct-message each reminder due now to its owner. One that cannot be sent stays claimed until

@@ -13,10 +13,12 @@ BOT_SCOPES = (
     "im:write",
     "app_mentions:read",
     "users:read",
+    "users:read.email",
     "files:read",
     "files:write",
     "channels:history",
     "groups:history",
+    "mpim:history",
 )
 """The bot token scopes: the OAuth install asks for these, and manifest.yml lists the same."""
 

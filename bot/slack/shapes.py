@@ -43,6 +43,8 @@ INTERACTION: dict[tuple[str, ...], tuple[type, ...]] = {
     ("response_url",): MAYBE_TEXT,
     ("trigger_id",): MAYBE_TEXT,
     ("message",): MAYBE_OBJECT,
+    ("message", "thread_ts"): MAYBE_TEXT,
+    ("message_ts",): TEXT,
 }
 EVENT: dict[tuple[str, ...], tuple[type, ...]] = {
     ("type",): TEXT,
@@ -69,6 +71,8 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "view_submission": (("view", "callback_id"), ("user", "id")),
     "view_closed": (("view", "callback_id"), ("user", "id")),
     "block_suggestion": (("action_id",), ("user", "id")),
+    "shortcut": (("callback_id",), ("user", "id")),
+    "message_action": (("callback_id",), ("user", "id")),
     "event_callback": (("event", "type"),),
 }
 """What each kind of payload cannot do without: Bolt cannot route it (and answers 404) otherwise."""

@@ -2,18 +2,20 @@
 evaluate."""
 
 from dataclasses import replace
+from datetime import date
 
-from commands import inputs
+from commands import inputs, marks
 from commands.action import Action, Arg, Args, Policy
 from commands.context import Context
 from commands.pages.filtering import CONTACT, ENTRY_FILTERS, read_filter
-from commands.reply import Button, File, Reply, Table
-from commands.views import entry_item, follow_up, plural
+from commands.reply import Button, File, Reply
+from commands.views import document_text, entry_item, entry_when, follow_up, plural
 from store.attachments import entry_attachment
 from store.cancellation import cancel_entries, restore_entries
 from store.contacts import find_contact
 from store.db import reading
 from store.interactions import add_comment, comments, evaluate, get_entry
+from store.models import CommentLine
 from store.queries import list_entries
 
 PAGE = 10
@@ -53,9 +55,14 @@ def entry_details(ctx: Context, args: Args) -> Reply:
         entry = get_entry(session, ctx.team_id, entry_no)
         contact = find_contact(session, ctx.team_id, entry.contact_no)
         lines = comments(session, ctx.team_id, entry_no)
+    version = (
+        f"{entry.version_no} (logged {plural(entry.doc_no_occurrence, 'time')} for this document)"
+        if entry.version_no
+        else ""
+    )
     fields = (
         ("Contact", f"{contact.name} ({contact.no})"),
-        ("Date", f"{entry.date.isoformat()} {entry.time_of_interaction.strftime('%H:%M')}"),
+        ("Date", entry_when(entry)),
         ("Template", f"{entry.template_code} (group {entry.group_code})"),
         ("Description", entry.description),
         ("Information flow", entry.information_flow or "-"),
@@ -65,8 +72,9 @@ def entry_details(ctx: Context, args: Args) -> Reply:
         ("Evaluation", entry.evaluation or "-"),
         ("Successful", "no (attempt failed)" if entry.attempt_failed else "yes"),
         ("Status", "canceled" if entry.canceled else "postponed" if entry.postponed else "logged"),
-        ("Logged by", entry.user_id),
-        ("Document", f"{entry.document_type} {entry.document_no}".strip() or "-"),
+        ("Logged by", marks.person(entry.user_id)),
+        ("Document", document_text(entry) or "-"),
+        *((("Document version", version),) if version else ()),
     )
     if entry.postponed:
         buttons = [Button("Resume", f"resume {entry_no}", "primary")]
@@ -79,13 +87,28 @@ def entry_details(ctx: Context, args: Args) -> Reply:
         ]
     if entry.attachment_no is not None:
         buttons.append(Button("Show attachment", SHOW_ATTACHMENT.command_text({"entry_no": entry_no})))
-    notes = tuple(f"{line.date.isoformat()} {line.comment}" for line in lines)
+    notes = comment_paragraphs(lines)
+    # Lines rather than a table: a table is a code block, where Slack shows mentions and dates as typed.
     return Reply(
         f"Interaction log entry {entry_no}",
-        table=Table(("Field", "Value"), tuple(fields)),
-        paragraphs=(("*Comments*", *notes) if notes else ()),
+        paragraphs=(
+            *(f"*{name}:* {value}" for name, value in fields),
+            *(("*Comments*", *notes) if notes else ()),
+        ),
         buttons=tuple(buttons),
     )
+
+
+def comment_paragraphs(lines: list[CommentLine]) -> list[str]:
+    """A run of lines one user wrote on one day under a line saying when and who."""
+    paragraphs: list[str] = []
+    previous: tuple[date, str] | None = None
+    for line in lines:
+        if (line.date, line.user_id) != previous:
+            paragraphs.append(" · ".join(p for p in (line.date.isoformat(), marks.person(line.user_id)) if p))
+            previous = (line.date, line.user_id)
+        paragraphs.append(line.comment)
+    return paragraphs
 
 
 def show_attachment(ctx: Context, args: Args) -> Reply:

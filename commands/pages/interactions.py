@@ -1,18 +1,20 @@
 """Create Interaction: record a call, meeting, e-mail or letter with one contact, typed or through its form
-(pre-filled from the chosen template)."""
+(pre-filled from the chosen template, or from a chat message to log)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from commands import inputs
 from commands.action import Action, Arg, Args, FormSpec
 from commands.context import Context
 from commands.forms import SELECT_LIMIT, Field, Form, FormErrors, read_fields
-from commands.reply import Reply
+from commands.reply import Modal, Reply
 from commands.views import entry_line, follow_up
-from store.contacts import find_contact, list_contacts
+from store.channels import linked_contact
+from store.contacts import contact_with_email, find_contact, list_contacts
 from store.db import reading
 from store.enums import Evaluation, InformationFlow, InitiatedBy
-from store.interactions import InteractionInput, create_interaction
+from store.interactions import MAX_DESCRIPTION, InteractionInput, add_comment, create_interaction
 from store.models import InteractionTemplate
 from store.templates import list_templates
 
@@ -25,6 +27,7 @@ ARGS = (
     Arg("template", inputs.TEMPLATE, required=True),
     Arg("contact", inputs.CONTACT, required=True),
     Arg("description", inputs.DESCRIPTION),
+    Arg("comment", inputs.COMMENT),
     Arg("date", inputs.DATE),
     Arg("time", inputs.TIME),
     Arg("cost", inputs.MONEY),
@@ -63,6 +66,8 @@ def create(ctx: Context, args: Args) -> Reply:
             postpone=bool(args.get("postpone")),
             now=ctx.now(),
         )
+        if args.get("comment"):
+            add_comment(session, ctx.team_id, ctx.user_id, entry.entry_no, args["comment"], ctx.today())
         line = entry_line(entry, find_contact(session, ctx.team_id, entry.contact_no).name)
     verb = "Saved for later" if entry.postponed else "Recorded"
     buttons = () if entry.postponed else (follow_up(entry.entry_no),)
@@ -103,6 +108,7 @@ def interaction_form(ctx: Context, values: dict[str, str]) -> Form:
             dispatch=True,
         ),
         Field("description", "Description", "text", values.get("description", "")),
+        Field("comment", "Comment", "long_text", values.get("comment", ""), optional=True),
         Field("date", "Date", "date", values.get("date") or ctx.today().isoformat()),
         Field("time", "Time", "time", values.get("time") or ctx.now().strftime("%H:%M")),
         Field("cost", "Cost", "number", values.get("cost", ""), optional=True),
@@ -148,12 +154,41 @@ def read_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
     return args | {"failed": values.get("failed") == "yes", "postpone": values.get("postpone") == "yes"}
 
 
+@dataclass(frozen=True)
+class ChatMessage:
+    """A message someone chose to log (Slack's "Log this message as an interaction"), as the adapter read
+    it: its text decoded, where it was posted, its author's e-mail address when known, and a link back."""
+
+    text: str
+    channel_id: str = ""
+    author_email: str = ""
+    link: str = ""
+
+
+def message_form(ctx: Context, message: ChatMessage) -> Reply:
+    """The Create Interaction form pre-filled from a message: its words as the description (cut to fit),
+    the contact of its channel (`/crm link`) or the one with its author's e-mail address, and the link
+    to it as the entry's comment."""
+    text = " ".join(message.text.split())
+    if len(text) > MAX_DESCRIPTION:
+        text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+    with reading(ctx.sessions) as session:
+        contact = linked_contact(session, ctx.team_id, message.channel_id) if message.channel_id else None
+        if contact is None and message.author_email:
+            found = contact_with_email(session, ctx.team_id, message.author_email)
+            contact = found.no if found is not None else None
+    values = {"description": text, "contact": contact or ""}
+    if message.link:
+        values["comment"] = f"Slack message: {message.link}"
+    return Reply("Log this message as an interaction", modal=Modal(CREATE_INTERACTION.id, values))
+
+
 CREATE_INTERACTION = Action(
     id="create_interaction",
     title="Create Interaction",
     title_es="Crear interacción",
     usage="/crm log <template> <contact> [<description>] [date=..] [cost=..] [duration=..] [failed] "
-    "[evaluation=..]",
+    "[evaluation=..] [comment=..]",
     summary="Record a call, meeting, e-mail or letter with a contact.",
     summary_es="Registra una llamada, reunión, correo o carta con un contacto.",
     command=("log|log-form", "{template}", "{contact}", "{description}"),

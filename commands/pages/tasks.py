@@ -4,12 +4,12 @@ complete, snooze and cancel them."""
 
 from typing import Any
 
-from commands import inputs
+from commands import inputs, marks
 from commands.action import Action, Arg, Args, FormSpec, Policy
 from commands.context import Context
 from commands.pages.interactions import CREATE_INTERACTION
 from commands.pages.task_form import ADD_TASK_ID, read_task_form, task_form
-from commands.reply import Button, Item, Reply, Table
+from commands.reply import Button, Item, Reply
 from commands.when import Due
 from store.db import reading
 from store.enums import TaskPriority, TaskType
@@ -34,13 +34,14 @@ TYPE_LABEL = {TaskType.PHONE_CALL.value: "phone call", TaskType.MEETING.value: "
 
 
 def due_text(task: Task) -> str:
-    return task.due_date.isoformat() + (f" {task.due_time.strftime('%H:%M')}" if task.due_time else "")
+    """A due time is a moment each viewer reads in their own time zone; a due date alone is a day."""
+    return marks.moment(task.due_at) if task.due_time else task.due_date.isoformat()
 
 
 def task_line(task: Task, name: str) -> str:
     kind = f" · {TYPE_LABEL[task.type]}" if task.type in TYPE_LABEL else ""
     mark = PRIORITY_MARK.get(task.priority, "")
-    owner = f"<@{task.owner_id}>"
+    owner = marks.person(task.owner_id)
     return f"{mark}*Task {task.no}*  due {due_text(task)} · {name} · {task.description}{kind} · {owner}"
 
 
@@ -127,15 +128,18 @@ def details(ctx: Context, args: Args) -> Reply:
     fields = (
         ("Contact", f"{name} ({task.contact_no})"),
         ("Description", task.description),
-        ("Due", f"{due_text(task)} ({task.timezone})"),
+        ("Due", due_text(task) if task.due_time else f"{due_text(task)} ({task.timezone})"),
         ("Priority", task.priority),
         ("Status", state),
         ("Type", TYPE_LABEL.get(task.type, "-")),
-        ("Owner", f"<@{task.owner_id}>"),
+        ("Owner", marks.person(task.owner_id)),
         ("Follows up entry", str(task.entry_no) if task.entry_no else "-"),
         ("Template to log", template or "-"),
-        ("Created by", f"<@{task.created_by}>"),
-        ("Closed", f"{task.closed_at:%Y-%m-%d %H:%M} UTC by <@{task.closed_by}>" if task.closed_at else "-"),
+        ("Created by", marks.person(task.created_by)),
+        (
+            "Closed",
+            f"{marks.moment(task.closed_at)} by {marks.person(task.closed_by)}" if task.closed_at else "-",
+        ),
     )
     open_task = not (task.closed or task.canceled)
     buttons = (
@@ -143,7 +147,10 @@ def details(ctx: Context, args: Args) -> Reply:
         if open_task
         else ()
     )
-    return Reply(f"Task {task.no}", table=Table(("Field", "Value"), fields), buttons=buttons)
+    # Lines rather than a table: a table is a code block, where Slack shows mentions and dates as typed.
+    return Reply(
+        f"Task {task.no}", paragraphs=tuple(f"*{name}:* {value}" for name, value in fields), buttons=buttons
+    )
 
 
 def complete(ctx: Context, args: Args) -> Reply:

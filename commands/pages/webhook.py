@@ -1,7 +1,7 @@
 """The document webhook's secret: each workspace signs its documents with its own (`POST /hooks/documents`).
 Admins only, and the answer is private: the secret is shown to the admin who asked, never in a channel."""
 
-from commands import inputs
+from commands import inputs, marks
 from commands.action import Action, Arg, Args, Policy
 from commands.context import Context
 from commands.reply import Reply
@@ -30,7 +30,7 @@ def rotate(ctx: Context, args: Args) -> Reply:
 
 def _secret_reply(headline: str, issued: IssuedSecret) -> Reply:
     if issued.previous_valid_until is not None:
-        until = issued.previous_valid_until.strftime("%Y-%m-%d %H:%M UTC")
+        until = marks.moment(issued.previous_valid_until)
         replaced = f"The previous secret is still accepted until {until}; switch your senders before then."
     else:
         replaced = "No other secret is accepted for this workspace."

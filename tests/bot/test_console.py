@@ -22,6 +22,7 @@ log
 PHONE
 jon smith
 Asked for a meeting
+Will call back after the fair
 
 
 
@@ -37,11 +38,20 @@ quit
 """
 
 
-@pytest.fixture
-def console_output(workdir, team):
+def run_console(team: str, script: str, *options: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "console", "--team", team, "--user", "U1"],
-        input=SCRIPT,
+        [
+            sys.executable,
+            "-c",
+            "from bot.cli import main; main()",
+            "console",
+            "--team",
+            team,
+            "--user",
+            "U1",
+            *options,
+        ],
+        input=script,
         capture_output=True,
         text=True,
         timeout=120,
@@ -49,6 +59,11 @@ def console_output(workdir, team):
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+@pytest.fixture
+def console_output(workdir, team):
+    return run_console(team, SCRIPT)
 
 
 def test_a_newcomer_records_lists_and_purges_in_the_console(console_output):
@@ -68,3 +83,18 @@ def test_the_form_is_prefilled_from_the_template(console_output):
 
 def test_free_text_is_understood(console_output):
     assert "Understood: Delete Canceled Interaction Log Entries." in console_output
+
+
+def test_times_are_labelled_in_each_console_users_time_zone(workdir, team):
+    """The same entry, logged at 10:30 in Madrid, read in Madrid and in Tokyo; people by user id."""
+    setup = "\n".join(SCRIPT.splitlines()[:4])
+    madrid = run_console(
+        team,
+        setup + '\nlog PHONE "John Smith" Asked for the quote date=2026-03-02 time=10:30\nentries\nquit\n',
+        "--timezone",
+        "Europe/Madrid",
+    )
+    assert "2026-03-02 10:30 Europe/Madrid" in madrid and "Asked for the quote - by U1" in madrid
+    tokyo = run_console(team, "entries\nentry 1\nquit\n", "--timezone", "Asia/Tokyo")
+    assert "2026-03-02 18:30 Asia/Tokyo" in tokyo and "Logged by: U1" in tokyo
+    assert "\ufdd0" not in madrid + tokyo

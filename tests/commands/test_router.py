@@ -2,12 +2,12 @@
 
 import pytest
 
-from commands import grammar
+from commands import grammar, marks
 from commands.context import Context
 from commands.inputs import split
 from commands.router import ROUTER, run
 from store.frecency import frecency_scores
-from store.interactions import get_entry
+from store.interactions import comments, get_entry
 from tests.helpers import clicked
 
 
@@ -17,6 +17,17 @@ def test_log_with_unquoted_name_and_description(ctx, sessions, workspace):
     with sessions() as s:
         entry = get_entry(s, workspace.team, 1)
         assert (entry.contact_no, entry.description) == (workspace.john, "Called about the quote")
+
+
+def test_log_with_a_comment_keeps_it_with_the_entry(ctx, sessions, workspace):
+    reply = run(ctx, 'log PHONE "John Smith" "Called about the quote" comment="Wants  a discount"')
+    assert reply.text == "Recorded: interaction log entry 1."
+    with sessions() as s:
+        assert [line.comment for line in comments(s, workspace.team, 1)] == ["Wants a discount"]
+    detail = run(ctx, "entry 1").paragraphs
+    assert detail[-2:] == (f"{ctx.today().isoformat()} · {marks.person('U1')}", "Wants a discount")
+    too_long = run(ctx, f'log PHONE "John Smith" comment="{"x" * 2001}"')
+    assert too_long.error and "at most 2,000 characters" in too_long.text
 
 
 def test_log_by_email_or_number_with_an_unquoted_description(ctx, sessions, workspace):

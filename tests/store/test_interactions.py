@@ -1,7 +1,9 @@
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from store.enums import CorrespondenceType, Evaluation, InformationFlow
 from store.errors import Conflict, Invalid, NotFound
@@ -16,6 +18,7 @@ from store.interactions import (
     resume,
 )
 from store.models import InteractionLogEntry
+from store.segments import log_segment
 
 NOW = datetime(2026, 11, 24, 9, 30, 15, tzinfo=UTC)
 
@@ -217,3 +220,24 @@ def test_resuming_with_another_template_takes_its_defaults(session, team, worksp
         "",
     )
     assert resume(session, team, "U1", typed.entry_no, {"template": "LETTER"}).description == "My words"
+
+
+def test_an_entry_keeps_the_time_zone_its_date_and_time_are_read_in(session, team, workspace):
+    tokyo = NOW.astimezone(ZoneInfo("Asia/Tokyo"))
+    typed = create_interaction(session, team, "U1", InteractionInput(workspace.john, "PHONE"), now=tokyo)
+    assert (typed.timezone, typed.date, typed.time_of_interaction) == (
+        "Asia/Tokyo",
+        date(2026, 11, 24),
+        time(18, 31),
+    )
+    assert (
+        create_interaction(session, team, "U1", InteractionInput(workspace.john, "PHONE")).timezone == "UTC"
+    )
+    madrid = NOW.astimezone(ZoneInfo("Europe/Madrid"))
+    log_segment(session, team, "U1", "NEWSLETTER", "LETTER", now=madrid)
+    zones = session.scalars(
+        select(InteractionLogEntry.timezone).where(
+            InteractionLogEntry.team_id == team, InteractionLogEntry.segment_no == "NEWSLETTER"
+        )
+    ).all()
+    assert zones and set(zones) == {"Europe/Madrid"}

@@ -2,9 +2,9 @@
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, events, unhandled, views
+from bot.slack.listeners import actions, commands, events, shortcuts, unhandled, views
 
 
 def register(app: App) -> None:
-    for group in (commands, actions, views, events, unhandled):
+    for group in (commands, actions, shortcuts, views, events, unhandled):
         group.register(app)

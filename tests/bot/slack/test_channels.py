@@ -131,6 +131,23 @@ def test_files_broadcasts_and_private_channels_are_messages_too(
     assert {e.description for e in found} == {"The signed contract", "Also for the channel"}
 
 
+def test_a_group_dm_is_linked_and_logged_like_a_channel(
+    slack: Slack, workspace: Workspace, sessions: sessionmaker[Session], message_template: str
+) -> None:
+    """message.mpim: a group DM with the customer, the app added to it."""
+    assert "linked to Fabrikam" in slack.ask("link Fabrikam", channel="G0GROUPDM")["text"]
+    group = {"channel": "G0GROUPDM", "channel_type": "mpim"}
+    slack.event(guest_says("Can we meet on Friday?") | group)
+    slack.event(we_say(slack, "Friday at ten works") | group)
+    slack.event(we_say(slack, "Friday at ten works, edited", subtype="message_changed") | group)
+    found = logged(sessions, workspace.team, 2)
+    assert {(e.contact_no, e.information_flow) for e in found} == {
+        (workspace.fabrikam, "inbound"),
+        (workspace.fabrikam, "outbound"),
+    }
+    assert settled(sessions, workspace.team, 2)
+
+
 def test_edits_deletions_joins_and_bots_log_nothing(
     slack: Slack, workspace: Workspace, sessions: sessionmaker[Session], linked: str
 ) -> None:
@@ -209,5 +226,12 @@ def test_without_a_slack_message_template_nothing_is_logged_until_one_is_set_up(
 
 def test_the_manifest_asks_for_channel_messages() -> None:
     manifest = (Path(__file__).parents[3] / "manifest.yml").read_text()
-    for line in ("- message.channels", "- message.groups", "- channels:history", "- groups:history"):
+    for line in (
+        "- message.channels",
+        "- message.groups",
+        "- message.mpim",
+        "- channels:history",
+        "- groups:history",
+        "- mpim:history",
+    ):
         assert line in manifest

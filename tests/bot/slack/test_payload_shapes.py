@@ -147,3 +147,54 @@ def test_events_with_odd_values(
     response = post(slack.events_url, json.dumps(replaced(body, path, value)), JSON)
     assert response.status == 200 and response.elapsed < 3
     no_traceback(caplog)
+
+
+SHORTCUT = {
+    "type": "message_action",
+    "callback_id": "log_message",
+    "team": {"id": "T0", "domain": "sales"},
+    "user": {"id": "U0SELLER", "username": "seller"},
+    "channel": {"id": "C0SALES", "name": "sales"},
+    "trigger_id": "1.2",
+    "response_url": "http://127.0.0.1:9/response/x",
+    "message_ts": "1764000000.000100",
+    "message": {"type": "message", "user": "U0GUEST", "text": "hi", "ts": "1764000000.000100"},
+}
+SHORTCUT_PATHS = [
+    ("callback_id",),
+    ("team",),
+    ("team", "domain"),
+    ("user",),
+    ("user", "id"),
+    ("channel",),
+    ("channel", "id"),
+    ("trigger_id",),
+    ("response_url",),
+    ("message_ts",),
+    ("message",),
+    ("message", "text"),
+    ("message", "user"),
+    ("message", "ts"),
+    ("message", "thread_ts"),
+]
+
+
+@SETTINGS
+@given(path=st.sampled_from(SHORTCUT_PATHS), value=ODD, on_message=st.booleans())
+def test_shortcuts_with_odd_values(
+    slack: Slack,
+    path: tuple[Any, ...],
+    value: Any,
+    on_message: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.clear()
+    shortcut = SHORTCUT | {"team": {"id": slack.team, "domain": "sales"}}
+    if not on_message:
+        shortcut = {k: v for k, v in shortcut.items() if k not in ("channel", "message", "message_ts")}
+        shortcut |= {"type": "shortcut", "callback_id": "log_interaction"}
+        if path[0] in ("channel", "message", "message_ts", "response_url"):
+            path = ("callback_id",)
+    response = post(slack.events_url, as_form(replaced(shortcut, path, value)), FORM)
+    assert response.status == 200 and response.elapsed < 3
+    no_traceback(caplog)

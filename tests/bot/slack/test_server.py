@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from bot import cli, hooks
 from bot.server import create_server
+from bot.slack.listeners.shortcuts import LOG_INTERACTION, LOG_MESSAGE
 from bot.slack.settings import BOT_SCOPES, Settings
 from commands.router import ROUTER
 from store.db import make_engine, session_factory
@@ -144,8 +145,15 @@ def test_the_manifest_matches_what_the_app_handles() -> None:
         "message.im",
         "message.channels",
         "message.groups",
+        "message.mpim",
     }
     assert "command: /crm" in manifest and f"usage_hint: {ROUTER.usage_hint()}\n" in manifest
+    shortcuts = re.findall(r"- name: (.+)\n\s+type: (\w+)\n\s+callback_id: (\w+)", manifest)
+    assert {(kind, callback) for _, kind, callback in shortcuts} == {
+        ("message", LOG_MESSAGE),
+        ("global", LOG_INTERACTION),
+    }
+    assert all(len(name) <= 24 for name, _, _ in shortcuts)  # Slack's limit for a shortcut's name
     urls = re.findall(r"(?:url|request_url|message_menu_options_url): (\S+)", manifest)
     assert len(urls) == 4 and set(urls) == {"https://YOUR-HOST/slack/events"}
     assert "home_tab_enabled: true" in manifest and "messages_tab_enabled: true" in manifest
