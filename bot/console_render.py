@@ -33,7 +33,7 @@ def render(console: Console, reply: Reply) -> list[Button]:
     choices: list[Button] = []
     for item in reply.items:
         marks = []
-        for button in item.buttons:
+        for button in (*item.buttons, *item.menu):
             choices.append(button)
             marks.append(f"[{len(choices)}] {button.label}")
         console.print(f"{plain(item.text)}  [dim]{'  '.join(marks)}[/dim]")

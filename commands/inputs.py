@@ -210,6 +210,15 @@ class UserRef(Kind):
         return f"<@{value}>"
 
 
+class ContactNo(Kind):
+    label = "a contact number such as CT000001"  # where a page of contacts goes on from
+
+    def parse(self, text: str, ctx: Context | None, name: str) -> str:
+        if not CONTACT_NO.match(number := text.strip().upper()) or len(number) > 20:
+            raise UsageError(f"{name}={text.strip()} is not {self.label}.")
+        return number
+
+
 class ContactList(Kind):
     label = "the contacts, separated by commas"
     spaced = True
@@ -305,6 +314,7 @@ SEGMENT = Code("segment")
 CONTACT = ContactRef()
 TASK_CONTACT = ContactRef(first_word=True)
 CONTACTS = ContactList()
+CONTACT_NUMBER = ContactNo()
 TEXT = Text()
 NAME = Text("a name", 100)
 DESCRIPTION = Text("a description")
