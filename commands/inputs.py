@@ -17,6 +17,7 @@ from commands.when import DateKind, IsoDate, TimeKind, When
 from store.contacts import CONTACT_NO, longest_known_name
 from store.db import reading
 from store.enums import (
+    ContactField,
     ContactType,
     CorrespondenceType,
     DocumentKind,
@@ -359,6 +360,12 @@ CORRESPONDENCE = Choice(
     },
 )
 CONTACT_TYPE = Choice(ContactType, {"empresa": ContactType.COMPANY, "persona": ContactType.PERSON})
+CONTACT_FIELD = Choice(
+    ContactField,
+    {"mail": ContactField.EMAIL, "correo": ContactField.EMAIL, "telefono": ContactField.PHONE}
+    | {"telephone": ContactField.PHONE, "mobile": ContactField.PHONE, "movil": ContactField.PHONE}
+    | {"direccion": ContactField.ADDRESS, "e-mail": ContactField.EMAIL, "teléfono": ContactField.PHONE},
+)
 CANCELED = Choice(
     CanceledFilter,
     {

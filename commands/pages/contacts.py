@@ -18,7 +18,7 @@ from store.contacts import (
     find_contact,
 )
 from store.db import reading
-from store.enums import ContactType
+from store.enums import ContactField, ContactType
 from store.filters import CanceledFilter, EntryFilter, contact_scope
 from store.models import Contact
 from store.queries import ContactFigures, contact_figures, list_entries
@@ -27,6 +27,7 @@ from store.tasks import TaskScope, list_tasks
 PAGE = 20
 TIMELINE = 5
 OPEN_TASKS = 5
+FIELD_LABELS = {ContactField.EMAIL: "E-mail", ContactField.PHONE: "Phone", ContactField.ADDRESS: "Address"}
 
 
 def contacts(ctx: Context, args: Args) -> Reply:
@@ -108,8 +109,12 @@ def card(ctx: Context, args: Args) -> Reply:
     items.append(Item("*Open tasks*"))
     items += [task_item(row.task, row.contact_name) for row in tasks.rows] or [Item("None.")]
     no = contact.no
+    headline = f"{contact.name} ({no})"
+    if "field" in args:  # a question about one field ("what's Kim's e-mail?") is answered first
+        field: ContactField = args["field"]
+        headline = f"{FIELD_LABELS[field]} of {headline}: {_field_value(contact, field) or 'not known'}"
     return Reply(
-        f"{contact.name} ({no})",
+        headline,
         paragraphs=(*_fields(contact, company, people), *_statistics(contact, figures)),
         items=tuple(items),
         buttons=(
@@ -121,20 +126,22 @@ def card(ctx: Context, args: Args) -> Reply:
     )
 
 
+def _field_value(contact: Contact, field: ContactField) -> str:
+    if field is ContactField.ADDRESS:
+        parts = (contact.address, f"{contact.post_code} {contact.city}".strip(), contact.country)
+        return ", ".join(part for part in parts if part)
+    return contact.email if field is ContactField.EMAIL else contact.phone
+
+
 def _fields(contact: Contact, company: str, people: int) -> list[str]:
     if contact.type == ContactType.COMPANY:
         kind = f"Company, {plural(people, 'person', 'people')}"
     else:
         kind = f"Person at {company} ({contact.company_no})" if company else "Person"
-    place = ", ".join(
-        part
-        for part in (contact.address, f"{contact.post_code} {contact.city}".strip(), contact.country)
-        if part
-    )
     rows = (
         (("", kind),),
         (("E-mail", contact.email), ("Phone", contact.phone)),
-        (("Address", place),),
+        (("Address", _field_value(contact, ContactField.ADDRESS)),),
         (
             ("Language", contact.language_code),
             ("Salesperson", contact.salesperson),
@@ -219,7 +226,7 @@ CONTACT_CARD = Action(
     id="contact_card",
     title="Contact Card",
     title_es="Ficha de contacto",
-    usage="/crm contact <name or no.>",
+    usage="/crm contact <name or no.> [field=email|phone|address]",
     summary="A contact's details, interaction statistics, last interactions and open tasks.",
     summary_es="Los datos de un contacto, sus estadísticas, sus últimas interacciones y tareas abiertas.",
     command=("contact", "{contact}"),
@@ -231,9 +238,29 @@ CONTACT_CARD = Action(
             required=True,
             ask="Say which contact: a name, a number such as CT000001 or an e-mail address.",
         ),
+        Arg("field", inputs.CONTACT_FIELD),
     ),
-    keywords=("contact card", "contact details"),
-    keywords_es=("ficha de contacto", "datos del contacto"),
+    keywords=(
+        "contact card",
+        "contact details",
+        "contact info",
+        "show contact",
+        "email address",
+        "phone number",
+        "contact address",
+        "telephone",
+        "profile",
+    ),
+    keywords_es=(
+        "ficha de contacto",
+        "ficha del cliente",
+        "datos de contacto",
+        "qué teléfono tiene",
+        "número de teléfono",
+        "dirección de correo",
+        "dirección del contacto",
+        "ver contacto",
+    ),
     policy=Policy(read_only=True),
 )
 ADD_CONTACT = Action(
