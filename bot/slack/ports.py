@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from commands import reminders
+from commands import charts, reminders
 from commands.context import Context
 from commands.forms import Form
 from commands.pages.templates import SharedFile, attach_file
@@ -34,6 +34,8 @@ class Commands:
     due_notices: Callable[[sessionmaker[Session], datetime], list[reminders.Notice]] = reminders.due
     """(sessions, now) -> the reminders this process is to send now, claimed for it."""
     notice_sent: Callable[[sessionmaker[Session], reminders.Notice, datetime], bool] = reminders.sent
+    warm_up: Callable[[], None] = charts.warm_up
+    """Slow first work done in the background once the server runs (matplotlib, for the first chart)."""
 
 
 def default_commands() -> Commands:
