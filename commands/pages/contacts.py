@@ -1,5 +1,7 @@
 """Contacts: find them, see one on its card, add one, and how to import many."""
 
+from datetime import date
+
 from commands import inputs
 from commands.action import Action, Arg, Args, Policy
 from commands.context import Context
@@ -164,8 +166,8 @@ def _statistics(contact: Contact, figures: ContactFigures) -> list[str]:
     ]
 
 
-def _day(day: object) -> str:
-    return day.isoformat() if day is not None else "-"  # type: ignore[attr-defined]
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else "-"
 
 
 def create(ctx: Context, args: Args) -> Reply:
