@@ -153,6 +153,7 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
     exact = session.scalars(
         select(Contact)
         .where(Contact.team_id == team_id, Contact.search_name == normalize_name(text))
+        .order_by(Contact.no)
         .limit(6)
     ).all()
     if len(exact) == 1:
