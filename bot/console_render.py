@@ -35,7 +35,7 @@ def render(console: Console, reply: Reply, timezone: str = "UTC") -> list[Button
     choices: list[Button] = []
     for item in reply.items:
         labels = []
-        for button in item.buttons:
+        for button in (*item.buttons, *item.menu):
             choices.append(button)
             labels.append(f"[{len(choices)}] {button.label}")
         console.print(f"{plain(item.text, timezone)}  [dim]{'  '.join(labels)}[/dim]")

@@ -24,7 +24,7 @@ PAGES: tuple[Action, ...] = (
     *templates.ACTIONS,
     *setup.ACTIONS,
     *webhook.ACTIONS,
-    *contacts.ACTIONS[:2],
+    *contacts.ACTIONS[:3],
     *segments.ACTIONS,
     *segment_steps.ACTIONS,
     *postponed.ACTIONS,
@@ -33,5 +33,5 @@ PAGES: tuple[Action, ...] = (
     *channels.ACTIONS,
     *canceled.ACTIONS,
     *reports.ACTIONS,
-    *contacts.ACTIONS[2:],
+    *contacts.ACTIONS[3:],
 )

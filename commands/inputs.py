@@ -17,6 +17,7 @@ from commands.when import DateKind, IsoDate, TimeKind, When
 from store.contacts import CONTACT_NO, longest_known_name
 from store.db import reading
 from store.enums import (
+    ContactField,
     ContactType,
     CorrespondenceType,
     DocumentKind,
@@ -210,6 +211,15 @@ class UserRef(Kind):
         return f"<@{value}>"
 
 
+class ContactNo(Kind):
+    label = "a contact number such as CT000001"  # where a page of contacts goes on from
+
+    def parse(self, text: str, ctx: Context | None, name: str) -> str:
+        if not CONTACT_NO.match(number := text.strip().upper()) or len(number) > 20:
+            raise UsageError(f"{name}={text.strip()} is not {self.label}.")
+        return number
+
+
 class ContactList(Kind):
     label = "the contacts, separated by commas"
     spaced = True
@@ -305,6 +315,7 @@ SEGMENT = Code("segment")
 CONTACT = ContactRef()
 TASK_CONTACT = ContactRef(first_word=True)
 CONTACTS = ContactList()
+CONTACT_NUMBER = ContactNo()
 TEXT = Text()
 NAME = Text("a name", 100)
 DESCRIPTION = Text("a description")
@@ -350,6 +361,12 @@ CORRESPONDENCE = Choice(
     },
 )
 CONTACT_TYPE = Choice(ContactType, {"empresa": ContactType.COMPANY, "persona": ContactType.PERSON})
+CONTACT_FIELD = Choice(
+    ContactField,
+    {"mail": ContactField.EMAIL, "correo": ContactField.EMAIL, "telefono": ContactField.PHONE}
+    | {"telephone": ContactField.PHONE, "mobile": ContactField.PHONE, "movil": ContactField.PHONE}
+    | {"direccion": ContactField.ADDRESS, "e-mail": ContactField.EMAIL, "teléfono": ContactField.PHONE},
+)
 CANCELED = Choice(
     CanceledFilter,
     {

@@ -31,6 +31,9 @@ class Item:
 
     text: str
     buttons: tuple[Button, ...] = ()
+    menu: tuple[Button, ...] = ()
+    """Offered in a menu beside the item (Slack's overflow menu; numbered choices in the console): at most
+    five, each command at most 150 characters, and none that needs a confirm dialog."""
 
 
 @dataclass(frozen=True)

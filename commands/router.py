@@ -52,7 +52,7 @@ class Router:
         if action is None:
             if grammar.known_word(self.actions, words[0]):
                 raise UsageError(f"Unknown “{' '.join(words)}”.")
-            return assistant.tell_me(ctx, " ".join(words), self)
+            return assistant.tell_me(ctx, text.strip(), self)  # as typed: "Kim's e-mail" keeps its 's
         reading: grammar.Reading | None = None
         try:
             reading = grammar.read(action, words, ctx)

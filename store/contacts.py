@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from store.contact_search import normalize_name, search_contacts
@@ -149,6 +149,7 @@ def find_contact(session: Session, team_id: str, text: str) -> Contact:
     exact = session.scalars(
         select(Contact)
         .where(Contact.team_id == team_id, Contact.search_name == normalize_name(text))
+        .order_by(Contact.no)
         .limit(6)
     ).all()
     if len(exact) == 1:
@@ -221,13 +222,64 @@ def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 5
     found = list(
         session.scalars(query.where(Contact.search_name.contains(normalize_name(text), autoescape=True)))
     )
-    if found:
-        return found
+    return found or _closest(session, team_id, text, limit)
+
+
+def _closest(session: Session, team_id: str, text: str, limit: int) -> list[Contact]:
+    """The contacts whose name is closest to the text (a misspelt one), best first."""
     numbers = [
         m.no for m in search_contacts(session, team_id, text, limit=limit) if m.score >= WORTH_OFFERING
     ]
     by_no = {c.no: c for c in _contacts(session, team_id, numbers)}
     return [by_no[no] for no in numbers if no in by_no]
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    contacts: list[Contact]
+    next_after: str | None
+    """Pass as `after` for the next page; None on the last."""
+    previous_before: str | None
+    """Pass as `before` for the page before; None on the first."""
+    closest: bool = False
+    """No name contains the text: these are the closest names, best first, on one page."""
+
+
+def contact_page(
+    session: Session,
+    team_id: str,
+    text: str = "",
+    *,
+    limit: int = 20,
+    after: str | None = None,
+    before: str | None = None,
+) -> ContactPage:
+    """A page of the contacts whose name contains the text (all when there is none), by number. Pages go
+    on from a contact number (keyset), so a page stays where it was when contacts are added meanwhile:
+    they are numbered after every other."""
+    query = select(Contact).where(Contact.team_id == team_id)
+    if text.strip():
+        query = query.where(Contact.search_name.contains(normalize_name(text), autoescape=True))
+    if before is not None:
+        rows = list(
+            session.scalars(query.where(Contact.no < before).order_by(Contact.no.desc()).limit(limit + 1))
+        )
+        shown = rows[:limit][::-1]
+        earlier = len(rows) > limit
+        later = bool(shown) and _any(session, query.where(Contact.no >= before))
+    else:
+        start = query.where(Contact.no > after) if after is not None else query
+        rows = list(session.scalars(start.order_by(Contact.no).limit(limit + 1)))
+        shown = rows[:limit]
+        later = len(rows) > limit
+        earlier = bool(shown) and after is not None and _any(session, query.where(Contact.no <= after))
+    if not shown and text.strip() and after is None and before is None:
+        return ContactPage(_closest(session, team_id, text, limit), None, None, closest=True)
+    return ContactPage(shown, shown[-1].no if later else None, shown[0].no if earlier else None)
+
+
+def _any(session: Session, query: Select[tuple[Contact]]) -> bool:
+    return bool(session.scalar(select(query.limit(1).exists())))
 
 
 def longest_known_name(session: Session, team_id: str, words: list[str]) -> int:
@@ -246,6 +298,14 @@ def company_names(session: Session, team_id: str, contacts: Sequence[Contact]) -
     query = select(Contact.no, Contact.name).where(Contact.team_id == team_id, Contact.no.in_(wanted))
     names: dict[str, str] = {no: name for no, name in session.execute(query)}
     return {c.no: names[c.company_no] for c in contacts if c.company_no in names and c.no != c.company_no}
+
+
+def count_people(session: Session, team_id: str, company: Contact) -> int:
+    """How many people belong to a company."""
+    query = select(func.count()).where(
+        Contact.team_id == team_id, Contact.company_no == company.no, Contact.no != company.no
+    )
+    return session.scalar(query) or 0
 
 
 def change_contact(session: Session, team_id: str, no: str, **changes: str) -> Contact:

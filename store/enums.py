@@ -8,6 +8,14 @@ class ContactType(StrEnum):
     PERSON = "person"
 
 
+class ContactField(StrEnum):
+    """The fields a question about a contact asks for ("what's Kim's e-mail?")."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    ADDRESS = "address"
+
+
 class InformationFlow(StrEnum):
     BLANK = ""
     OUTBOUND = "outbound"

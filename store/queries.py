@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import extract, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from store.contacts import get_contact
-from store.enums import ContactType
+from store.enums import ContactType, InitiatedBy
 from store.errors import Invalid
 from store.filters import CanceledFilter, EntryFilter, contact_scope
 from store.models import Contact, InteractionLogEntry
+from store.types import to_money
 
 MAX_PAGE = 200
 
@@ -152,3 +153,69 @@ def contact_statistics(session: Session, team_id: str, contact_no: str) -> Stati
         session, team_id, "company" if contact.type == ContactType.COMPANY else "contact", scope
     )
     return rows[0] if rows else Statistic(contact.no, 0, Decimal("0.00"), 0)
+
+
+@dataclass(frozen=True)
+class ContactFigures:
+    """Business Central's statistics of a contact; a company's include its people's."""
+
+    interactions: int
+    """Canceled entries are not counted, nor is their cost or duration."""
+    cost: Decimal
+    duration: int
+    last_interaction: date | None
+    """The latest entry whose attempt did not fail."""
+    last_attempted: date | None
+    """The latest entry we initiated (or that says nothing about who did), failed or not."""
+
+
+def contact_figures(session: Session, team_id: str, contact: Contact) -> ContactFigures:
+    """One aggregate over the contact's entries (postponed ones aside), as the Contact table's FlowFields
+    compute them: the totals leave canceled entries out, the two dates do not (a canceled attempt was
+    still made)."""
+    entry = InteractionLogEntry
+    counted = entry.canceled.is_(False)
+    query = select(
+        func.count().filter(counted),
+        func.sum(entry.cost).filter(counted),
+        func.sum(entry.duration).filter(counted),
+        func.max(entry.date).filter(entry.attempt_failed.is_(False)),
+        func.max(entry.date).filter(entry.initiated_by != InitiatedBy.THEM.value),
+    ).where(EntryFilter(**contact_scope(contact)).where(team_id))
+    count, cost, duration, last_interaction, last_attempted = session.execute(query).one()
+    return ContactFigures(count, to_money(cost or 0), int(duration or 0), last_interaction, last_attempted)
+
+
+@dataclass(frozen=True)
+class MonthStatistic:
+    month: date
+    """The first day of the month."""
+    interactions: int
+    cost: Decimal
+
+
+def monthly_statistics(
+    session: Session, team_id: str, given: EntryFilter, first: date, last: date
+) -> list[MonthStatistic]:
+    """Number and cost of interactions in each month from `first`'s to `last`'s, months without any
+    included; canceled and postponed entries do not count."""
+    entry = InteractionLogEntry
+    start, end = first.replace(day=1), last.replace(day=1)
+    year, month = extract("year", entry.date), extract("month", entry.date)
+    query = (
+        select(year, month, func.count(), func.sum(entry.cost))
+        .where(given.where(team_id), entry.canceled.is_(False), entry.date >= start)
+        .where(entry.date < _next_month(end))
+        .group_by(year, month)
+    )
+    found = {(int(y), int(m)): (n, to_money(cost or 0)) for y, m, n, cost in session.execute(query)}
+    months = []
+    while start <= end:
+        n, cost = found.get((start.year, start.month), (0, to_money(0)))
+        months.append(MonthStatistic(start, n, cost))
+        start = _next_month(start)
+    return months
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from commands import reminders
+from commands import charts, reminders
 from commands.context import Context
 from commands.forms import Form
 from commands.pages.interactions import ChatMessage, message_form
@@ -37,6 +37,8 @@ class Commands:
     notice_sent: Callable[[sessionmaker[Session], reminders.Notice, datetime], bool] = reminders.sent
     message_form: Callable[[Context, ChatMessage], Reply] = message_form
     """(context, a message to log) -> the Create Interaction form pre-filled from it."""
+    warm_up: Callable[[], None] = charts.warm_up
+    """Slow first work done in the background once the server runs (matplotlib, for the first chart)."""
 
 
 def default_commands() -> Commands:

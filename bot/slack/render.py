@@ -27,7 +27,11 @@ VALUE_CHARS = 2000
 CELL_CHARS = 40
 FALLBACK_CHARS = 3000
 
+OPTIONS_PER_MENU = 5
+OPTION_VALUE_CHARS = 150
+
 RUN_ACTION = "crm:run:"
+MENU_ACTION = "crm:menu:"
 SHARE_ACTION = "crm:share"
 OPEN_FORM_ACTION = "crm:open"
 
@@ -189,6 +193,22 @@ def button(spec: Button, action_id: str) -> Block | None:
     return button_element(label, action_id, spec.command, spec.style or None, confirm)
 
 
+def overflow(specs: tuple[Button, ...], action_id: str) -> Block | None:
+    """An overflow menu whose options carry the commands they run, as a button's value does. An option
+    whose command Slack could not carry is left out, and options beyond Slack's five."""
+    options = []
+    for spec in specs:
+        if len(spec.command) > OPTION_VALUE_CHARS:
+            log.warning("menu option %r dropped: its command is longer than Slack allows", spec.label)
+            continue
+        options.append({"text": plain_text(clip(spec.label, LABEL_CHARS)), "value": spec.command})
+    if len(options) > OPTIONS_PER_MENU:
+        log.warning("menu cut to %d options: %d given", OPTIONS_PER_MENU, len(options))
+    if not options:
+        return None
+    return {"type": "overflow", "action_id": action_id, "options": options[:OPTIONS_PER_MENU]}
+
+
 def sections(text: str, limit: int = SECTION_CHARS) -> list[str]:
     """Split on line breaks where possible so each piece fits one section."""
     pieces: list[str] = []
@@ -284,7 +304,7 @@ class _Layout:
     def _items(self, items: tuple[Item, ...]) -> None:
         plain: list[str] = []
         for index, item in enumerate(items):
-            if not item.buttons:
+            if not item.buttons and not item.menu:
                 plain.append(clip_markup(escape(item.text), SECTION_CHARS))
                 continue
             if not self._flush(plain) or not self._item(item):
@@ -306,17 +326,23 @@ class _Layout:
         return True
 
     def _item(self, item: Item) -> bool:
+        """The item's section, with its menu (else its one button) beside it; other buttons below."""
         text = clip_markup(escape(item.text), SECTION_CHARS)
         elements = [b for b in (self._button(spec) for spec in item.buttons) if b is not None]
-        if len(elements) <= 1:
+        menu = self._menu(item.menu) if item.menu else None
+        if menu is None and len(elements) <= 1:
             return self._section(text, accessory=elements[0] if elements else None)
         rows = actions(elements)
         if not self._fits(text, 1 + len(rows)):
             return False
-        self._section(text)
+        self._section(text, accessory=menu)
         self.blocks.extend(rows)
         return True
 
     def _button(self, spec: Button) -> Block | None:
         self.counter += 1
         return button(spec, f"{RUN_ACTION}{self.counter}")
+
+    def _menu(self, specs: tuple[Button, ...]) -> Block | None:
+        self.counter += 1
+        return overflow(specs, f"{MENU_ACTION}{self.counter}")

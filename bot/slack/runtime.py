@@ -78,6 +78,7 @@ class Runtime:
         for loop in (self.worker, self.sender):
             if not loop.is_alive():
                 loop.start()
+        self.executor.submit(self.commands.warm_up)  # off the startup path, before the first /crm stats
 
     def close(self) -> None:
         self.worker.stop()

@@ -191,7 +191,7 @@ LOG_ENTRIES = Action(
         "registro de interacciones",
         "movimientos de registro de interacción",
         "interacciones",
-        "listado",
+        "listado de movimientos",
     ),
     policy=Policy(read_only=True),
 )

@@ -1,17 +1,28 @@
-"""Interaction Statistics and Export Interaction Log Entries."""
+"""Interaction Statistics (with a chart) and Export Interaction Log Entries."""
 
+import logging
+import time
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from commands import inputs
 from commands.action import Action, Arg, Args, Policy
+from commands.charts import bar_chart
 from commands.context import Context
 from commands.pages.filtering import CONTACT, ENTRY_FILTERS, GROUP, TEMPLATE, read_filter
 from commands.reply import File, Reply, Table
 from store.contacts import find_contact
 from store.db import reading
 from store.exports import ExportFormat, export_entries
-from store.queries import Statistic, contact_statistics, statistics
+from store.filters import EntryFilter, contact_scope
+from store.queries import MonthStatistic, Statistic, contact_statistics, monthly_statistics, statistics
 from store.templates import get_group, get_template
+
+log = logging.getLogger(__name__)
+MONTHS = 12
+BARS = 12
+"""A chart by template or group shows this many, the most used."""
 
 
 class By(StrEnum):
@@ -20,11 +31,16 @@ class By(StrEnum):
 
 
 def stats(ctx: Context, args: Args) -> Reply:
+    """The table, and a chart of the same figures: per month over the last twelve for the whole workspace,
+    a contact, a template or a group; per template (or group) when asked `by=`."""
+    today = ctx.today()
+    first = _months_before(today, MONTHS - 1)
     with reading(ctx.sessions) as session:
         if "contact" in args:
             contact = find_contact(session, ctx.team_id, args["contact"])
             rows = [contact_statistics(session, ctx.team_id, contact.no)]
-            title = f"Interaction Statistics for {contact.name}"
+            title, about = f"Interaction Statistics for {contact.name}", contact.name
+            scope = EntryFilter(**contact_scope(contact))
         else:
             by = (
                 By.TEMPLATE
@@ -34,22 +50,71 @@ def stats(ctx: Context, args: Args) -> Reply:
                 else args.get("by", By.TEMPLATE)
             )
             rows = statistics(session, ctx.team_id, by.value)
+            scope = EntryFilter()
             if "template" in args:
                 wanted = get_template(session, ctx.team_id, args["template"]).code
+                scope = EntryFilter(template_code=wanted)
             elif "group" in args:
                 wanted = get_group(session, ctx.team_id, args["group"]).code
+                scope = EntryFilter(group_code=wanted)
             else:
                 wanted = ""
             if wanted:
                 rows = [row for row in rows if row.key == wanted] or [Statistic(wanted, 0, 0, 0)]  # type: ignore[arg-type]
             title = f"Interaction Statistics by {by.value}"
+            about = f"{by.value} {wanted}" if wanted else "all interactions"
+        months = [] if "by" in args else monthly_statistics(session, ctx.team_id, scope, first, today)
     if not rows:
         return Reply(f"{title}: no interactions yet.")
     table = Table(
         ("", "Interactions", "Cost", "Duration (min)"),
         tuple((row.key, f"{row.interactions:,}", f"{row.cost:.2f}", f"{row.duration:,}") for row in rows),
     )
-    return Reply(title, paragraphs=("Canceled and postponed interactions are not counted.",), table=table)
+    if "by" in args:
+        chart = _chart(f"Interactions and cost by {args['by'].value}", rows[:BARS], today)
+    else:
+        chart = _monthly_chart(f"Interactions and cost per month: {about}", months, today)
+    return Reply(
+        title,
+        paragraphs=("Canceled and postponed interactions are not counted.",),
+        table=table,
+        file=chart,
+    )
+
+
+def _months_before(day: date, count: int) -> date:
+    index = day.year * 12 + day.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _monthly_chart(title: str, months: list[MonthStatistic], today: date) -> File | None:
+    if not any(month.interactions for month in months):
+        return None
+    labels = [month.month.strftime("%b %y") for month in months]
+    counts = [month.interactions for month in months]
+    return _draw(title, labels, counts, [month.cost for month in months], today)
+
+
+def _chart(title: str, rows: list[Statistic], today: date) -> File | None:
+    if not any(row.interactions for row in rows):
+        return None
+    labels = [row.key or "-" for row in rows]
+    return _draw(title, labels, [row.interactions for row in rows], [row.cost for row in rows], today)
+
+
+def _draw(title: str, labels: list[str], counts: list[int], costs: list[Decimal], today: date) -> File | None:
+    """The chart as a PNG file; none (the table alone) when it cannot be drawn."""
+    started = time.perf_counter()
+    try:
+        content = bar_chart(title, labels, counts, costs)
+    except Exception:  # a chart is a bonus: the figures are in the table
+        log.exception("the statistics chart could not be drawn")
+        return None
+    log.info(
+        "statistics chart drawn in %.0f ms (%d bytes)", 1000 * (time.perf_counter() - started), len(content)
+    )
+    name = f"interaction-statistics-{today.isoformat()}.png"
+    return File(name, content, "image/png", title)
 
 
 def export(ctx: Context, args: Args) -> Reply:

@@ -71,7 +71,7 @@ def search(
     frecency: dict[str, float] = {}
     if session is not None and team_id is not None and user_id is not None:
         frecency = frecency_scores(session, team_id, user_id)
-    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence())
+    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence(), args.hidden)
     return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]
 
 

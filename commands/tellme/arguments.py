@@ -78,6 +78,10 @@ KIND_WORDS = {
     "contrato": "contract",
 }
 CODE = re.compile(r"^[a-z]+[-_]?\d+$")
+FIELD_WORDS = {"number", "address", "numero", "direccion"}
+"""After (or, in Spanish, before) "phone" or "e-mail", these make it a contact's field, not an interaction."""
+ASKING = {"what", "cual", "que"}
+BEING = {"is", "es"}
 
 
 @dataclass
@@ -90,6 +94,9 @@ class Arguments:
     after_first_number: str = ""
     tail: frozenset[str] = frozenset()
     """The words after the first number: a comment's text, for actions that take one."""
+    hidden: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per argument, words that do not mean here what they usually do ("e-mail" in "Kim's e-mail" is no
+    interaction): they count only for the actions that take that argument."""
     leftover: str = ""
 
     def take(self, name: str, value: Any, found: list[Word]) -> None:
@@ -108,6 +115,7 @@ class Arguments:
             ("segment",),
             ("evaluation",),
             ("document_kind",),
+            ("field",),
         ):
             name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
             if name not in self.values:
@@ -186,6 +194,7 @@ def read_arguments(
                 args.tail = frozenset(w.text for w in found[i + 1 :])
             free.remove(i)
     _evaluation(found, free, claim)
+    _field(found, free, args, claim)
     for i in list(free):
         meaning = concept(found[i].text)
         after_no = i > 0 and found[i - 1].text == "no" and found[i].text.startswith(UNANSWERED)
@@ -257,6 +266,33 @@ def _template(
             if meanings.get(kind, 0.0) >= 80.0 and kind in kinds:
                 claim("template", kinds[kind], [i])
                 return
+
+
+def _a_field(found: list[Word], i: int) -> bool:
+    """Whether "phone", "e-mail" (or "address") names a contact's field here rather than a kind of
+    interaction: "Kim's e-mail", "phone number", "número de teléfono", "qué teléfono tiene", "what is the
+    e-mail of", "cuál es el correo de"."""
+    if i + 1 < len(found) and found[i + 1].text in FIELD_WORDS:
+        return True
+    before = found[max(0, i - 3) : i]
+    if before and (before[-1].possessive or before[-1].text in FIELD_WORDS | {"que", "cual"}):
+        return True
+    if len(before) >= 2 and before[-1].text == "de" and before[-2].text in FIELD_WORDS:
+        return True
+    asks = any(w.text in ASKING for w in before)
+    return asks and any(w.text in BEING or (w.text == "what" and w.possessive) for w in before)
+
+
+def _field(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """The contact's field a question asks for, with the word that makes it one ("number")."""
+    for i in list(free):
+        field = inputs.CONTACT_FIELD.words.get(found[i].text)
+        if field is None or not _a_field(found, i):
+            continue
+        near = [j for j in (i - 1, i + 1) if j in free and found[j].text in FIELD_WORDS]
+        claim("field", field.value, [i, *near])
+        args.hidden["field"] = frozenset(found[j].text for j in (i, *near))
+        return
 
 
 def _segment(found: list[Word], free: list[int], session: Session, team_id: str, claim: Any) -> None:

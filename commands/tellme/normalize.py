@@ -3,7 +3,7 @@ spelled out, and English and Spanish synonyms brought to one concept each."""
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -19,6 +19,8 @@ class Word:
     """As typed, case kept (codes such as PHONE, descriptions)."""
     start: int
     end: int
+    possessive: bool = False
+    """Followed by 's: "Kim Akers's e-mail" is Kim Akers's, and the e-mail is one of theirs."""
 
 
 WORD = re.compile(r"[\w@.+-]*\w", re.UNICODE)
@@ -42,6 +44,9 @@ def words(text: str) -> list[Word]:
     for match in WORD.finditer(plain):
         raw = match.group().strip(".-+")
         if not raw:
+            continue
+        if raw.lower() == "s" and found and plain[match.start() - 1 : match.start()] in ("'", "’"):
+            found[-1] = replace(found[-1], possessive=True)
             continue
         dotted = plain[match.end() : match.end() + 1] == "."
         folded = raw.casefold()

@@ -27,8 +27,10 @@ ARGUMENT_CONCEPTS = {
     "contact": "contact",
     "segment": "segment",
     "document_kind": "document",
+    "field": "details",
 }
-"""An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
+"""An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
+"what's Kim's e-mail?" asks for details."""
 FRECENCY_POINTS = 3.0
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
@@ -131,13 +133,16 @@ class Ranker:
         explained: Mapping[str, frozenset[str]] | None = None,
         frecency: Mapping[str, float] | None = None,
         evidence: Iterable[tuple[str, ...]] = (),
+        hidden: Mapping[str, frozenset[str]] | None = None,
     ) -> list[tuple[Action, float]]:
         """Every action with its score, best first.
 
         `explained` names, per argument, the query words it took (a contact's name, a date): they count
         for actions that take that argument. Each item of `evidence` is an argument found, with the
         argument names that could take it: it counts for the actions that take one of them, against
-        those that take none, and stands in for its word in phrases ("add <contact> to segment")."""
+        those that take none, and stands in for its word in phrases ("add <contact> to segment").
+        `hidden` names, per argument, words that mean something else when that argument reads them (the
+        "e-mail" of "Kim's e-mail" is no interaction): an action that does not take it does not see them."""
         explained = explained or {}
         frecency = frecency or {}
         evidence = list(evidence)
@@ -149,17 +154,20 @@ class Ranker:
         stand_ins = [
             {ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in evidence if names[0] in ARGUMENT_CONCEPTS
         ]
-        best: Resolved = {}
-        for meanings in [m for _, m in resolved] + stand_ins:
-            for c, score in meanings.items():
-                best[c] = max(best.get(c, 0.0), score)
+        hidden = hidden or {}
+        views: dict[frozenset[str], tuple[list[tuple[str, Resolved]], Resolved]] = {}
         string_scores = self._string_scores(" ".join(content))
         ranked = []
         for action in self.actions:
+            unseen = frozenset(w for name, ws in hidden.items() if name not in action.arg_by_name for w in ws)
+            if unseen not in views:
+                seen = [(word, meanings) for word, meanings in resolved if word not in unseen]
+                views[unseen] = (seen, _best([m for _, m in seen] + stand_ins))
+            seen, best = views[unseen]
             taken = {word for arg in action.arg_by_name for word in explained.get(arg, ())}
             usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & action.arg_by_name.keys())
             coverage = self._coverage(action, best)
-            precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
+            precision = self._precision(action, seen, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
             score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
@@ -210,3 +218,12 @@ class Ranker:
             _, action_id, weight = self.compared[index]
             scores[action_id] = max(scores.get(action_id, 0.0), score * weight)
         return scores
+
+
+def _best(all_meanings: list[Resolved]) -> Resolved:
+    """Each concept the query says, with the surest score any of its words (or arguments) gives it."""
+    best: Resolved = {}
+    for meanings in all_meanings:
+        for c, score in meanings.items():
+            best[c] = max(best.get(c, 0.0), score)
+    return best

@@ -98,3 +98,31 @@ def test_times_are_labelled_in_each_console_users_time_zone(workdir, team):
     tokyo = run_console(team, "entries\nentry 1\nquit\n", "--timezone", "Asia/Tokyo")
     assert "2026-03-02 18:30 Asia/Tokyo" in tokyo and "Logged by: U1" in tokyo
     assert "\ufdd0" not in madrid + tokyo
+
+
+def test_a_contact_s_menu_is_numbered_choices_and_the_chart_is_saved(
+    sessions, workspace, tmp_path, monkeypatch
+):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from bot.console import ConsoleChat
+    from commands.context import Context
+
+    monkeypatch.chdir(tmp_path)
+    screen = StringIO()
+    chat = ConsoleChat(
+        Context(sessions, workspace.team, "U1", is_admin=True), Console(file=screen, width=200), ask=input
+    )
+    chat.handle(f"log PHONE {workspace.john} Called about the quote")
+    chat.handle("contacts")
+    listed = screen.getvalue()
+    assert "John Smith  CT000002 · person at Adatum Corporation · john@adatum.example" in listed
+    assert "[5] Log an interaction  [6] Entries  [7] Follow up  [8] Card" in listed
+    chat.handle("8")
+    assert "John Smith (CT000002)" in screen.getvalue().split("[8] Card")[-1]
+    chat.handle("stats")
+    saved = tmp_path / f"interaction-statistics-{chat.ctx.today().isoformat()}.png"
+    assert f"Saved to {saved}" in screen.getvalue().replace("\n", "")
+    assert saved.read_bytes().startswith(b"\x89PNG")

@@ -33,6 +33,7 @@ FIXED: dict[type, Any] = {
     inputs.ContactList: ["John Smith", "Jane O'Hara"],
     inputs.When: Due(date(2026, 3, 4), time(9, 30)),
     inputs.UserRef: "U0SELLER",
+    inputs.ContactNo: "CT000042",
 }
 
 

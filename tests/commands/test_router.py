@@ -41,10 +41,10 @@ def test_log_by_email_or_number_with_an_unquoted_description(ctx, sessions, work
 
 def test_contacts_show_a_person_s_company_by_name(ctx, workspace):
     run(ctx, "contact add Pat Lone type=person")
-    rows = {row[1]: row[3] for row in run(ctx, "contacts").table.rows}
-    assert rows["John Smith"] == "Adatum Corporation"
-    assert rows["Pat Lone"] == "" and rows["Adatum Corporation"] == ""
-    assert run(ctx, "contacts john").table.rows[0][3] == "Adatum Corporation", "its company not listed"
+    lines = {item.text.split("*")[1]: item.text for item in run(ctx, "contacts").items}
+    assert "person at Adatum Corporation" in lines["John Smith"]
+    assert lines["Pat Lone"].endswith("· person") and "· company ·" in lines["Adatum Corporation"]
+    assert "person at Adatum Corporation" in run(ctx, "contacts john").items[0].text, "its company not listed"
 
 
 def test_typographic_quotes_count_as_quotes(ctx, sessions, workspace):

@@ -42,6 +42,7 @@ CONTACTS = [
     "Carlos Ruiz",
     "Johanna Smithers",
     "Mario Garcés",
+    "Kim Akers",
 ]
 TEMPLATES = [
     ("PHONE", "Phone call"),
@@ -135,6 +136,35 @@ def test_spanish_call_finds_the_phone_template_and_the_accented_contact(
 ) -> None:
     best = ask(sessions, workspace, "registrar una llamada con maria garcia")[0]
     assert (best.action.id, best.args) == ("create_interaction", {"template": "PHONE", "contact": "CT000002"})
+
+
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("what's Kim Akers's e-mail?", {"contact": "CT000013", "field": "email"}),
+        ("¿qué teléfono tiene Ana Martínez?", {"contact": "CT000006", "field": "phone"}),
+        ("what is John Smith's phone number?", {"contact": "CT000001", "field": "phone"}),
+        ("¿cuál es el correo de María García?", {"contact": "CT000002", "field": "email"}),
+        ("show me Contoso", {"contact": "CT000003"}),
+        ("contact card for Adatum", {"contact": "CT000008"}),
+        ("ficha de Fabrikam", {"contact": "CT000004"}),
+    ],
+)
+def test_a_question_about_a_contact_opens_its_card(
+    sessions: sessionmaker[Session], workspace: str, query: str, args: dict[str, str]
+) -> None:
+    decision = decide(ask(sessions, workspace, query))
+    assert decision.kind == "run" and decision.best is not None
+    assert (decision.best.action.id, decision.best.args) == ("contact_card", args)
+
+
+def test_an_e_mail_or_a_call_to_a_contact_is_still_an_interaction(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    for query, template in (("send an email to Contoso", "EMAIL"), ("call Peter Jones", "PHONE")):
+        best = ask(sessions, workspace, query)[0]
+        assert (best.action.id, best.args.get("template")) == ("create_interaction", template)
+    assert ask(sessions, workspace, "find contact Martínez")[0].action.id == "contacts"
 
 
 def test_several_entry_numbers_are_read() -> None:

@@ -1,5 +1,6 @@
-"""Buttons. A button carries the /crm command it runs (its value); the click runs it again through the
-router with the clicker's own context, so workspace, permissions and the current state are re-checked."""
+"""Buttons and overflow menus. A button carries the /crm command it runs (its value), as each option of a
+menu does; the click runs it again through the router with the clicker's own context, so workspace,
+permissions and the current state are re-checked."""
 
 import hashlib
 import json
@@ -26,6 +27,7 @@ DOUBLE_CLICK = timedelta(seconds=3)
 
 def register(app: App) -> None:
     app.action(re.compile(r"^crm:run:\d+$"))(run_command)
+    app.action(re.compile("^" + re.escape(render.MENU_ACTION) + r"\d+$"))(run_command)
     app.action(render.SHARE_ACTION)(share)
     app.action(render.OPEN_FORM_ACTION)(open_form)
     app.action(re.compile("^" + re.escape(FIELD_ACTION)))(field_changed)
@@ -50,11 +52,18 @@ def run_command(
     if not _first_click(runtime, body, action, origin):
         log.info("ignoring a repeated click on %s", action.get("action_id"))
         return
-    reply = runtime.run(ctx, payload.text(action, "value"))
+    reply = runtime.run(ctx, _command(action))
     runtime.answer(client, origin, ctx, reply)
     if payload.text(body, "view", "type") == "home":
         # The Home tab shows what the click may have changed (a canceled entry, a resumed one).
         runtime.publish_home(client, ctx)
+
+
+def _command(action: dict[str, Any]) -> str:
+    """The command a button carries, or the one of the option picked in an overflow menu."""
+    if payload.text(action, "type") == "overflow":
+        return payload.text(action, "selected_option", "value")
+    return payload.text(action, "value")
 
 
 def _first_click(runtime: Runtime, body: dict[str, Any], action: dict[str, Any], origin: Origin) -> bool:
@@ -66,7 +75,7 @@ def _first_click(runtime: Runtime, body: dict[str, Any], action: dict[str, Any],
             origin.user_id,
             where,
             payload.text(action, "action_id"),
-            payload.text(action, "value"),
+            _command(action),
         )
     )
     digest = hashlib.sha256(key.encode()).hexdigest()

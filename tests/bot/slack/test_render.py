@@ -102,3 +102,33 @@ def test_a_form_button_leaves_out_a_value_too_long_to_carry() -> None:
         "kind": "create_interaction",
         "values": {"contact": "CT1", "template": "PHONE"},
     }
+
+
+def test_an_item_s_menu_is_an_overflow_beside_it_whose_options_carry_commands() -> None:
+    item = Item("*John Smith*  CT000002", menu=(Button("Card", "contact CT000002"), Button("Log", "log")))
+    block = rendered(Reply("Contacts", items=(item,)))["blocks"][1]
+    assert block["type"] == "section" and block["text"]["text"] == "*John Smith*  CT000002"
+    menu = block["accessory"]
+    assert menu["type"] == "overflow" and menu["action_id"].startswith(render.MENU_ACTION)
+    assert menu["options"] == [
+        {"text": {"type": "plain_text", "text": "Card", "emoji": True}, "value": "contact CT000002"},
+        {"text": {"type": "plain_text", "text": "Log", "emoji": True}, "value": "log"},
+    ]
+
+
+def test_a_menu_keeps_to_five_options_that_slack_can_carry() -> None:
+    options = (Button("Far too long", "x" * 151), *(Button(f"O{n}", f"cmd {n}") for n in range(7)))
+    message = rendered(Reply("Menus", items=(Item("One", menu=options), Item("Two", menu=options[:1]))))
+    first, second = message["blocks"][1], message["blocks"][2]
+    assert [o["value"] for o in first["accessory"]["options"]] == [f"cmd {n}" for n in range(5)]
+    assert "accessory" not in second, "a menu with nothing Slack can carry is left out"
+
+
+def test_an_item_with_a_menu_and_buttons_has_both() -> None:
+    item = Item(
+        "Task 1", (Button("Done", "task done 1"), Button("Snooze", "task snooze 1")), (Button("Card", "c"),)
+    )
+    message = rendered(Reply("Tasks", items=(item,)))
+    assert [b["type"] for b in message["blocks"]] == ["section", "section", "actions"]
+    assert message["blocks"][1]["accessory"]["type"] == "overflow"
+    assert [b["text"]["text"] for b in buttons(message)] == ["Done", "Snooze"]
