@@ -32,11 +32,14 @@ def render(console: Console, reply: Reply) -> list[Button]:
         console.print(table)
     choices: list[Button] = []
     for item in reply.items:
+        if item.heading:
+            console.print(f"\n{item.text}".replace("[", r"\["), style="bold underline")
+            continue
         marks = []
         for button in item.buttons:
             choices.append(button)
             marks.append(f"[{len(choices)}] {button.label}")
-        console.print(f"{plain(item.text)}  [dim]{'  '.join(marks)}[/dim]")
+        console.print(f"{plain(item.text)}  [dim]{'  '.join(marks)}[/dim]".lstrip())
     if reply.buttons:
         for button in reply.buttons:
             choices.append(button)

@@ -27,10 +27,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Item:
-    """One row of a list that has buttons of its own (an entry with Cancel or Restore)."""
+    """One row of a list that has buttons of its own (an entry with Cancel or Restore). An item without
+    text is a row of buttons (quick actions); a heading item starts a part of the list (its text plain)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
+    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Modal:
 class Reply:
     text: str
     """The headline; also the plain-text fallback for notifications and screen readers."""
+    header: bool = False
+    """The headline is a page's title (help, the App Home): plain text, shown large."""
     paragraphs: tuple[str, ...] = ()
     table: Table | None = None
     items: tuple[Item, ...] = ()

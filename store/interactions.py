@@ -25,6 +25,7 @@ from store.templates import get_template
 from store.types import to_money
 
 MAX_DESCRIPTION = 100
+MAX_COMMENT = 2000
 MAX_DURATION = 60 * 24 * 366
 
 
@@ -293,8 +294,8 @@ def add_comment(session: Session, team_id: str, user_id: str, entry_no: int, tex
     text = " ".join(text.split())
     if not text:
         raise Invalid("Write the comment after the entry number.")
-    if len(text) > 2000:
-        raise Invalid("A comment can have at most 2000 characters.")
+    if len(text) > MAX_COMMENT:
+        raise Invalid(f"A comment can have at most {MAX_COMMENT:,} characters.")
     get_entry(session, team_id, entry_no)
     last = session.scalar(
         select(CommentLine.line_no)

@@ -1,9 +1,12 @@
 """Segments and logged segments: create a segment, put contacts on it, log it (one entry per contact),
 cancel or restore what was logged, and delete canceled logged segments."""
 
+from typing import Any
+
 from commands import inputs
-from commands.action import Action, Arg, Args, Background, Policy, Question
+from commands.action import Action, Arg, Args, Background, FormSpec, Policy, Question
 from commands.context import Context
+from commands.forms import Form, code_form, read_fields
 from commands.pages.entries import LOG_ENTRIES
 from commands.reply import Button, Reply, Table
 from commands.views import plural
@@ -48,6 +51,15 @@ def add(ctx: Context, args: Args) -> Reply:
         f"Segment {segment.no} created.",
         paragraphs=(f"Add contacts with `/crm segment {segment.no} add <contact>, <contact>`.",),
     )
+
+
+def segment_form(ctx: Context, values: dict[str, str]) -> Form:
+    return code_form(ADD_SEGMENT.id, ADD_SEGMENT.title, inputs.SEGMENT, values)
+
+
+def read_segment_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    kinds = {"code": inputs.SEGMENT, "description": inputs.DESCRIPTION}
+    return read_fields(ctx, values, kinds, required=("code",))
 
 
 def add_contacts(ctx: Context, args: Args) -> Reply:
@@ -166,6 +178,7 @@ ADD_SEGMENT = Action(
     args=(Arg("code", inputs.SEGMENT, required=True), Arg("description", inputs.DESCRIPTION)),
     keywords=("new segment", "create segment", "new mailing list"),
     keywords_es=("nuevo segmento", "crear segmento"),
+    form=FormSpec(segment_form, read_segment_form, subject="code"),
 )
 ADD_CONTACTS_TO_SEGMENT = Action(
     id="add_contacts_to_segment",
