@@ -55,8 +55,6 @@ class Modal:
 class Reply:
     text: str
     """The headline; also the plain-text fallback for notifications and screen readers."""
-    header: bool = False
-    """The headline is a page's title (help, the App Home): plain text, shown large."""
     paragraphs: tuple[str, ...] = ()
     table: Table | None = None
     items: tuple[Item, ...] = ()
@@ -70,6 +68,8 @@ class Reply:
     private: bool = False
     """For the asking user's eyes only (it holds a secret): never posted where others can read it, even
     when the question was asked in a channel, and never offered for sharing."""
+    header: bool = False
+    """The headline is a page's title (help, the App Home): plain text, shown large."""
 
 
 @dataclass(frozen=True)
