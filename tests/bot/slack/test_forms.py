@@ -3,6 +3,7 @@ modal for the text, `/crm evaluate 3` one with the evaluation select, `/crm resu
 what was saved, and `segment add`, `group add`, `template add` theirs. Text inputs carry Slack's
 max_length, choices are selects, and a bad submission is refused on the field it is about."""
 
+import json
 from typing import Any
 
 import pytest
@@ -246,3 +247,27 @@ def test_help_is_grouped_under_headers_with_examples_that_run_or_open_their_form
     assert sum(b["type"] == "section" for b in page["blocks"]) >= 3, (
         "a long topic takes several short sections"
     )
+
+
+def test_an_open_the_form_button_whose_values_no_longer_hold_answers_why(
+    slack: Slack, workspace: Workspace
+) -> None:
+    stale = {
+        "type": "button",
+        "action_id": "crm:open",
+        "value": json.dumps({"kind": "add_task", "values": {"entry": "99999"}}),
+    }
+    url = slack.click(stale)
+    assert "Interaction log entry 99999 does not exist" in slack.answer(str(url))["text"]
+    assert slack.fake.calls_to("/views.open") == []
+
+
+def test_log_segment_without_a_template_opens_selects_for_both(
+    slack: Slack, workspace: Workspace, sessions: sessionmaker[Session]
+) -> None:
+    view = opened(slack, "log segment=NEWSLETTER", "log_segment")
+    segment, template = element_of(view, "segment"), element_of(view, "template")
+    assert segment["type"] == template["type"] == "static_select"
+    assert segment["initial_option"]["value"] == "NEWSLETTER"
+    assert set(refused(slack, view, template=None)) == {block_of(view, "template")}
+    assert accepted(slack, view, template="LETTER").startswith("Segment NEWSLETTER logged: 3 interaction")

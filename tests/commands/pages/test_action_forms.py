@@ -156,3 +156,18 @@ def test_the_interaction_and_task_forms_bound_their_descriptions(ctx, workspace)
     for kind in ("create_interaction", "add_task"):
         assert fields(ROUTER.form(kind, ctx, {}))["description"].max_length == 100
     assert "no interaction templates yet" in run(Context(ctx.sessions, "T0EMPTY", "U1"), "log").text
+
+
+def test_log_segment_without_its_template_opens_a_form_of_selects(ctx, workspace):
+    assert run(ctx, "log segment=newsletter").modal == Modal("log_segment", {"segment": "newsletter"})
+    form = ROUTER.form("log_segment", ctx, {"segment": "newsletter"})
+    segment, template = fields(form)["segment"], fields(form)["template"]
+    assert (segment.kind, segment.value, template.kind) == ("select", "NEWSLETTER", "select")
+    assert dict(segment.options)["NEWSLETTER"] == "NEWSLETTER · Autumn newsletter (3 contacts)"
+    assert [code for code, _ in template.options] == ["LETTER", "MEETING", "PHONE"]
+    assert bad("log_segment", ctx, {"segment": "NEWSLETTER", "template": ""}) == {"template"}
+    done = ROUTER.submit("log_segment", ctx, {"segment": "NEWSLETTER", "template": "LETTER"})
+    assert done.text.startswith("Segment NEWSLETTER logged: 3 interaction log entries")
+    assert bad("log_segment", ctx, {"segment": "NEWSLETTER", "template": "LETTER"}) == {"segment"}
+    assert run(ctx, "log segment=NEWSLETTER").text == "Segment NEWSLETTER was logged already."
+    assert run(ctx, "log segment=NOPE").text.startswith("Segment NOPE does not exist.")
