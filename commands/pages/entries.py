@@ -10,7 +10,6 @@ from commands.pages.entry_forms import (
     COMMENT_ID,
     EVALUATE_ID,
     check_entries,
-    check_entry,
     comment_form,
     evaluate_form,
     read_comment,
@@ -224,7 +223,7 @@ COMMENT_ENTRY = Action(
     ),
     keywords=("comment", "add note", "annotate", "remark"),
     keywords_es=("comentario", "comentar", "añadir nota", "nota"),
-    form=FormSpec(comment_form, read_comment, check=check_entry, subject="entry_no"),
+    form=FormSpec(comment_form, read_comment, check=check_entries, subject="entry_no"),
 )
 CANCEL_ENTRY = Action(
     id="cancel_entry",

@@ -2,6 +2,7 @@
 (`/crm evaluate 3` alone asks for the evaluation). Each names the entries it is about above its fields."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from commands import inputs
@@ -12,7 +13,7 @@ from commands.views import entry_line
 from store.db import reading
 from store.enums import Evaluation
 from store.filters import EntryFilter
-from store.interactions import entries_by_no, get_entry
+from store.interactions import entries_by_no
 from store.queries import list_entries
 
 COMMENT_ID = "comment_entry"
@@ -43,51 +44,35 @@ def entry_intro(ctx: Context, text: str, *, postponed: bool = False) -> str:
 
 
 def comment_form(ctx: Context, values: dict[str, str]) -> Form:
-    entry = values.get("entry_no", "")
-    return Form(
-        COMMENT_ID,
-        "Comment on entry",
-        "Add comment",
-        (
-            Field("entry_no", "Entry number", "integer", entry),
-            text_field("text", "Comment", inputs.COMMENT, values.get("text", ""), long=True),
-        ),
-        intro=entry_intro(ctx, entry),
-    )
+    entry = Field("entry_no", "Entry number", "integer", values.get("entry_no", ""))
+    text = text_field("text", "Comment", inputs.COMMENT, values.get("text", ""), long=True)
+    return _about(ctx, Form(COMMENT_ID, "Comment on entry", "Add comment", (entry, text)))
 
 
 def read_comment(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
     kinds = {"entry_no": inputs.ENTRY_NO, "text": inputs.COMMENT}
-    return read_fields(ctx, values, kinds, required=("entry_no", "text"))
-
-
-def check_entry(ctx: Context, args: Mapping[str, Any]) -> None:
-    """The entry the form is for exists (a form opened for nothing would only fail when sent)."""
-    if "entry_no" in args:
-        with reading(ctx.sessions) as session:
-            get_entry(session, ctx.team_id, args["entry_no"])
+    return read_fields(ctx, values, kinds, required=tuple(kinds))
 
 
 def evaluate_form(ctx: Context, values: dict[str, str]) -> Form:
-    numbers = values.get("entry_nos", "")
-    return Form(
-        EVALUATE_ID,
-        "Evaluate Interaction",
-        "Evaluate",
-        (
-            Field("entry_nos", "Entry numbers (12, 13…)", "text", numbers),
-            Field("evaluation", "Evaluation", "select", values.get("evaluation", ""), EVALUATIONS),
-        ),
-        intro=entry_intro(ctx, numbers),
-    )
+    entries = Field("entry_nos", "Entry numbers (12, 13…)", "text", values.get("entry_nos", ""))
+    chosen = Field("evaluation", "Evaluation", "select", values.get("evaluation", ""), EVALUATIONS)
+    return _about(ctx, Form(EVALUATE_ID, "Evaluate Interaction", "Evaluate", (entries, chosen)))
 
 
 def read_evaluate(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
     kinds = {"entry_nos": inputs.ENTRY_NOS, "evaluation": inputs.EVALUATION}
-    return read_fields(ctx, values, kinds, required=("entry_nos", "evaluation"))
+    return read_fields(ctx, values, kinds, required=tuple(kinds))
+
+
+def _about(ctx: Context, form: Form) -> Form:
+    """The form, with the entries its first field names above its fields."""
+    return replace(form, intro=entry_intro(ctx, form.fields[0].value))
 
 
 def check_entries(ctx: Context, args: Mapping[str, Any]) -> None:
-    if "entry_nos" in args:
+    """The entries the form is for exist (a form opened for nothing would only fail when sent)."""
+    numbers = args.get("entry_nos") or ([args["entry_no"]] if "entry_no" in args else [])
+    if numbers:
         with reading(ctx.sessions) as session:
-            entries_by_no(session, ctx.team_id, args["entry_nos"])
+            entries_by_no(session, ctx.team_id, numbers)
