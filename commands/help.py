@@ -45,7 +45,8 @@ def overview(ctx: Context, actions: Sequence[Action], sections: Sequence[Section
         hints = " · ".join(f"`/crm {action.hint()}`" for action in named)
         if len(named) < len(listed):
             hints += f" · _{len(listed) - len(named)} more_"
-        buttons = [b for b in (example(a, actions) for a in listed) if b is not None][:EXAMPLES_SHOWN]
+        first = sorted(listed, key=lambda a: (not a.featured, a.form is None))  # stable: page order next
+        buttons = [b for b in (example(a, actions) for a in first) if b is not None][:EXAMPLES_SHOWN]
         buttons.append(Button("More…", f"help {section.topic}"))
         items += [Item(section.title_for(ctx.lang), heading=True), Item(hints, tuple(buttons))]
     topics = ", ".join(f"`{section.topic}`" for section in sections)
