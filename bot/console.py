@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.console_render import render
+from bot.console_render import plain, render
 from commands import forms, marks
 from commands.context import Context
 from commands.reply import Button, Reply
@@ -86,6 +86,8 @@ class ConsoleChat:
         (the template) is asked first, then the form is read again with its defaults."""
         form = ROUTER.form(kind, self.ctx, values)
         self.console.print(f"[bold]{form.title}[/bold] (Enter keeps the value in brackets)")
+        if form.intro:
+            self.console.print(plain(form.intro))
         for field in form.fields:
             if field.dispatch:
                 values[field.name] = self._ask_field(field)

@@ -34,11 +34,14 @@ def render(console: Console, reply: Reply, timezone: str = "UTC") -> list[Button
         console.print(table)
     choices: list[Button] = []
     for item in reply.items:
+        if item.heading:
+            console.print(f"\n{item.text}".replace("[", r"\["), style="bold underline")
+            continue
         labels = []
         for button in (*item.buttons, *item.menu):
             choices.append(button)
             labels.append(f"[{len(choices)}] {button.label}")
-        console.print(f"{plain(item.text, timezone)}  [dim]{'  '.join(labels)}[/dim]")
+        console.print(f"{plain(item.text, timezone)}  [dim]{'  '.join(labels)}[/dim]".lstrip())
     if reply.buttons:
         for button in reply.buttons:
             choices.append(button)

@@ -68,6 +68,14 @@ class FormSpec:
     build: Callable[[Context, dict[str, str]], Form]
     read: Callable[[Context, dict[str, str]], dict[str, Any]]
     """The submitted fields as the action's arguments; raises FormErrors naming each bad field."""
+    check: Callable[[Context, Mapping[str, Any]], None] | None = None
+    """Refuses (UsageError, DomainError) before the form opens, given the arguments typed so far: the
+    entry to comment on does not exist, there is no group to put a template in."""
+    alone: bool = False
+    """Also opened when only the required arguments are given (`/crm resume 3`): the other values are
+    what the form is for."""
+    subject: str = ""
+    """The field a refusal that names no field is about (the code of a record that already exists)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,20 @@ class Policy:
     """Counted as used, for Tell Me's "recently and often used" ranking."""
     answers_no: bool = False
     """The answer of a question's Keep (or No) button."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of help: the actions of some page modules (commands.catalog) under one title."""
+
+    topic: str
+    """The word of `/crm help <topic>`."""
+    title: str
+    title_es: str
+    actions: tuple["Action", ...]
+
+    def title_for(self, lang: str | None) -> str:
+        return self.title_es if lang == "es" else self.title
 
 
 @dataclass(frozen=True)

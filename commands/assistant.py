@@ -4,8 +4,9 @@ deleting). They are handed the router that holds the catalog; they never import 
 from dataclasses import replace
 from typing import Any, Protocol
 
+from commands import help as help_pages
 from commands import inputs
-from commands.action import Action, Arg, Args, FormSpec, Policy
+from commands.action import Action, Arg, Args, FormSpec, Policy, Section
 from commands.context import Context
 from commands.forms import Field, Form, read_fields
 from commands.reply import Button, Reply
@@ -13,11 +14,10 @@ from commands.tellme import Match, Ranker, decide, search
 from store.db import reading
 from store.frecency import count_use
 
-EXAMPLES = "`/crm delete canceled entries`, `/crm log a call with John Smith`, `/crm borrar movs. cancelados`"
-
 
 class Router(Protocol):
     actions: tuple[Action, ...]
+    sections: tuple[Section, ...]
 
     def run(self, ctx: Context, text: str) -> Reply: ...
 
@@ -29,16 +29,10 @@ def actions(router: Router) -> tuple[Action, ...]:
     """Help, Tell Me and Keep, bound to `router`."""
 
     def help_reply(ctx: Context, args: Args) -> Reply:
-        """Every command the user may run, from the declarations; admin-only ones are marked for admins."""
-        lines = [
-            f"`{action.usage}`  {action.summary_for(ctx.lang)}{' _(admins)_' if action.admin_only else ''}"
-            for action in router.actions
-            if action.policy.listed and action.may_run(ctx)
-        ]
-        return Reply(
-            "crm-interactions: record and manage interactions with your contacts.",
-            paragraphs=(*lines, f"Or just say what you want: {EXAMPLES}."),
-        )
+        """Every command the user may run, from the declarations, under the catalog's headings."""
+        if args.get("topic"):
+            return help_pages.topic(ctx, args["topic"], router.actions, router.sections)
+        return help_pages.overview(ctx, router.actions, router.sections)
 
     def tellme_reply(ctx: Context, args: Args) -> Reply:
         return tell_me(ctx, args["text"], router)
@@ -60,10 +54,11 @@ def actions(router: Router) -> tuple[Action, ...]:
             id="help",
             title="Help",
             title_es="Ayuda",
-            usage="/crm help",
-            summary="List every command.",
-            summary_es="Lista todos los comandos.",
-            command=("help",),
+            usage="/crm help [<topic>]",
+            summary="List the commands by topic, with examples to click; a topic's in full.",
+            summary_es="Lista los comandos por tema, con ejemplos; los de un tema, completos.",
+            command=("help", "{topic}"),
+            args=(Arg("topic", inputs.Text("a help topic", 100)),),
             featured=True,
             handler=help_reply,
             keywords=("help", "commands", "what can you do", "how to", "usage", "manual"),

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from commands.context import Context
-from commands.inputs import Kind, UsageError
+from commands.inputs import DESCRIPTION, Kind, UsageError
 from store.contact_search import search_contacts
 from store.contacts import list_contacts
 from store.db import reading
+from store.templates import list_groups, list_templates
 
-FieldKind = Literal["text", "long_text", "select", "external_select", "date", "time", "number", "checkbox"]
+FieldKind = Literal[
+    "text", "long_text", "select", "external_select", "date", "time", "number", "integer", "checkbox"
+]
 SELECT_LIMIT = 100
 
 
@@ -25,6 +28,8 @@ class Field:
     optional: bool = False
     dispatch: bool = False
     """Re-render the form when this field changes (the template pre-fills the rest)."""
+    max_length: int | None = None
+    """A text input takes no more than its kind reads (commands.inputs)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Form:
     title: str
     submit: str
     fields: tuple[Field, ...]
+    intro: str = ""
+    """What the form is about, shown above its fields (the entry being commented on)."""
 
 
 class FormErrors(Exception):
@@ -67,6 +74,44 @@ def read_fields(
     return found
 
 
+def text_field(
+    name: str, label: str, kind: Kind, value: str = "", *, optional: bool = False, long: bool = False
+) -> Field:
+    """A text input bounded by its kind."""
+    return Field(
+        name, label, "long_text" if long else "text", value, optional=optional, max_length=kind.max_length
+    )
+
+
+def contact_field(ctx: Context, value: str = "", label: str = "Contact") -> Field:
+    """A contact picker: a plain select while the workspace's contacts fit in one, else searched as the
+    user types (Slack's external select, answered by contact_options)."""
+    with reading(ctx.sessions) as session:
+        contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
+    if not contacts or len(contacts) > SELECT_LIMIT:
+        return Field("contact", label, "external_select", value)
+    return Field("contact", label, "select", value, tuple((c.no, f"{c.name} ({c.no})") for c in contacts))
+
+
+def template_options(ctx: Context) -> tuple[tuple[str, str], ...]:
+    with reading(ctx.sessions) as session:
+        found = list_templates(session, ctx.team_id)
+    return tuple((t.code, f"{t.code} · {t.description}") for t in found)
+
+
+def group_options(ctx: Context) -> tuple[tuple[str, str], ...]:
+    with reading(ctx.sessions) as session:
+        found = list_groups(session, ctx.team_id)
+    return tuple((g.code, f"{g.code} · {g.description}" if g.description else g.code) for g in found)
+
+
+def yes_no(value: str, name: str, errors: dict[str, str]) -> bool:
+    """A yes/no select's answer; anything else is named in `errors`."""
+    if value not in ("", "yes", "no"):
+        errors[name] = "Choose one of: yes, no."
+    return value == "yes"
+
+
 def contact_options(ctx: Context, query: str) -> list[tuple[str, str]]:
     """Options for a contact picker as the user types (Slack's external select)."""
     with reading(ctx.sessions) as session:
@@ -76,3 +121,13 @@ def contact_options(ctx: Context, query: str) -> list[tuple[str, str]]:
             ]
         matches = search_contacts(session, ctx.team_id, query, limit=20)
     return [(m.no, f"{m.name} ({m.no})") for m in matches]
+
+
+def code_form(kind: str, title: str, code: Kind, values: Mapping[str, str], *more: Field) -> Form:
+    """The form of a new record with a code and a description (a segment, a group, a template)."""
+    fields = (
+        text_field("code", "Code", code, values.get("code", "").upper()),
+        text_field("description", "Description", DESCRIPTION, values.get("description", ""), optional=True),
+        *more,
+    )
+    return Form(kind, title, "Create", fields)

@@ -82,6 +82,15 @@ class OptionError(UsageError):
     """An option typed as `name=value` is unknown or its value is wrong: said as it is, never re-read."""
 
 
+class PlacedValueError(UsageError):
+    """The words in an argument's place do not read as that argument (`evaluate 3 superb`)."""
+
+    def __init__(self, message: str, name: str, text: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.text = text
+
+
 def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
     reading = Reading(action)
     names = {arg.name: arg for arg in action.args}
@@ -125,7 +134,9 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
         try:
             reading.args[arg.name] = arg.kind.parse(text, ctx, arg.name)
         except UsageError as refused:
-            raise (OptionError(refused.message) if arg.name in typed else refused) from None
+            if arg.name in typed:
+                raise OptionError(refused.message) from None
+            raise PlacedValueError(refused.message, arg.name, text) from None
     return reading
 
 

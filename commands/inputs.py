@@ -29,7 +29,7 @@ from store.enums import (
 )
 from store.exports import ExportFormat
 from store.filters import CanceledFilter
-from store.interactions import MAX_COMMENT, MAX_DURATION
+from store.interactions import MAX_COMMENT, MAX_DESCRIPTION, MAX_DURATION
 from store.queries import Cursor
 from store.tasks import TaskScope
 from store.templates import MAX_CODE
@@ -42,6 +42,7 @@ SLACK_USER = re.compile(r"^<?@?([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>?$")
 MAX_INT = 2**31 - 1
 MAX_MONEY = Decimal("9999999999999999")
 MAX_TEXT = 4000
+MAX_CONTACT = 250
 E = TypeVar("E", bound=StrEnum)
 YES_NO = {"yes": True, "y": True, "true": True, "si": True, "sí": True, "no": False, "n": False}
 
@@ -59,6 +60,7 @@ class Text(Kind):
     def __init__(self, label: str = "a text", limit: int = MAX_TEXT) -> None:
         self.label = label
         self.limit = limit
+        self.max_length = limit
 
     def parse(self, text: str, ctx: Context | None, name: str) -> str:
         text = " ".join(text.split())
@@ -85,6 +87,8 @@ class Word(Text):
 
 class Code(Kind):
     """The code of a template, group or segment: one word, in capitals."""
+
+    max_length = MAX_CODE
 
     def __init__(self, what: str) -> None:
         self.what = what
@@ -161,6 +165,7 @@ class ContactRef(Kind):
     """A contact as people name it: its number, e-mail address or name (found by the store)."""
 
     label = "a contact: a number such as CT000001, a name or an e-mail address"
+    max_length = MAX_CONTACT
 
     def __init__(self, *, first_word: bool = False) -> None:
         self.first_word = first_word
@@ -171,8 +176,8 @@ class ContactRef(Kind):
         text = " ".join(text.split())
         if not text:
             raise UsageError(f"Give {self.label}.")
-        if len(text) > 250:
-            raise UsageError("A contact's name has at most 250 characters.")
+        if len(text) > MAX_CONTACT:
+            raise UsageError(f"A contact's name has at most {MAX_CONTACT} characters.")
         return text
 
     def ends_itself(self, text: str) -> bool:
@@ -318,7 +323,7 @@ CONTACTS = ContactList()
 CONTACT_NUMBER = ContactNo()
 TEXT = Text()
 NAME = Text("a name", 100)
-DESCRIPTION = Text("a description")
+DESCRIPTION = Text("a description", MAX_DESCRIPTION)
 COMMENT = Text("a comment", MAX_COMMENT)
 WORD = Word("a word", 100)
 LANGUAGE = Word("a language code", 10)

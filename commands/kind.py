@@ -27,6 +27,8 @@ class Kind:
     """Given as `name=value`, the words after it continue its value (`due=next tuesday`)."""
     raw = False
     """Placed first, it takes every word that follows as typed: no options, no flags (free text)."""
+    max_length: int | None = None
+    """The longest text it reads, when it has a bound (a form's text input takes no more)."""
 
     def parse(self, text: str, ctx: Context | None, name: str) -> Any:
         """`ctx`: the user's context where there is one (the grammar, forms); None for an ERP or a file."""

@@ -27,13 +27,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Item:
-    """One row of a list that has buttons of its own (an entry with Cancel or Restore)."""
+    """One row of a list that has buttons of its own (an entry with Cancel or Restore). An item without
+    text is a row of buttons (quick actions); a heading item starts a part of the list (its text plain)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
     menu: tuple[Button, ...] = ()
     """Offered in a menu beside the item (Slack's overflow menu; numbered choices in the console): at most
     five, each command at most 150 characters, and none that needs a confirm dialog."""
+    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class Reply:
     private: bool = False
     """For the asking user's eyes only (it holds a secret): never posted where others can read it, even
     when the question was asked in a channel, and never offered for sharing."""
+    header: bool = False
+    """The headline is a page's title (help, the App Home): plain text, shown large."""
 
 
 @dataclass(frozen=True)

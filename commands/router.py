@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from commands import assistant, catalog, grammar
-from commands.action import Action, Args
+from commands.action import Action, Args, Section
 from commands.context import Context
 from commands.forms import Form, FormErrors
 from commands.inputs import QUOTES, UsageError, split
@@ -29,7 +29,8 @@ DATABASE_AWAY = (
 
 
 class Router:
-    def __init__(self, actions: tuple[Action, ...]) -> None:
+    def __init__(self, actions: tuple[Action, ...], sections: tuple[Section, ...] = ()) -> None:
+        self.sections = sections
         self.actions = actions + assistant.actions(self)
         self.by_id = {action.id: action for action in self.actions}
         self.keep = next(a for a in self.actions if a.policy.answers_no).command_text()
@@ -69,6 +70,8 @@ class Router:
             again = match.command_text() if match is not None else ""
             if match is None or match.action is not action or again == _typed(action, reading):
                 raise refused
+            if _asks_again(action, refused, match.args):
+                raise refused  # the form would ask for the very value refused: say why it was
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(
@@ -78,9 +81,11 @@ class Router:
 
     def _carry_out(self, ctx: Context, reading: grammar.Reading) -> Reply:
         action = reading.action
+        if _opens_form(action, reading) and action.may_run(ctx) and action.form is not None:
+            if action.form.check is not None:
+                action.form.check(ctx, reading.args)
+            return Reply(f"Opening {action.title}…", modal=Modal(action.id, reading.texts))
         if reading.missing:
-            if action.form is not None and action.may_run(ctx):
-                return Reply(f"Opening {action.title}…", modal=Modal(action.id, reading.texts))
             raise UsageError(action.arg_by_name[reading.missing[0]].missing())
         return self.dispatch(ctx, action, reading.args, confirmed=reading.confirmed)
 
@@ -147,7 +152,8 @@ class Router:
         except Ambiguous as failure:
             raise FormErrors({"contact": failure.message}) from failure
         except (UsageError, DomainError) as failure:
-            raise FormErrors({_field_of(failure.message, values): failure.message}) from failure
+            field = _field_of(failure.message, values, action.form.subject)
+            raise FormErrors({field: failure.message}) from failure
         return reply
 
     def is_read_only(self, text: str) -> bool:
@@ -221,13 +227,32 @@ def _choose(failure: Ambiguous, action: Action, args: Args) -> Reply:
     return Reply(failure.message, buttons=tuple(choices), error=True)
 
 
-def _field_of(message: str, values: dict[str, Any]) -> str:
+def _asks_again(action: Action, refused: Exception, args: Args) -> bool:
+    """Whether Tell Me's reading leaves out a required value typed as one word in its place that did
+    not read (a typo, not a sentence's words: those may well be another argument's)."""
+    if not isinstance(refused, grammar.PlacedValueError) or " " in refused.text.strip():
+        return False
+    return refused.name not in args and action.arg_by_name[refused.name].required
+
+
+def _opens_form(action: Action, reading: grammar.Reading) -> bool:
+    """Asked for without its required arguments, or (a form for the other values) with only those."""
+    if action.form is None:
+        return False
+    required = {arg.name for arg in action.args if arg.required}
+    return bool(reading.missing) or (action.form.alone and set(reading.args) <= required)
+
+
+def _field_of(message: str, values: dict[str, Any], subject: str = "") -> str:
+    """The field a refusal is about: the first one it names, else the form's subject."""
     lowered = message.lower()
     for name in values:
         if name and name in lowered:
             return name
+    if subject:
+        return subject
     return "description" if "description" in values else next(iter(values), "")
 
 
-ROUTER = Router(catalog.PAGES)
+ROUTER = Router(catalog.PAGES, catalog.SECTIONS)
 run = ROUTER.run

@@ -25,6 +25,7 @@ from store.templates import get_template
 from store.types import to_money
 
 MAX_DESCRIPTION = 100
+MAX_COMMENT = 2000
 MAX_DURATION = 60 * 24 * 366
 MAX_COMMENT = 2000
 COMMENT_WIDTH = 80
@@ -309,7 +310,7 @@ def add_comment(session: Session, team_id: str, user_id: str, entry_no: int, tex
     if not text:
         raise Invalid("Write the comment after the entry number.")
     if len(text) > MAX_COMMENT:
-        raise Invalid(f"A comment can have at most {MAX_COMMENT} characters.")
+        raise Invalid(f"A comment can have at most {MAX_COMMENT:,} characters.")
     get_entry(session, team_id, entry_no)
     last = session.scalar(
         select(CommentLine.line_no)

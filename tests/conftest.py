@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import numpy  # noqa: F401  (see below)
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,9 @@ from store.interactions import InteractionInput, create_interaction
 from store.migrate import upgrade
 from store.segments import add_segment, add_segment_lines
 from store.templates import TemplateDefaults, add_group, add_template
+
+# numpy is imported whole here, before any served app warms matplotlib up in a thread of its own:
+# hypothesis looks numpy up in sys.modules while drawing examples and would find it half-imported.
 
 
 @pytest.fixture(scope="session")

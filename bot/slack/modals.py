@@ -12,21 +12,24 @@ from datetime import date, time
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     CheckboxesElement,
     DatePickerElement,
     ExternalDataSelectElement,
     InputBlock,
     InteractiveElement,
+    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
     TimePickerElement,
 )
 from slack_sdk.models.views import View
 
 from bot.slack import payload
-from bot.slack.render import clip
+from bot.slack.render import clip, escape
 from commands.forms import Field, Form
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ FIELD_ACTION = "crm:field:"
 NO_CHOICE = "__none__"
 """Slack wants a non-empty value on every option; the forms' "no choice" is the empty string."""
 OPTIONS_LIMIT = 100
+TEXT_LIMIT = 3000
+"""The longest max_length Slack takes on a text input."""
 CHECKED = "yes"
 
 
@@ -80,7 +85,10 @@ def dispatched(form: Form) -> dict[str, str]:
 
 def modal(form: Form, state: FormState, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     """`labels`: the text of the chosen option of external selects, which Slack cannot look up itself."""
-    blocks = [
+    blocks: list[Block] = []
+    if form.intro.strip():
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(form.intro), 3000))))
+    blocks += [
         InputBlock(
             block_id=f"{f.name}~{state.revision}",
             label=clip(f.label, 2000),
@@ -106,7 +114,10 @@ def element(f: Field, label: str | None = None) -> InteractiveElement:
     value = f.value or ""
     if f.kind in ("text", "long_text"):
         return PlainTextInputElement(
-            action_id=action_id, initial_value=value or None, multiline=f.kind == "long_text"
+            action_id=action_id,
+            initial_value=(value[: f.max_length] if f.max_length else value) or None,
+            multiline=f.kind == "long_text",
+            max_length=min(f.max_length, TEXT_LIMIT) if f.max_length else None,
         )
     if f.kind == "select":
         options = [option(v, text) for v, text in f.options[:OPTIONS_LIMIT]]
@@ -125,9 +136,10 @@ def element(f: Field, label: str | None = None) -> InteractiveElement:
         return TimePickerElement(
             action_id=action_id, initial_time=value[:5] if _is(time, value[:5]) else None
         )
-    if f.kind == "number":
-        number = value if _is_number(value) else None
-        return NumberInputElement(action_id=action_id, is_decimal_allowed=True, initial_value=number)
+    if f.kind in ("number", "integer"):
+        whole = f.kind == "integer"
+        number = value if (value.isdigit() if whole else _is_number(value)) else None
+        return NumberInputElement(action_id=action_id, is_decimal_allowed=not whole, initial_value=number)
     if f.kind == "checkbox":
         box = option(CHECKED, "Yes")
         checked = value.lower() in (CHECKED, "true", "1", "on")

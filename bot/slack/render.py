@@ -23,6 +23,9 @@ SECTION_CHARS = 3000
 MESSAGE_CHARS = 12_000
 ACTIONS_PER_BLOCK = 25
 LABEL_CHARS = 75
+HEADER_CHARS = 150
+SHORT_LINES = 6
+"""Lines of plain items one section takes: Slack folds a tall section behind "Show more"."""
 VALUE_CHARS = 2000
 CELL_CHARS = 40
 FALLBACK_CHARS = 3000
@@ -56,6 +59,10 @@ def button_element(
     if confirm:
         element["confirm"] = confirm
     return element
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain_text(clip(text.strip() or "-", HEADER_CHARS))}
 
 
 def section(text: str, accessory: Block | None = None) -> Block:
@@ -260,8 +267,11 @@ class _Layout:
         trailing = actions(buttons)
         headline = (":warning: " if reply.error else "") + escape(reply.text)
         self.max_blocks -= len(trailing) + 1  # room for the buttons and the note
-        for piece in sections(headline)[:2]:
-            self._section(piece, force=True)
+        if reply.header:
+            self.blocks.append(header(reply.text))
+        else:
+            for piece in sections(headline)[:2]:
+                self._section(piece, force=True)
         if reply.paragraphs:  # a line each, sharing sections: a help page must not use up the blocks
             self._text("\n".join(escape(p) for p in reply.paragraphs), "paragraph")
         if reply.table is not None:
@@ -304,7 +314,7 @@ class _Layout:
     def _items(self, items: tuple[Item, ...]) -> None:
         plain: list[str] = []
         for index, item in enumerate(items):
-            if not item.buttons and not item.menu:
+            if not item.buttons and not item.menu and not item.heading:
                 plain.append(clip_markup(escape(item.text), SECTION_CHARS))
                 continue
             if not self._flush(plain) or not self._item(item):
@@ -314,10 +324,15 @@ class _Layout:
             self.left_out.append(f"{len(plain)} item(s)")
 
     def _flush(self, lines: list[str]) -> bool:
-        """Items without buttons share sections, a line each; the lines not shown stay in `lines`."""
+        """Items without buttons share sections, a line each, a few lines to a section; the lines not
+        shown stay in `lines`."""
         while lines:
             piece, taken = lines[0], 1
-            while taken < len(lines) and len(piece) + 1 + len(lines[taken]) <= SECTION_CHARS:
+            while (
+                taken < len(lines)
+                and len(piece) + 1 + len(lines[taken]) <= SECTION_CHARS
+                and piece.count("\n") + lines[taken].count("\n") + 2 <= SHORT_LINES
+            ):
                 piece += "\n" + lines[taken]
                 taken += 1
             if not self._section(piece):
@@ -326,10 +341,22 @@ class _Layout:
         return True
 
     def _item(self, item: Item) -> bool:
-        """The item's section, with its menu (else its one button) beside it; other buttons below."""
+        """The item's section, with its menu (else its one button) beside it; other buttons below. A
+        heading is a header block; an item without text, a row of buttons."""
+        if item.heading:
+            if not self._fits(item.text):
+                return False
+            self.blocks.append(header(item.text))
+            return True
         text = clip_markup(escape(item.text), SECTION_CHARS)
         elements = [b for b in (self._button(spec) for spec in item.buttons) if b is not None]
         menu = self._menu(item.menu) if item.menu else None
+        if not item.text.strip():  # a row of buttons
+            rows = actions(elements)
+            if not self._fits("", len(rows)):
+                return False
+            self.blocks.extend(rows)
+            return True
         if menu is None and len(elements) <= 1:
             return self._section(text, accessory=elements[0] if elements else None)
         rows = actions(elements)

@@ -152,10 +152,22 @@ class Runtime:
         self.outbox.send(client, origin, render.message(reply), replace=replace)
 
     def open_form(self, client: WebClient, origin: Origin, ctx: Context, modal: Modal) -> bool:
-        return forms.open_form(self.commands, client, origin, ctx, modal)
+        """Whether the form was dealt with: opened, or refused with its reason (values that no longer
+        hold, as an Open the form button's may); False when Slack would not open it."""
+        try:
+            return forms.open_form(self.commands, client, origin, ctx, modal)
+        except (UsageError, DomainError) as refused:
+            self.send(client, origin, error(refused.message))
+            return True
+        except KeyError:  # a form that is none of ours
+            log.warning("no form %r to open", modal.kind)
+            return False
 
     def update_form(self, client: WebClient, ctx: Context, view: dict[str, Any]) -> None:
-        forms.update_form(self.commands, client, ctx, view)
+        try:
+            forms.update_form(self.commands, client, ctx, view)
+        except (UsageError, DomainError, KeyError) as refused:  # a view that is none of ours
+            log.info("form not updated: %s", refused)
 
     def publish_home(self, client: WebClient, ctx: Context) -> None:
         """The home tab, under the notices of answers that could not be delivered."""

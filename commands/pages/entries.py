@@ -5,8 +5,17 @@ from dataclasses import replace
 from datetime import date
 
 from commands import inputs, marks
-from commands.action import Action, Arg, Args, Policy
+from commands.action import Action, Arg, Args, FormSpec, Policy
 from commands.context import Context
+from commands.pages.entry_forms import (
+    COMMENT_ID,
+    EVALUATE_ID,
+    check_entries,
+    comment_form,
+    evaluate_form,
+    read_comment,
+    read_evaluate,
+)
 from commands.pages.filtering import CONTACT, ENTRY_FILTERS, read_filter
 from commands.reply import Button, File, Reply
 from commands.views import document_text, entry_item, entry_when, follow_up, plural
@@ -223,7 +232,7 @@ SHOW_ATTACHMENT = Action(
     keywords_es=("adjunto", "documento", "descargar", "archivo"),
 )
 COMMENT_ENTRY = Action(
-    id="comment_entry",
+    id=COMMENT_ID,
     title="Comment on Interaction Log Entry",
     title_es="Comentar mov. log. interacción",
     usage="/crm comment <no> <text>",
@@ -231,9 +240,13 @@ COMMENT_ENTRY = Action(
     summary_es="Añade una línea de comentario a un movimiento.",
     command=("comment", "{entry_no}", "{text}"),
     handler=comment,
-    args=(ENTRY_NO, Arg("text", inputs.TEXT, required=True, ask="Give the entry number, then the comment.")),
+    args=(
+        ENTRY_NO,
+        Arg("text", inputs.COMMENT, required=True, ask="Give the entry number, then the comment."),
+    ),
     keywords=("comment", "add note", "annotate", "remark"),
     keywords_es=("comentario", "comentar", "añadir nota", "nota"),
+    form=FormSpec(comment_form, read_comment, check=check_entries, subject="entry_no"),
 )
 CANCEL_ENTRY = Action(
     id="cancel_entry",
@@ -264,7 +277,7 @@ RESTORE_ENTRY = Action(
     keywords_es=("restaurar", "recuperar", "reactivar", "deshacer cancelación"),
 )
 EVALUATE = Action(
-    id="evaluate",
+    id=EVALUATE_ID,
     title="Evaluate Interaction",
     title_es="Evaluar interacción",
     usage="/crm evaluate <no>[, <no>...] very-positive|positive|neutral|negative|very-negative",
@@ -300,6 +313,7 @@ EVALUATE = Action(
         "negativa",
         "muy negativa",
     ),
+    form=FormSpec(evaluate_form, read_evaluate, check=check_entries, subject="entry_nos"),
 )
 
 ACTIONS = (LOG_ENTRIES, ENTRY_DETAILS, SHOW_ATTACHMENT, COMMENT_ENTRY, CANCEL_ENTRY, RESTORE_ENTRY, EVALUATE)

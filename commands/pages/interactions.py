@@ -1,13 +1,23 @@
 """Create Interaction: record a call, meeting, e-mail or letter with one contact, typed or through its form
 (pre-filled from the chosen template, or from a chat message to log)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from commands import inputs
 from commands.action import Action, Arg, Args, FormSpec
 from commands.context import Context
-from commands.forms import SELECT_LIMIT, Field, Form, FormErrors, read_fields
+from commands.forms import (
+    Field,
+    Form,
+    FormErrors,
+    contact_field,
+    read_fields,
+    text_field,
+    yes_no,
+)
+from commands.inputs import UsageError
 from commands.reply import Modal, Reply
 from commands.views import entry_line, follow_up
 from store.channels import linked_contact
@@ -78,45 +88,16 @@ def interaction_form(ctx: Context, values: dict[str, str]) -> Form:
     """Pre-filled from the chosen template. The description follows the template while it is blank or
     still the previous template's; a description the user typed is kept."""
     values = dict(values)
-    with reading(ctx.sessions) as session:
-        templates = list_templates(session, ctx.team_id)
-        contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
-    by_code = {t.code: t for t in templates}
-    chosen = by_code.get(values.get("template", "").upper())
-    previous = by_code.get(values.get("previous_template", "").upper())
-    if chosen is not None and chosen is not previous:
-        _prefill(values, chosen, previous)
-    contact_field = (
-        Field("contact", "Contact", "external_select", values.get("contact", ""))
-        if len(contacts) > SELECT_LIMIT
-        else Field(
-            "contact",
-            "Contact",
-            "select",
-            values.get("contact", ""),
-            tuple((c.no, f"{c.name} ({c.no})") for c in contacts),
-        )
+    interaction = interaction_fields(ctx, values)
+    at = next(i for i, field in enumerate(interaction) if field.name == "description") + 1
+    comment = text_field(
+        "comment", "Comment", inputs.COMMENT, values.get("comment", ""), optional=True, long=True
     )
     fields = (
-        contact_field,
-        Field(
-            "template",
-            "Interaction template",
-            "select",
-            values.get("template", "").upper(),
-            tuple((t.code, f"{t.code} · {t.description}") for t in templates),
-            dispatch=True,
-        ),
-        Field("description", "Description", "text", values.get("description", "")),
-        Field("comment", "Comment", "long_text", values.get("comment", ""), optional=True),
-        Field("date", "Date", "date", values.get("date") or ctx.today().isoformat()),
-        Field("time", "Time", "time", values.get("time") or ctx.now().strftime("%H:%M")),
-        Field("cost", "Cost", "number", values.get("cost", ""), optional=True),
-        Field("duration", "Duration (minutes)", "number", values.get("duration", ""), optional=True),
-        Field("flow", "Information flow", "select", values.get("flow", ""), FLOWS, optional=True),
-        Field("initiated", "Initiated by", "select", values.get("initiated", ""), INITIATED, optional=True),
-        Field("failed", "Attempt failed?", "select", values.get("failed") or "no", YES_NO),
-        Field("evaluation", "Evaluation", "select", values.get("evaluation", ""), EVALUATIONS, optional=True),
+        contact_field(ctx, values.get("contact", "")),
+        *interaction[:at],
+        comment,
+        *interaction[at:],
         Field(
             "postpone",
             "Finish later (save as postponed)",
@@ -126,6 +107,48 @@ def interaction_form(ctx: Context, values: dict[str, str]) -> Form:
         ),
     )
     return Form(CREATE_INTERACTION.id, "Create Interaction", "Create", fields)
+
+
+def interaction_fields(ctx: Context, values: dict[str, str]) -> tuple[Field, ...]:
+    """What an interaction is, from its template on (Create Interaction's and Resume's forms). Choosing
+    another template than `previous_template` pre-fills its defaults into `values`."""
+    with reading(ctx.sessions) as session:
+        templates = list_templates(session, ctx.team_id)
+    by_code = {t.code: t for t in templates}
+    chosen = by_code.get(values.get("template", "").upper())
+    previous = by_code.get(values.get("previous_template", "").upper())
+    if chosen is not None and chosen is not previous:
+        _prefill(values, chosen, previous)
+    return (
+        Field(
+            "template",
+            "Interaction template",
+            "select",
+            values.get("template", "").upper(),
+            tuple((t.code, f"{t.code} · {t.description}") for t in templates),
+            dispatch=True,
+        ),
+        text_field("description", "Description", inputs.DESCRIPTION, values.get("description", "")),
+        Field("date", "Date", "date", values.get("date") or ctx.today().isoformat()),
+        Field("time", "Time", "time", values.get("time") or ctx.now().strftime("%H:%M")),
+        Field("cost", "Cost", "number", values.get("cost", ""), optional=True),
+        Field("duration", "Duration (minutes)", "integer", values.get("duration", ""), optional=True),
+        Field("flow", "Information flow", "select", values.get("flow", ""), FLOWS, optional=True),
+        Field("initiated", "Initiated by", "select", values.get("initiated", ""), INITIATED, optional=True),
+        Field("failed", "Attempt failed?", "select", values.get("failed") or "no", YES_NO),
+        Field("evaluation", "Evaluation", "select", values.get("evaluation", ""), EVALUATIONS, optional=True),
+    )
+
+
+def check_setup(ctx: Context, args: Mapping[str, Any]) -> None:
+    """An interaction has a template and a contact: with none to choose, the form could not be sent."""
+    with reading(ctx.sessions) as session:
+        if not list_templates(session, ctx.team_id):
+            raise UsageError(
+                "There are no interaction templates yet: create one first with `/crm template add`."
+            )
+        if not list_contacts(session, ctx.team_id, limit=1):
+            raise UsageError("There are no contacts yet: add one first with `/crm contact add <name>`.")
 
 
 def _prefill(
@@ -142,16 +165,24 @@ def _prefill(
 
 def read_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
     kinds = {arg.name: arg.kind for arg in ARGS if not arg.kind.flag}
+    return read_interaction(ctx, values, kinds, ("contact", "template")) | {
+        "postpone": values.get("postpone") == "yes"
+    }
+
+
+def read_interaction(
+    ctx: Context, values: dict[str, str], kinds: Mapping[str, inputs.Kind], required: tuple[str, ...]
+) -> dict[str, Any]:
+    """The fields of interaction_fields (and `kinds`' others); every bad one is named."""
     errors: dict[str, str] = {}
     try:
-        args = read_fields(ctx, values, kinds, required=("contact", "template"))
+        args = read_fields(ctx, values, kinds, required=required)
     except FormErrors as failure:
         errors, args = failure.errors, {}
-    if values.get("failed", "no") not in ("", "yes", "no"):
-        errors["failed"] = "Choose one of: yes, no."
+    failed = yes_no(values.get("failed", "no"), "failed", errors)
     if errors:
         raise FormErrors(errors)
-    return args | {"failed": values.get("failed") == "yes", "postpone": values.get("postpone") == "yes"}
+    return args | {"failed": failed}
 
 
 @dataclass(frozen=True)
@@ -223,7 +254,7 @@ CREATE_INTERACTION = Action(
         "anotar",
         "enviar correo",
     ),
-    form=FormSpec(interaction_form, read_form),
+    form=FormSpec(interaction_form, read_form, check=check_setup),
 )
 
 ACTIONS = (CREATE_INTERACTION,)

@@ -1,20 +1,26 @@
 """Segments and logged segments: create a segment, put contacts on it, log it (one entry per contact),
 cancel or restore what was logged, and delete canceled logged segments."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from commands import inputs
-from commands.action import Action, Arg, Args, Background, Policy, Question
+from commands.action import Action, Arg, Args, Background, FormSpec, Policy, Question
 from commands.context import Context
+from commands.forms import Field, Form, code_form, read_fields, template_options
 from commands.pages.entries import LOG_ENTRIES
 from commands.reply import Button, Reply, Table
 from commands.views import plural
 from store.cancellation import delete_canceled_logged_segments, set_logged_segment_canceled
 from store.db import reading
+from store.errors import Conflict
 from store.filters import EntryFilter, count_entries
 from store.segments import (
     add_segment,
     add_segment_lines,
     count_segment_lines,
     get_segment,
+    is_logged,
     list_logged_segments,
     list_segments,
     log_segment,
@@ -48,6 +54,51 @@ def add(ctx: Context, args: Args) -> Reply:
         f"Segment {segment.no} created.",
         paragraphs=(f"Add contacts with `/crm segment {segment.no} add <contact>, <contact>`.",),
     )
+
+
+def segment_form(ctx: Context, values: dict[str, str]) -> Form:
+    return code_form(ADD_SEGMENT.id, ADD_SEGMENT.title, inputs.SEGMENT, values)
+
+
+def read_segment_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    kinds = {"code": inputs.SEGMENT, "description": inputs.DESCRIPTION}
+    return read_fields(ctx, values, kinds, required=("code",))
+
+
+def log_form(ctx: Context, values: dict[str, str]) -> Form:
+    """The segments still to log (with their contacts counted) and the template to log them with."""
+    with reading(ctx.sessions) as session:
+        waiting = [s for s in list_segments(session, ctx.team_id) if not s.logged_segment_entry_no]
+    segments = tuple(
+        (s.segment.no, f"{s.segment.no} · {s.segment.description} ({plural(s.contacts, 'contact')})")
+        for s in waiting
+    )
+    templates = template_options(ctx)
+    fields = (
+        Field("segment", "Segment", "select", values.get("segment", "").upper(), segments),
+        Field("template", "Interaction template", "select", values.get("template", "").upper(), templates),
+    )
+    return Form(LOG_SEGMENT.id, LOG_SEGMENT.title, "Log", fields)
+
+
+def read_log_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    kinds = {"segment": inputs.SEGMENT, "template": inputs.TEMPLATE}
+    return read_fields(ctx, values, kinds, required=("segment", "template"))
+
+
+def check_log(ctx: Context, args: Mapping[str, Any]) -> None:
+    """There is a segment to log and a template to log it with, or the form would offer nothing."""
+    with reading(ctx.sessions) as session:
+        if "segment" in args:
+            segment = get_segment(session, ctx.team_id, args["segment"])
+            if is_logged(session, ctx.team_id, segment.no):
+                raise Conflict(f"Segment {segment.no} was logged already.")
+        elif all(s.logged_segment_entry_no for s in list_segments(session, ctx.team_id)):
+            raise inputs.UsageError(f"There is no segment to log: create one with `{ADD_SEGMENT.usage}`.")
+    if not template_options(ctx):
+        raise inputs.UsageError(
+            "There are no interaction templates yet: create one first with `/crm template add`."
+        )
 
 
 def add_contacts(ctx: Context, args: Args) -> Reply:
@@ -166,6 +217,7 @@ ADD_SEGMENT = Action(
     args=(Arg("code", inputs.SEGMENT, required=True), Arg("description", inputs.DESCRIPTION)),
     keywords=("new segment", "create segment", "new mailing list"),
     keywords_es=("nuevo segmento", "crear segmento"),
+    form=FormSpec(segment_form, read_segment_form, subject="code"),
 )
 ADD_CONTACTS_TO_SEGMENT = Action(
     id="add_contacts_to_segment",
@@ -193,6 +245,7 @@ LOG_SEGMENT = Action(
     keywords=("log segment", "send to segment", "mass log", "log for all contacts", "mailing"),
     keywords_es=("grabar segmento", "registrar segmento", "registrar", "envío masivo"),
     background=Background(segment_size, threshold=2_000, working=logging_segment),
+    form=FormSpec(log_form, read_log_form, check=check_log, subject="segment"),
 )
 LOGGED_SEGMENTS = Action(
     id="logged_segments",

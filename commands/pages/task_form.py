@@ -1,11 +1,12 @@
 """The Create Task form: typed into, or opened from an entry's Follow up button pre-filled from the entry
 (its contact, "Follow-up on entry N: …", due three working days on)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from commands import inputs
 from commands.context import Context
-from commands.forms import SELECT_LIMIT, Field, Form, read_fields
+from commands.forms import Field, Form, contact_field, read_fields, text_field
 from commands.inputs import UsageError
 from commands.when import Due
 from store.contacts import list_contacts
@@ -32,27 +33,15 @@ def task_form(ctx: Context, values: dict[str, str]) -> Form:
             values["contact"] = entry.contact_no
             values.setdefault("description", f"Follow-up on entry {entry_no}: {entry.description}"[:100])
             values.setdefault("due", working_days_after(ctx.today(), FOLLOW_UP_DAYS).isoformat())
-        contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
     _due_fields(ctx, values)
-    contact_field = (
-        Field("contact", "Contact", "external_select", values.get("contact", ""))
-        if len(contacts) > SELECT_LIMIT
-        else Field(
-            "contact",
-            "Contact",
-            "select",
-            values.get("contact", ""),
-            tuple((c.no, f"{c.name} ({c.no})") for c in contacts),
-        )
-    )
     fields = (
-        contact_field,
-        Field("description", "Description", "text", values.get("description", "")),
+        contact_field(ctx, values.get("contact", "")),
+        text_field("description", "Description", inputs.DESCRIPTION, values.get("description", "")),
         Field("due", "Due date", "date", values.get("due") or ctx.today().isoformat()),
         Field("time", "Time (leave empty for the day)", "time", values.get("time", ""), optional=True),
         Field("priority", "Priority", "select", values.get("priority") or "normal", PRIORITIES),
         Field("type", "Type", "select", values.get("type", ""), TYPES, optional=True),
-        Field("entry", "Follows up entry", "number", values.get("entry", ""), optional=True),
+        Field("entry", "Follows up entry", "integer", values.get("entry", ""), optional=True),
     )
     return Form(ADD_TASK_ID, "Create Task", "Create", fields)
 
@@ -66,6 +55,15 @@ def _due_fields(ctx: Context, values: dict[str, str]) -> None:
     values["due"] = due.day.isoformat() if due else ""
     if due and due.at and not values.get("time"):
         values["time"] = due.at.strftime("%H:%M")
+
+
+def check_task(ctx: Context, args: Mapping[str, Any]) -> None:
+    """The entry a follow-up is made from exists, and there are contacts to follow up."""
+    with reading(ctx.sessions) as session:
+        if "entry" in args:
+            get_entry(session, ctx.team_id, args["entry"])
+        if not list_contacts(session, ctx.team_id, limit=1):
+            raise UsageError("There are no contacts yet: add one first with `/crm contact add <name>`.")
 
 
 def read_task_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:

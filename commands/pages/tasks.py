@@ -8,7 +8,7 @@ from commands import inputs, marks
 from commands.action import Action, Arg, Args, FormSpec, Policy
 from commands.context import Context
 from commands.pages.interactions import CREATE_INTERACTION
-from commands.pages.task_form import ADD_TASK_ID, read_task_form, task_form
+from commands.pages.task_form import ADD_TASK_ID, check_task, read_task_form, task_form
 from commands.reply import Button, Item, Reply
 from commands.when import Due
 from store.db import reading
@@ -240,7 +240,7 @@ ADD_TASK = Action(
         "recuérdame enviar",
         "hacer seguimiento",
     ),
-    form=FormSpec(task_form, read_task_form),
+    form=FormSpec(task_form, read_task_form, check=check_task),
 )
 LIST_TASKS = Action(
     id="tasks",

@@ -1,12 +1,15 @@
 """Interaction Templates and Interaction Groups: list and add them, give a template its documents, delete
 a template."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from commands import inputs
-from commands.action import Action, Arg, Args, Policy, Question
+from commands.action import Action, Arg, Args, FormSpec, Policy, Question
 from commands.context import Context
+from commands.forms import Field, Form, code_form, group_options, read_fields, text_field
+from commands.pages.interactions import FLOWS, INITIATED
 from commands.reply import Reply, Table
 from store.attachments import (
     FILE_KINDS,
@@ -48,6 +51,15 @@ def create_group(ctx: Context, args: Args) -> Reply:
     return Reply(f"Interaction group {group.code} created.")
 
 
+def group_form(ctx: Context, values: dict[str, str]) -> Form:
+    return code_form(ADD_GROUP.id, "Add Interaction Group", inputs.GROUP, values)
+
+
+def read_group_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    kinds = {"code": inputs.GROUP, "description": inputs.DESCRIPTION}
+    return read_fields(ctx, values, kinds, required=("code",))
+
+
 def templates(ctx: Context, args: Args) -> Reply:
     with reading(ctx.sessions) as session:
         found = list_templates(session, ctx.team_id)
@@ -85,6 +97,55 @@ def create_template(ctx: Context, args: Args) -> Reply:
     with ctx.sessions.begin() as session:
         template = add_template(session, ctx.team_id, args["code"], args.get("group", ""), defaults)
     return Reply(f"Interaction template {template.code} created in group {template.group_code}.")
+
+
+CORRESPONDENCE = (
+    (CorrespondenceType.EMAIL.value, "E-mail"),
+    (CorrespondenceType.HARD_COPY.value, "Hard copy"),
+)
+TEMPLATE_FIELDS = {
+    "code": inputs.TEMPLATE,
+    "description": inputs.DESCRIPTION,
+    "group": inputs.GROUP,
+    "cost": inputs.MONEY,
+    "duration": inputs.MINUTES,
+    "flow": inputs.FLOW,
+    "initiated": inputs.INITIATED,
+    "type": inputs.CORRESPONDENCE,
+    "language": inputs.LANGUAGE,
+}
+
+
+def template_form(ctx: Context, values: dict[str, str]) -> Form:
+    """A new template and its defaults: what an interaction logged with it starts with."""
+    value = values.get
+    return code_form(
+        ADD_TEMPLATE.id,
+        "Add Template",
+        inputs.TEMPLATE,
+        values,
+        Field("group", "Interaction group", "select", value("group", "").upper(), group_options(ctx)),
+        Field("cost", "Unit cost", "number", value("cost", ""), optional=True),
+        Field("duration", "Unit duration (minutes)", "integer", value("duration", ""), optional=True),
+        Field("flow", "Information flow", "select", value("flow", ""), FLOWS, optional=True),
+        Field("initiated", "Initiated by", "select", value("initiated", ""), INITIATED, optional=True),
+        Field("type", "Correspondence type", "select", value("type") or "email", CORRESPONDENCE),
+        text_field("language", "Language code", inputs.LANGUAGE, value("language", ""), optional=True),
+    )
+
+
+def read_template_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    return read_fields(ctx, values, TEMPLATE_FIELDS, required=("code", "group"))
+
+
+def check_groups(ctx: Context, args: Mapping[str, Any]) -> None:
+    """A template belongs to a group: with none yet, the form would have nothing to choose."""
+    with reading(ctx.sessions) as session:
+        if not list_groups(session, ctx.team_id):
+            raise inputs.UsageError(
+                "There are no interaction groups yet: create one first with "
+                "`/crm group add <code> <description>`."
+            )
 
 
 ATTACH_USAGE = "attach <template> [language]"
@@ -202,6 +263,7 @@ ADD_GROUP = Action(
     args=(Arg("code", inputs.GROUP, required=True), Arg("description", inputs.DESCRIPTION)),
     keywords=("new group", "create group", "new category"),
     keywords_es=("nuevo grupo", "crear grupo"),
+    form=FormSpec(group_form, read_group_form, subject="code"),
 )
 TEMPLATES = Action(
     id="templates",
@@ -229,7 +291,7 @@ ADD_TEMPLATE = Action(
     args=(
         Arg("code", inputs.TEMPLATE, required=True),
         Arg("description", inputs.DESCRIPTION),
-        Arg("group", inputs.GROUP),
+        Arg("group", inputs.GROUP, required=True),
         Arg("cost", inputs.MONEY),
         Arg("duration", inputs.MINUTES),
         Arg("flow", inputs.FLOW),
@@ -239,6 +301,7 @@ ADD_TEMPLATE = Action(
     ),
     keywords=("new template", "create template", "new interaction type"),
     keywords_es=("nueva plantilla", "crear plantilla"),
+    form=FormSpec(template_form, read_template_form, check=check_groups, subject="code"),
 )
 ATTACH_TEMPLATE_FILE = Action(
     id="attach_template_file",

@@ -34,6 +34,9 @@ positive
 
 entries
 delete canceled interaction log entries
+comment 2
+
+Call again on Monday
 quit
 """
 
@@ -79,6 +82,11 @@ def test_the_form_is_prefilled_from_the_template(console_output):
     assert "Cost [2.50]" in console_output and "Duration (minutes) [10]" in console_output
     assert "Recorded: interaction log entry 3." in console_output
     assert "Asked for a meeting - by U1  (attempt failed, positive)" in console_output
+
+
+def test_a_comment_without_its_text_asks_for_it_about_the_entry(console_output):
+    assert "Comment on entry (Enter keeps the value in brackets)" in console_output
+    assert "Entry number [2]:" in console_output and "Comment added to entry 2." in console_output
 
 
 def test_free_text_is_understood(console_output):

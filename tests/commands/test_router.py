@@ -5,6 +5,7 @@ import pytest
 from commands import grammar, marks
 from commands.context import Context
 from commands.inputs import split
+from commands.reply import Modal
 from commands.router import ROUTER, run
 from store.frecency import frecency_scores
 from store.interactions import comments, get_entry
@@ -204,10 +205,13 @@ def test_free_text_goes_to_tell_me(ctx, workspace):
     assert run(ctx, "zzqx wobble").text.startswith("I could not find an action")
 
 
-def test_help_lists_every_command(ctx):
-    text = "\n".join(run(ctx, "help").paragraphs)
-    for command in ("/crm entries", "/crm log", "/crm delete-canceled", "/crm setup", "/crm tellme"):
+def test_help_lists_every_command_under_its_topic(ctx):
+    pages = {section.topic: run(ctx, f"help {section.topic}") for section in ROUTER.sections}
+    text = "\n".join(item.text for page in pages.values() for item in page.items)
+    for command in ("/crm entries", "/crm log", "/crm delete-canceled", "/crm setup", "/crm task add"):
         assert command in text
+    listed = [a for a in ROUTER.actions if a.policy.listed and a.id not in ("help", "tellme")]
+    assert all(f"`{action.usage}`" in text for action in listed)
 
 
 SAMPLE_ARGS = {
@@ -324,7 +328,9 @@ def test_an_action_asked_for_without_its_arguments_opens_its_form_prefilled(ctx,
     assert reply.modal is not None and reply.modal.kind == "create_interaction"
     assert reply.modal.values == {"contact": workspace.john}
     assert run(ctx, "tellme").modal.kind == "tellme"
-    assert run(ctx, "comment 3").text == "Give the entry number, then the comment."
+    assert run(ctx, "comment 3").text == "Interaction log entry 3 does not exist."
+    run(ctx, f"log PHONE {workspace.john}")
+    assert run(ctx, "comment 1").modal == Modal("comment_entry", {"entry_no": "1"})
 
 
 def test_reading_a_page_writes_nothing_but_a_read_tell_me_ran_counts(ctx, sessions, workspace):

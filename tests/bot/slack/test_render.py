@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.slack import render
 from commands.reply import Button, Item, Modal, Reply, Table
-from tests.fake_slack import buttons, text_of, within_limits
+from tests.fake_slack import button, buttons, text_of, within_limits
 
 
 def rendered(reply: Reply, **kwargs: object) -> dict[str, object]:
@@ -85,6 +85,13 @@ def test_share_and_form_buttons() -> None:
     labels = [b["text"]["text"] for b in buttons(message)]
     assert labels == ["Open the form", "Share in channel"]
     assert rendered(Reply("Oops", error=True), share="entries")["blocks"][-1]["type"] == "section"
+
+
+def test_a_form_button_leaves_out_a_value_it_cannot_carry() -> None:
+    modal = Modal("tellme", {"text": "x" * 2500, "lang": "es"})
+    message = rendered(Reply("Tell Me", modal=modal), form_button=True)
+    carried = json.loads(button(message, "Open the form")["value"])
+    assert carried == {"kind": "tellme", "values": {"lang": "es"}}
 
 
 def test_home_view_takes_up_to_a_hundred_blocks() -> None:

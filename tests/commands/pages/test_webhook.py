@@ -41,7 +41,8 @@ def test_sellers_can_neither_see_nor_rotate_the_secret(user, sessions):
         reply = run(user, command)
         assert reply.error and reply.text.startswith("Only admins may run") and not reply.private
     assert secrets_of(sessions, user.team_id) == []
-    assert "webhook" not in " ".join(run(user, "help").paragraphs)
+    for page in (run(user, "help"), run(user, "help templates")):
+        assert "webhook" not in " ".join(item.text for item in page.items)
 
 
 def test_each_workspace_sees_only_its_own_secret(ctx, sessions):
