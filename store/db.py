@@ -6,13 +6,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///crm.db"
 READ_ONLY = "crm_read_only"
 T = TypeVar("T")
+SQLITE_BUSY_SECONDS = 30
+"""How long an SQLite writer waits for the write lock before "database is locked"."""
+CONNECT_SECONDS = 10
+"""How long connecting to PostgreSQL may take: a host that drops packets answers "unreachable" after
+this, rather than after the system's TCP timeout (two minutes)."""
 IN_LIST = 1000
 """Values per IN (...) list: far below every database's limit on bound parameters (65,535 on PostgreSQL)."""
 
@@ -32,11 +37,13 @@ def normalized_url(url: str) -> str:
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = normalized_url(url) if url else database_url()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    given = make_url(url).query
+    connect = {} if "connect_timeout" in given else {"connect_timeout": CONNECT_SECONDS}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect, **kwargs)
 
 
 def _sqlite_begin(connection: Connection) -> None:

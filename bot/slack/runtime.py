@@ -77,6 +77,11 @@ class Runtime:
             if not loop.is_alive():
                 loop.start()
 
+    def stopped_threads(self) -> list[str]:
+        """This process's background threads that ended although nobody stopped them."""
+        names = {"job worker": self.worker, "outbox sender": self.sender}
+        return [name for name, loop in names.items() if loop.died]
+
     def close(self) -> None:
         self.worker.stop()
         self.sender.stop()
