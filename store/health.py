@@ -39,11 +39,13 @@ def serving_problem(sessions: sessionmaker[Session], seconds: float = 1.0) -> st
             for model in SERVING_TABLES:
                 table = model.__table__
                 key = next(iter(table.primary_key.columns))
-                doing = "read"
+                # Writing first: on SQLite a transaction that has read cannot wait for the write lock
+                # (another writer's commit since its read fails it at once), one that writes first can.
+                doing = "write"
                 try:
-                    connection.execute(select(key).limit(1))
-                    doing = "write"
                     connection.execute(update(table).where(false()).values({key.name: key}))
+                    doing = "read"
+                    connection.execute(select(key).limit(1))
                 except DBAPIError as failure:
                     return _reason(table.name, doing, failure, seconds)
         finally:

@@ -30,6 +30,7 @@ THREAD = "thread"
 EPHEMERAL = "ephemeral"
 DM = "dm"
 UPLOAD = "upload"
+HOME = "home"
 
 GIVE_UP_AFTER = timedelta(minutes=30)
 BACKOFF = outbox.Backoff()
@@ -79,6 +80,10 @@ class Outbox:
         self._put(client, origin, RESPONSE_URL, shared | {"replace_original": False}, where)
         self._put(client, origin, RESPONSE_URL, {"delete_original": True}, where)
 
+    def publish_home(self, client: WebClient, origin: Origin, view: dict[str, Any]) -> None:
+        """The user's App Home. Only the newest view matters: one still waiting for its turn is dropped."""
+        self._put(client, origin, HOME, {"view": view}, (HOME, origin.user_id), supersede=True)
+
     def upload(self, client: WebClient, origin: Origin, file: File) -> None:
         body = {"name": file.name, "title": file.title, "content_type": file.content_type}
         where = (THREAD, origin.channel_id, origin.thread_ts) if origin.public else (DM, origin.user_id)
@@ -115,10 +120,11 @@ class Outbox:
         where: tuple[str, ...],
         *,
         file: bytes | None = None,
+        supersede: bool = False,
     ) -> None:
         row = self._row(origin, destination, body, where)
         try:
-            claimed = outbox.put(self.sessions, **row, file=file, send_now=True)
+            claimed = outbox.put(self.sessions, **row, file=file, send_now=True, supersede=supersede)
         except Exception:
             # The database is away: the answer can still go straight to Slack, as before the outbox.
             log.exception("cannot keep an answer in the outbox; sending it directly")
@@ -153,14 +159,9 @@ class Outbox:
         return True
 
     def _quick(self, client: WebClient, timeout: float | None = None) -> WebClient:
-        """The same token and Web API, one try per call: Slack's Retry-After becomes the row's next
-        attempt rather than a sleep in this thread."""
-        return WebClient(
-            token=client.token,
-            base_url=client.base_url,
-            timeout=timeout or self.timeout,  # type: ignore[arg-type]
-            retry_handlers=[],
-        )
+        """One try per call: Slack's Retry-After becomes the row's next attempt rather than a sleep in
+        this thread."""
+        return deliver.quick(client, timeout or self.timeout)
 
     def _try(self, client: WebClient, message: outbox.Outgoing) -> None:
         try:
@@ -207,6 +208,8 @@ class Outbox:
                 deliver.post_ephemeral(client, origin.channel_id, origin.user_id, body, origin.thread_ts)
             elif destination == DM:
                 deliver.post_message(client, origin.user_id, body)
+            elif destination == HOME:
+                deliver.publish_home(client, origin.user_id, body["view"])
             elif destination == UPLOAD:
                 upload = File(body["name"], file or b"", body.get("content_type", ""), body.get("title", ""))
                 deliver.upload(self._quick(client, max(self.timeout, UPLOAD_TIMEOUT)), origin, upload)
