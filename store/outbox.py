@@ -36,9 +36,11 @@ SUPERSEDED = "superseded"
 UNFINISHED = (PENDING, SENDING)
 FINISHED = (SENT, GIVEN_UP, DISMISSED, SUPERSEDED)
 
-SEND_LEASE = timedelta(minutes=2)
-"""Longer than any one try takes (a few calls, each with its timeout): a claim older than this belongs to a
-process that died while sending."""
+SEND_LEASE = timedelta(seconds=45)
+"""Longer than any one try of a message takes (at most three calls, each within its 5 s timeout): a claim
+older than this belongs to a process that died while sending, so its answer goes out within a minute."""
+FILE_LEASE = timedelta(minutes=3)
+"""A file's try makes four calls, each within 30 s."""
 ERROR_CHARS = 200
 
 
@@ -206,10 +208,17 @@ def put_in(
     return _outgoing(row) if send_now else None
 
 
-def claim(sessions: sessionmaker[Session], *, lease: timedelta = SEND_LEASE) -> Outgoing | None:
+def claim(
+    sessions: sessionmaker[Session], *, lease: timedelta = SEND_LEASE, file_lease: timedelta = FILE_LEASE
+) -> Outgoing | None:
     """The message due longest ago, now claimed by the caller, or None. A message waits while an earlier
-    one to its conversation is unfinished."""
+    one to its conversation is unfinished. A claim is taken over after `lease` (`file_lease` for a message
+    with a file)."""
     now = utcnow()
+    lapsed = or_(
+        OutboxMessage.file.is_(None) & (OutboxMessage.claimed_at < now - lease),
+        OutboxMessage.file.is_not(None) & (OutboxMessage.claimed_at < now - file_lease),
+    )
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         earlier.conversation == OutboxMessage.conversation,
@@ -218,7 +227,7 @@ def claim(sessions: sessionmaker[Session], *, lease: timedelta = SEND_LEASE) -> 
     )
     due = or_(
         (OutboxMessage.status == PENDING) & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < now - lease),
+        (OutboxMessage.status == SENDING) & lapsed,
     )
     candidates = (
         select(OutboxMessage.id)

@@ -65,6 +65,22 @@ def test_a_message_claimed_by_a_dead_process_is_taken_again_after_the_lease(sess
     assert outbox.sent(sessions, taken) and outbox.status(sessions, taken.id) == outbox.SENT
 
 
+def test_a_message_of_a_dead_process_is_taken_within_a_minute_a_file_after_its_longer_lease(
+    sessions: Any, team: str
+) -> None:
+    assert outbox.SEND_LEASE < timedelta(minutes=1) < outbox.FILE_LEASE
+    put(sessions, team)
+    put(sessions, team, file=b"the export")
+    dead = [claim_mine(sessions, team), claim_mine(sessions, team)]
+    assert all(dead)
+    lapsed = timedelta(0)
+    taken = claim_mine(sessions, team, lease=lapsed)
+    assert taken is not None and taken.file is None and outbox.sent(sessions, taken)
+    assert claim_mine(sessions, team, lease=lapsed) is None  # the file's try may still be under way
+    file = claim_mine(sessions, team, lease=lapsed, file_lease=lapsed)
+    assert file is not None and file.file == b"the export"
+
+
 def test_concurrent_senders_claim_each_message_once(sessions: Any, team: str) -> None:
     for _ in range(20):
         put(sessions, team)

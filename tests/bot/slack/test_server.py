@@ -86,14 +86,29 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    port = _free_port()
-    env = os.environ | {
+def serve_env(fake_slack: FakeSlack, database_url: str) -> dict[str, str]:
+    return os.environ | {
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake_slack.base_url.rstrip("/"),  # the trailing slash is added for WebClient
-        "DATABASE_URL": f"sqlite:///{tmp_path}/crm.db",  # a new file: brought to the schema at start
+        "DATABASE_URL": database_url,
     }
+
+
+def hosting_url(database_url: str, tmp_path: Path) -> str:
+    """The URL as hosting services give it: postgres://… (SQLAlchemy's own name is postgresql://), or a
+    new SQLite file (brought to the schema at start)."""
+    if database_url.startswith("postgresql"):
+        return "postgres://" + database_url.split("://", 1)[1]
+    return f"sqlite:///{tmp_path}/crm.db"
+
+
+def test_crm_serve_runs_the_app_in_worker_processes(
+    fake_slack: FakeSlack, tmp_path: Path, database_url: str, engine: Any
+) -> None:
+    """On the PostgreSQL run, with DATABASE_URL=postgres://…, which every worker process opens."""
+    port = _free_port()
+    env = serve_env(fake_slack, hosting_url(database_url, tmp_path))
     command = [*CRM, "serve", "--port", str(port), "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--workers", "2", "--threads", "4"],
@@ -117,6 +132,18 @@ def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, tmp_p
         process.terminate()
         output = process.communicate(timeout=20)[0].decode()
     assert "Started parent process" in output and process.returncode == 0, output
+
+
+def test_crm_serve_names_a_database_it_cannot_use_in_one_line(fake_slack: FakeSlack) -> None:
+    """A postgres://… URL is taken (it used to end in "Can't load plugin: sqlalchemy.dialects:postgres");
+    a server that is not there stops the start with the reason, not a traceback."""
+    env = serve_env(fake_slack, "postgres://crm@127.0.0.1:1/crm")
+    done = subprocess.run(
+        [*CRM, "serve", "--port", str(_free_port())], env=env, cwd=ROOT, capture_output=True, timeout=60
+    )
+    said = done.stderr.decode()
+    assert done.returncode == 1 and said.startswith("The database (DATABASE_URL) cannot be used:"), said
+    assert "Traceback" not in said and "connection" in said.lower() and len(said.splitlines()) == 1
 
 
 def test_crm_serve_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
