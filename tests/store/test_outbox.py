@@ -74,9 +74,11 @@ def test_a_message_of_a_dead_process_is_taken_within_a_minute_a_file_after_its_l
     dead = [claim_mine(sessions, team), claim_mine(sessions, team)]
     assert all(dead)
     lapsed = timedelta(0)
-    taken = claim_mine(sessions, team, lease=lapsed)
-    assert taken is not None and taken.file is None and outbox.sent(sessions, taken)
-    assert claim_mine(sessions, team, lease=lapsed) is None  # the file's try may still be under way
+    taken = []
+    while (message := claim_mine(sessions, team, lease=lapsed)) is not None and len(taken) < 5:
+        taken.append(message)
+        outbox.sent(sessions, message)
+    assert [message.file for message in taken] == [None]  # the file's try may still be under way
     file = claim_mine(sessions, team, lease=lapsed, file_lease=lapsed)
     assert file is not None and file.file == b"the export"
 

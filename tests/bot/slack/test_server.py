@@ -8,7 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from wsgiref.util import setup_testing_defaults
@@ -22,6 +23,7 @@ from bot.server import create_server
 from bot.slack.settings import BOT_SCOPES, Settings
 from commands.router import ROUTER
 from store.db import make_engine, session_factory
+from store.migrate import upgrade
 from tests import slack_requests as rq
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
@@ -95,20 +97,35 @@ def serve_env(fake_slack: FakeSlack, database_url: str) -> dict[str, str]:
     }
 
 
-def hosting_url(database_url: str, tmp_path: Path) -> str:
-    """The URL as hosting services give it: postgres://… (SQLAlchemy's own name is postgresql://), or a
-    new SQLite file (brought to the schema at start)."""
-    if database_url.startswith("postgresql"):
-        return "postgres://" + database_url.split("://", 1)[1]
-    return f"sqlite:///{tmp_path}/crm.db"
+@pytest.fixture
+def hosting_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own for `crm serve` (whose workers would otherwise deliver other tests' answers),
+    named as hosting services give it: postgres://… (SQLAlchemy's own name is postgresql://) on the
+    PostgreSQL run, in a schema of its own brought to the current revision; else a new SQLite file
+    (brought to the schema at start)."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if not given:
+        yield f"sqlite:///{tmp_path}/crm.db"
+        return
+    schema = f"crm_serve_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(given)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{given}{'&' if '?' in given else '?'}options=-csearch_path%3D{schema}"
+    upgrade(engine := make_engine(url))
+    engine.dispose()
+    try:
+        yield "postgres://" + url.split("://", 1)[1]
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
 
 
-def test_crm_serve_runs_the_app_in_worker_processes(
-    fake_slack: FakeSlack, tmp_path: Path, database_url: str, engine: Any
-) -> None:
+def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, hosting_url: str) -> None:
     """On the PostgreSQL run, with DATABASE_URL=postgres://…, which every worker process opens."""
     port = _free_port()
-    env = serve_env(fake_slack, hosting_url(database_url, tmp_path))
+    env = serve_env(fake_slack, hosting_url)
     command = [*CRM, "serve", "--port", str(port), "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--workers", "2", "--threads", "4"],
