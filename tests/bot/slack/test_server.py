@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from commands.router import ROUTER
 from store.db import make_engine, session_factory
 from store.migrate import upgrade
 from tests import slack_requests as rq
+from tests.conftest import postgres_schema
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
 
@@ -107,19 +107,11 @@ def hosting_url(tmp_path: Path) -> Iterator[str]:
     if not given:
         yield f"sqlite:///{tmp_path}/crm.db"
         return
-    schema = f"crm_serve_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(given)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{given}{'&' if '?' in given else '?'}options=-csearch_path%3D{schema}"
-    upgrade(engine := make_engine(url))
-    engine.dispose()
-    try:
+    with postgres_schema(given, "crm_serve") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
         yield "postgres://" + url.split("://", 1)[1]
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, hosting_url: str) -> None:
