@@ -76,8 +76,10 @@ def register(app: typer.Typer) -> None:
         if socket_mode:
             serve_socket_mode(settings)
             return
-        from bot.cli_admin import open_store
+        from bot.cli_admin import open_store, reported_errors
 
-        # Bring a new SQLite file to the current schema once, here, not in every worker at the same time.
-        open_store(settings.database_url or None).kw["bind"].dispose()
+        # Bring a new SQLite file to the current schema once, here, not in every worker at the same time;
+        # a database that cannot be used stops the start with one line saying why.
+        with reported_errors():
+            open_store(settings.database_url or None).kw["bind"].dispose()
         run_uvicorn("bot.asgi:create_app", host, port or settings.port, workers, threads)

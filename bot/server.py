@@ -13,9 +13,9 @@ from typing import Any
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.health import Health
 from bot.slack import shapes
 from bot.slack.app import SlackBot, build_bot
 from bot.slack.ports import Commands
@@ -47,11 +47,12 @@ def create_server(
     bot = build_bot(settings, sessions, client, commands=commands)
     slack = signed_only(settings.signing_secret, SlackRequestHandler(bot.app, path=SLACK_PATH))
     hooks = documents_app(sessions, settings)
+    checks = Health(sessions, bot.runtime.stopped_threads)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == HEALTH_PATH:
-            return health(sessions, start_response)
+            return health(checks, start_response)
         if hooks is not None and (path == HOOKS_PATH or path.startswith(HOOKS_PATH + "/")):
             return hooks(environ, start_response)
         return slack(environ, start_response)
@@ -107,13 +108,10 @@ def _read_body(environ: dict[str, Any]) -> bytes | None:
     return body if len(body) == length else None
 
 
-def health(sessions: sessionmaker[Session], start_response: StartResponse) -> list[bytes]:
-    try:
-        with sessions() as session:
-            session.execute(text("SELECT 1"))
-    except Exception:
-        log.exception("health check: the database is unreachable")
-        return _plain(start_response, "503 Service Unavailable", b"database unreachable\n")
+def health(checks: Health, start_response: StartResponse) -> list[bytes]:
+    problem = checks.problem()
+    if problem is not None:
+        return _plain(start_response, "503 Service Unavailable", problem.encode() + b"\n")
     return _plain(start_response, "200 OK", b"ok\n")
 
 

@@ -35,6 +35,9 @@ class Arg:
     required: bool = False
     ask: str = ""
     """What to say when a required argument is not given; by default "Give <what the kind takes>."."""
+    pinned: bool = False
+    """Set by the action's question as of when it asked (a purge's cut-off) and carried by its button: a
+    value typed is replaced by the question's, and a confirmation that lacks it is asked again."""
 
     def missing(self) -> str:
         return self.ask or f"Give {self.kind.label}."
@@ -51,6 +54,8 @@ class Question:
     go: str = "Delete"
     """The label of the button that goes ahead."""
     style: Style = "danger"
+    pinned: Mapping[str, Any] = field(default_factory=dict)
+    """The values of the action's pinned arguments, as of the question: the button goes ahead with them."""
 
 
 @dataclass(eq=False)

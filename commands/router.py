@@ -97,12 +97,14 @@ class Router:
             raise Forbidden(
                 f"Only admins may run {action.title}. Ask a workspace admin, or one listed in CRM_ADMINS."
             )
-        asking = action.question is not None and not queued and not (confirmed and ctx.clicked)
+        # A click on the question's own button goes ahead, with the values the question pinned.
+        as_asked = confirmed and ctx.clicked and all(a.name in args for a in action.args if a.pinned)
+        asking = action.question is not None and not queued and not as_asked
         asked = action.question(ctx, args) if asking and action.question is not None else None
         if isinstance(asked, Reply):
             return asked
         if asked is not None:
-            command = action.command_text(args)
+            command = action.command_text({**args, **asked.pinned})
             return Reply(
                 asked.text,
                 paragraphs=(asked.paragraph,),

@@ -2,11 +2,17 @@
 
 Deletes test "canceled" in the DELETE statement itself, so on PostgreSQL an entry restored by a
 concurrent transaction is re-checked against its committed row and kept; restores lock their rows first,
-so a restore that loses the race to a delete says the entry is gone instead of silently doing nothing."""
+so a restore that loses the race to a delete says the entry is gone instead of silently doing nothing.
+
+Each cancellation takes the next number of the workspace's "cancellation" series (store.numbering), kept
+on what it canceled. A purge's question reads the last number handed out and counts what was canceled up
+to it; the purge deletes only what is still canceled by one of those. The series row stays locked until
+the cancellation commits, so a number a question read belongs to committed work, and any cancellation
+that commits later, a restored entry canceled again included, has a higher one and is kept."""
 
 from dataclasses import replace
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from store import audit
@@ -15,10 +21,20 @@ from store.db import chunks, refresh_statistics
 from store.errors import Conflict, NotFound
 from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import entries_by_no
-from store.models import InteractionLogEntry, LoggedSegment
+from store.models import InteractionLogEntry, LoggedSegment, NumberSeries
+from store.numbering import reserve
 
 # Bulk statements: the session need not chase the rows they touch, which may be hundreds of thousands.
 NO_SYNC = {"synchronize_session": False}
+SERIES = "cancellation"
+
+
+def last_cancellation(session: Session, team_id: str) -> int:
+    """The number of the workspace's latest committed cancellation (0 before the first)."""
+    last = session.scalar(
+        select(NumberSeries.last_no).where(NumberSeries.team_id == team_id, NumberSeries.series == SERIES)
+    )
+    return last or 0
 
 
 def cancel_entries(
@@ -30,8 +46,10 @@ def cancel_entries(
         raise Conflict(
             f"Postponed interactions cannot be canceled ({', '.join(postponed)}): resume them or delete them."
         )
+    number = reserve(session, team_id, SERIES)
     for entry in entries:
         entry.canceled = True
+        entry.cancellation_no = number
     audit.record(session, team_id, user_id, "cancel_entry", entries=[e.entry_no for e in entries])
     session.flush()
     return entries
@@ -79,6 +97,9 @@ def set_logged_segment_canceled(
     if logged is None:
         raise NotFound(f"Logged segment {logged_segment_no} does not exist.")
     logged.canceled = canceled
+    values: dict[str, object] = {"canceled": canceled}
+    if canceled:
+        logged.cancellation_no = values["cancellation_no"] = reserve(session, team_id, SERIES)
     changed = session.execute(
         update(InteractionLogEntry)
         .where(
@@ -86,7 +107,7 @@ def set_logged_segment_canceled(
             InteractionLogEntry.logged_segment_entry_no == logged_segment_no,
             InteractionLogEntry.canceled.is_not(canceled),
         )
-        .values(canceled=canceled),
+        .values(values),
         execution_options=NO_SYNC,
     ).rowcount
     action = "cancel_logged_segment" if canceled else "restore_logged_segment"
@@ -100,8 +121,21 @@ def canceled_filter(given: EntryFilter) -> EntryFilter:
 
 
 def count_canceled(session: Session, team_id: str, given: EntryFilter) -> int:
-    """How many entries delete_canceled_entries would delete now."""
+    """How many entries delete_canceled_entries would delete now (up to `given.canceled_through`, when
+    set)."""
     return count_entries(session, team_id, canceled_filter(given))
+
+
+def _canceled_segments(team_id: str, through: int | None) -> list[ColumnElement[bool]]:
+    conditions = [LoggedSegment.team_id == team_id, LoggedSegment.canceled.is_(True)]
+    if through is not None:
+        conditions.append(LoggedSegment.cancellation_no <= through)
+    return conditions
+
+
+def count_canceled_logged_segments(session: Session, team_id: str, through: int | None = None) -> int:
+    query = select(func.count()).select_from(LoggedSegment).where(*_canceled_segments(team_id, through))
+    return session.scalar(query) or 0
 
 
 def delete_canceled_entries(session: Session, team_id: str, user_id: str, given: EntryFilter) -> int:
@@ -129,13 +163,14 @@ def delete_canceled_entries(session: Session, team_id: str, user_id: str, given:
     return deleted
 
 
-def delete_canceled_logged_segments(session: Session, team_id: str, user_id: str) -> int:
-    """Delete canceled logged segments; their entries stay, no longer linked to a logged segment."""
+def delete_canceled_logged_segments(
+    session: Session, team_id: str, user_id: str, through: int | None = None
+) -> int:
+    """Delete canceled logged segments (canceled by cancellation `through` or earlier, when given); their
+    entries stay, no longer linked to a logged segment."""
     numbers = list(
         session.scalars(
-            select(LoggedSegment.entry_no)
-            .where(LoggedSegment.team_id == team_id, LoggedSegment.canceled.is_(True))
-            .with_for_update()
+            select(LoggedSegment.entry_no).where(*_canceled_segments(team_id, through)).with_for_update()
         )
     )
     if not numbers:

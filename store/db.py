@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_URL = "sqlite:///crm.db"
 READ_ONLY = "crm_read_only"
 T = TypeVar("T")
-WRITER_WAIT = 30.0
-"""Seconds a writer waits for its turn, as SQLite's own busy timeout (see make_engine)."""
+SQLITE_BUSY_SECONDS = 30
+"""How long an SQLite writer waits for the write lock before "database is locked"."""
+CONNECT_SECONDS = 10
+"""How long connecting to PostgreSQL may take: a host that drops packets answers "unreachable" after
+this, rather than after the system's TCP timeout (two minutes)."""
 IN_LIST = 1000
 """Values per IN (...) list: far below every database's limit on bound parameters (65,535 on PostgreSQL)."""
 
@@ -36,7 +39,7 @@ def normalized_url(url: str) -> str:
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = normalized_url(url) if url else database_url()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **kwargs)
         turn = _WriterTurn()
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", turn.begin)
@@ -45,7 +48,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "checkin", turn.given_back)
         event.listen(engine, "invalidate", turn.given_back)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    given = make_url(url).query
+    connect = {} if "connect_timeout" in given else {"connect_timeout": CONNECT_SECONDS}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect, **kwargs)
 
 
 class _WriterTurn:
@@ -66,7 +71,7 @@ class _WriterTurn:
         if connection.get_execution_options().get(READ_ONLY, False):
             connection.exec_driver_sql("BEGIN")
             return
-        if not self.lock.acquire(timeout=WRITER_WAIT):
+        if not self.lock.acquire(timeout=SQLITE_BUSY_SECONDS):
             raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
         self.holder = connection.connection.dbapi_connection
         try:

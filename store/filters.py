@@ -34,6 +34,8 @@ class EntryFilter:
     salesperson: str = ""
     user_id: str = ""
     canceled: CanceledFilter = CanceledFilter.ALL
+    canceled_through: int | None = None
+    """Only entries canceled by this cancellation (see store.cancellation) or an earlier one."""
     postponed: bool = False
     date_from: date | None = None
     date_to: date | None = None
@@ -46,6 +48,8 @@ class EntryFilter:
         conditions: list[ColumnElement[bool]] = [Entry.team_id == team_id, Entry.postponed == self.postponed]
         if self.canceled is not CanceledFilter.ALL:
             conditions.append(Entry.canceled == (self.canceled is CanceledFilter.YES))
+        if self.canceled_through is not None:
+            conditions.append(Entry.cancellation_no <= self.canceled_through)
         if self.entry_nos:
             conditions.append(Entry.entry_no.in_(self.entry_nos))
         if self.contact_no:

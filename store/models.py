@@ -212,6 +212,9 @@ class LoggedSegment(Base):
     creation_date: Mapped[date]
     user_id: Mapped[str] = mapped_column(String(50))
     canceled: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancellation_no: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """The cancellation that canceled it last (store.cancellation): purges go only up to the one they
+    asked about."""
 
 
 class InteractionLogEntry(Base):
@@ -279,6 +282,8 @@ class InteractionLogEntry(Base):
     evaluation: Mapped[str] = mapped_column(String(15), default="")
     attempt_failed: Mapped[bool] = mapped_column(Boolean, default=False)
     canceled: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancellation_no: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """As the logged segment's."""
     postponed: Mapped[bool] = mapped_column(Boolean, default=False)
     delivery_status: Mapped[str] = mapped_column(String(15), default="")
     correspondence_type: Mapped[str] = mapped_column(String(10), default="")

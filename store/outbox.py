@@ -31,12 +31,16 @@ GIVEN_UP = "given_up"
 UNDELIVERED = "undelivered"
 """Not delivered, and the user could not be told: a notice until they dismiss it."""
 DISMISSED = "dismissed"
+SUPERSEDED = "superseded"
+"""Not sent: a newer message took its place before its turn came (an App Home view)."""
 UNFINISHED = (PENDING, SENDING)
-FINISHED = (SENT, GIVEN_UP, DISMISSED)
+FINISHED = (SENT, GIVEN_UP, DISMISSED, SUPERSEDED)
 
-SEND_LEASE = timedelta(minutes=2)
-"""Longer than any one try takes (a few calls, each with its timeout): a claim older than this belongs to a
-process that died while sending."""
+SEND_LEASE = timedelta(seconds=45)
+"""Longer than any one try of a message takes (at most three calls, each within its 5 s timeout): a claim
+older than this belongs to a process that died while sending, so its answer goes out within a minute."""
+FILE_LEASE = timedelta(minutes=3)
+"""A file's try makes four calls, each within 30 s."""
 ERROR_CHARS = 200
 
 
@@ -125,9 +129,12 @@ def put(
     file: bytes | None = None,
     enterprise_id: str = "",
     send_now: bool = True,
+    supersede: bool = False,
 ) -> Outgoing | None:
     """Keep a message to deliver. With `send_now`, it comes back claimed for the caller to try at once,
-    unless an earlier message to the same conversation is still on its way: then it waits its turn (None)."""
+    unless an earlier message to the same conversation is still on its way: then it waits its turn (None).
+    `supersede`: earlier messages to the conversation still waiting for a try are dropped (the one being
+    tried goes on), and this one waits as long as they were to (a Retry-After Slack asked for)."""
     with sessions.begin() as session:
         return put_in(
             session,
@@ -141,6 +148,7 @@ def put(
             file=file,
             enterprise_id=enterprise_id,
             send_now=send_now,
+            supersede=supersede,
         )
 
 
@@ -157,9 +165,21 @@ def put_in(
     file: bytes | None = None,
     enterprise_id: str = "",
     send_now: bool = False,
+    supersede: bool = False,
 ) -> Outgoing | None:
     """`put` within the caller's transaction (the message is kept only if the rest of its work is)."""
     now = utcnow()
+    not_before = now
+    if supersede:
+        waits = session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.conversation == conversation, OutboxMessage.status == PENDING)
+            .values(status=SUPERSEDED, finished_at=now, file=None)
+            .returning(OutboxMessage.next_attempt_at)
+            .execution_options(synchronize_session=False)
+        )
+        not_before = max([now, *waits])
+        send_now = send_now and not_before <= now
     if send_now:
         earlier = select(OutboxMessage.id).where(
             OutboxMessage.conversation == conversation, OutboxMessage.status.in_(UNFINISHED)
@@ -177,7 +197,7 @@ def put_in(
         status=SENDING if send_now else PENDING,
         attempts=1 if send_now else 0,
         created_at=now,
-        next_attempt_at=now,
+        next_attempt_at=not_before,
         give_up_at=now + give_up_after,
         claimed_at=now if send_now else None,
         claim_token=uuid.uuid4().hex if send_now else "",
@@ -188,10 +208,17 @@ def put_in(
     return _outgoing(row) if send_now else None
 
 
-def claim(sessions: sessionmaker[Session], *, lease: timedelta = SEND_LEASE) -> Outgoing | None:
+def claim(
+    sessions: sessionmaker[Session], *, lease: timedelta = SEND_LEASE, file_lease: timedelta = FILE_LEASE
+) -> Outgoing | None:
     """The message due longest ago, now claimed by the caller, or None. A message waits while an earlier
-    one to its conversation is unfinished."""
+    one to its conversation is unfinished. A claim is taken over after `lease` (`file_lease` for a message
+    with a file)."""
     now = utcnow()
+    lapsed = or_(
+        OutboxMessage.file.is_(None) & (OutboxMessage.claimed_at < now - lease),
+        OutboxMessage.file.is_not(None) & (OutboxMessage.claimed_at < now - file_lease),
+    )
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         earlier.conversation == OutboxMessage.conversation,
@@ -200,7 +227,7 @@ def claim(sessions: sessionmaker[Session], *, lease: timedelta = SEND_LEASE) -> 
     )
     due = or_(
         (OutboxMessage.status == PENDING) & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < now - lease),
+        (OutboxMessage.status == SENDING) & lapsed,
     )
     candidates = (
         select(OutboxMessage.id)

@@ -4,6 +4,7 @@ other's rows, on SQLite or on the PostgreSQL named by TEST_DATABASE_URL."""
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,6 +28,22 @@ from store.templates import TemplateDefaults, add_group, add_template
 # hypothesis looks numpy up in sys.modules while drawing examples and would find it half-imported.
 
 
+@contextmanager
+def postgres_schema(given: str, prefix: str = "crm_test") -> Iterator[str]:
+    """The URL of a new, empty schema in the PostgreSQL database `given` names; dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(given)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in given else "?"
+    try:
+        yield f"{given}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database for the run: a SQLite file, or on PostgreSQL a schema of its own (dropped at the
@@ -35,15 +52,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not given:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    schema = f"crm_test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(given)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in given else "?"
-    yield f"{given}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    with postgres_schema(given) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 background work, then upload its file."""
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from slack_sdk import WebClient
 
@@ -11,6 +12,8 @@ from bot.slack.outbox import Outbox
 from commands.context import Context
 from commands.reply import BackgroundWork, Modal, Reply
 
+FORM_NOT_OPENED = "Slack did not open the form just now. Press *Open the form* to try again."
+"""Slack was throttling or failing, or the trigger expired: a new click brings a new trigger."""
 Send = Callable[[render.Message | None], None]
 OpenForm = Callable[[WebClient, Origin, Context, Modal], bool]
 Enqueue = Callable[[Origin, Context, BackgroundWork], int]
@@ -40,7 +43,8 @@ def answer(
     else:
         send(message)
     if opens_form and reply.modal is not None and not open_form(client, origin, ctx, reply.modal):
-        outbox.send(client, origin, render.message(reply, form_button=True))
+        unopened = replace(reply, text=FORM_NOT_OPENED, paragraphs=(), error=True)
+        outbox.send(client, origin, render.message(unopened, form_button=True))
     if reply.background is not None:
         enqueue(origin, ctx, reply.background)
     if reply.file is not None:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from commands.reply import File
@@ -20,7 +20,20 @@ T = TypeVar("T")
 
 
 def retry_handlers() -> list[Any]:
-    return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)]
+    """For every client of the app: a dropped connection is tried once more, but a 429 is not waited out
+    in the thread that made the call (its Retry-After can be a minute): each caller decides, sending later
+    through the outbox, falling back, or telling the user."""
+    return [ConnectionErrorRetryHandler()]
+
+
+def quick(client: WebClient, timeout: float) -> WebClient:
+    """The same token and Web API, one try per call within `timeout` seconds."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=timeout,  # type: ignore[arg-type]
+        retry_handlers=[],
+    )
 
 
 @dataclass(frozen=True)
@@ -145,3 +158,7 @@ def upload(client: WebClient, origin: Origin, file: File) -> None:
         return
     dm = web_api(lambda: client.conversations_open(users=origin.user_id))["channel"]["id"]
     web_api(lambda: client.files_upload_v2(channel=dm, **arguments))
+
+
+def publish_home(client: WebClient, user_id: str, view: dict[str, Any]) -> None:
+    web_api(lambda: client.views_publish(user_id=user_id, view=view))

@@ -5,10 +5,9 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.slack import modals, payload
-from bot.slack.deliver import Origin
+from bot.slack.deliver import Origin, Refused, Undelivered, quick, web_api
 from bot.slack.ports import Commands
 from commands.context import Context
 from commands.forms import Form
@@ -16,16 +15,21 @@ from commands.reply import Modal
 
 log = logging.getLogger(__name__)
 
+OPEN_TIMEOUT = 2.0
+"""A trigger opens a modal only within 3 seconds of the user's action: no later try could use it."""
+UPDATE_TIMEOUT = 2.0
+
 
 def open_form(commands: Commands, client: WebClient, origin: Origin, ctx: Context, modal: Modal) -> bool:
+    """One quick try; False when Slack did not open it (throttled, failing, an expired trigger)."""
     form = commands.form(modal.kind, ctx, dict(modal.values))
     state = modals.FormState(modal.kind, 0, origin.channel_id, modals.dispatched(form))
+    view = modals.modal(form, state, labels(commands, ctx, form))
+    opening = quick(client, OPEN_TIMEOUT)
     try:
-        client.views_open(
-            trigger_id=origin.trigger_id, view=modals.modal(form, state, labels(commands, ctx, form))
-        )
-    except SlackApiError as failure:  # expired_trigger_id when the command took too long
-        log.warning("views.open failed: %s", failure.response.get("error"))
+        web_api(lambda: opening.views_open(trigger_id=origin.trigger_id, view=view))
+    except (Undelivered, Refused) as failure:
+        log.warning("views.open failed: %s", failure)
         return False
     return True
 
@@ -36,14 +40,18 @@ def update_form(commands: Commands, client: WebClient, ctx: Context, view: dict[
     values = modals.read_values(payload.mapping(view, "state", "values"))
     values |= {f"previous_{name}": value for name, value in state.previous.items()}
     form = commands.form(state.kind, ctx, values)
+    rendered = modals.modal(form, state.next(form), labels(commands, ctx, form))
+    updating = quick(client, UPDATE_TIMEOUT)
     try:
-        client.views_update(
-            view_id=payload.text(view, "id"),
-            hash=payload.text(view, "hash") or None,
-            view=modals.modal(form, state.next(form), labels(commands, ctx, form)),
+        web_api(
+            lambda: updating.views_update(
+                view_id=payload.text(view, "id"), hash=payload.text(view, "hash") or None, view=rendered
+            )
         )
-    except SlackApiError as failure:  # hash_conflict: a newer change is already on its way
-        log.info("views.update skipped: %s", failure.response.get("error"))
+    except (Undelivered, Refused) as failure:
+        # hash_conflict: a newer change is already on its way. Throttled or failing: the form stays as it
+        # was, still good to submit, and the next change renders it again.
+        log.info("views.update skipped: %s", failure)
 
 
 def labels(commands: Commands, ctx: Context, form: Form) -> dict[str, str]:

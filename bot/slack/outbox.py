@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.slack import deliver
 from bot.slack.deliver import Origin, Refused, Undelivered
-from bot.slack.render import Message, clip, escape
+from bot.slack.render import Message, clip, escape, section
 from commands.reply import File
 from store import outbox
 from store.types import utcnow
@@ -30,6 +30,7 @@ THREAD = "thread"
 EPHEMERAL = "ephemeral"
 DM = "dm"
 UPLOAD = "upload"
+HOME = "home"
 
 GIVE_UP_AFTER = timedelta(minutes=30)
 BACKOFF = outbox.Backoff()
@@ -40,6 +41,10 @@ UPLOAD_TIMEOUT = 30.0
 short leaves nothing behind)."""
 GAVE_UP = ":warning: Slack did not take this answer {why}, so I stopped trying. Here is what it said:"
 GAVE_UP_FILE = ":warning: Slack did not take the file *{name}* {why}; please ask again."
+SECRET_LOST = (
+    ":warning: Slack did not take an answer meant for you alone ({why}). It holds a secret (the document "
+    "webhook's), so it is not kept for a later try: please ask again."
+)
 
 ClientFor = Callable[[str, str | None], WebClient]
 
@@ -68,8 +73,24 @@ class Outbox:
     # Writing messages: where the adapter sends.
     def send(self, client: WebClient, origin: Origin, message: Message, *, replace: bool = False) -> None:
         """A reply back the way its request came (see deliver.Origin), privately unless it answers a
-        conversation."""
+        conversation. One that holds a secret is never written to the outbox: see `_send_secret`."""
+        if message.private:
+            self._send_secret(client, origin, message, replace)
+            return
         self._put(client, origin, *_route(origin, message, replace))
+
+    def _send_secret(self, client: WebClient, origin: Origin, message: Message, replace: bool) -> None:
+        """One try, straight to Slack (and to the user's DM if Slack refuses the way back). If Slack does
+        not take it, the user is told through the outbox to ask again: the secret can be shown again at
+        any time, and a copy waiting in the database would outlive the answer."""
+        destination, body, _ = _route(origin, message, replace)
+        target = origin.to_dict() | {"fallback": True}
+        try:
+            self._deliver(self._quick(client), destination, target, body, None)
+        except (Undelivered, Refused) as failure:
+            log.warning("an answer with a secret to %s was not delivered: %s", origin.user_id, failure)
+            told = _secret_lost(failure)
+            self._put(client, origin, *_route(origin, told, replace))
 
     def share(self, client: WebClient, origin: Origin, message: Message) -> None:
         """Repost a private answer for the whole channel, then take the private one away (in that order:
@@ -78,6 +99,10 @@ class Outbox:
         shared = {"text": message.text, "blocks": message.blocks, "response_type": "in_channel"}
         self._put(client, origin, RESPONSE_URL, shared | {"replace_original": False}, where)
         self._put(client, origin, RESPONSE_URL, {"delete_original": True}, where)
+
+    def publish_home(self, client: WebClient, origin: Origin, view: dict[str, Any]) -> None:
+        """The user's App Home. Only the newest view matters: one still waiting for its turn is dropped."""
+        self._put(client, origin, HOME, {"view": view}, (HOME, origin.user_id), supersede=True)
 
     def upload(self, client: WebClient, origin: Origin, file: File) -> None:
         body = {"name": file.name, "title": file.title, "content_type": file.content_type}
@@ -115,10 +140,11 @@ class Outbox:
         where: tuple[str, ...],
         *,
         file: bytes | None = None,
+        supersede: bool = False,
     ) -> None:
         row = self._row(origin, destination, body, where)
         try:
-            claimed = outbox.put(self.sessions, **row, file=file, send_now=True)
+            claimed = outbox.put(self.sessions, **row, file=file, send_now=True, supersede=supersede)
         except Exception:
             # The database is away: the answer can still go straight to Slack, as before the outbox.
             log.exception("cannot keep an answer in the outbox; sending it directly")
@@ -153,14 +179,9 @@ class Outbox:
         return True
 
     def _quick(self, client: WebClient, timeout: float | None = None) -> WebClient:
-        """The same token and Web API, one try per call: Slack's Retry-After becomes the row's next
-        attempt rather than a sleep in this thread."""
-        return WebClient(
-            token=client.token,
-            base_url=client.base_url,
-            timeout=timeout or self.timeout,  # type: ignore[arg-type]
-            retry_handlers=[],
-        )
+        """One try per call: Slack's Retry-After becomes the row's next attempt rather than a sleep in
+        this thread."""
+        return deliver.quick(client, timeout or self.timeout)
 
     def _try(self, client: WebClient, message: outbox.Outgoing) -> None:
         try:
@@ -207,6 +228,8 @@ class Outbox:
                 deliver.post_ephemeral(client, origin.channel_id, origin.user_id, body, origin.thread_ts)
             elif destination == DM:
                 deliver.post_message(client, origin.user_id, body)
+            elif destination == HOME:
+                deliver.publish_home(client, origin.user_id, body["view"])
             elif destination == UPLOAD:
                 upload = File(body["name"], file or b"", body.get("content_type", ""), body.get("title", ""))
                 deliver.upload(self._quick(client, max(self.timeout, UPLOAD_TIMEOUT)), origin, upload)
@@ -244,6 +267,11 @@ class Outbox:
             return
         log.warning("outbox message %s given up after %s tries: %s", message.id, message.attempts, error)
         outbox.give_up(self.sessions, message, error, told=True)
+
+
+def _secret_lost(failure: Exception) -> Message:
+    text = SECRET_LOST.format(why=escape(str(failure)))
+    return Message(text, [section(text)])
 
 
 def _route(origin: Origin, message: Message, replace: bool) -> tuple[str, dict[str, Any], tuple[str, ...]]:

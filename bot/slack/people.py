@@ -1,6 +1,9 @@
 """Who is asking: a Context per request, from the ids in the payload and what users.info says about the
-user. Slack is asked at most once a minute per user; when it cannot answer, the user is not an admin (unless
-listed in CRM_ADMINS) and works in UTC."""
+user. Slack is asked at most once a minute per user, with one quick try (PROFILE_TIMEOUT, no retry): the
+request does not wait for a throttled or failing Slack. When Slack is throttling or failing, what it said
+about the user in the last STALE_FOR seconds stands in; when it said nothing lately, or says the user is
+unknown, the user is not an admin (unless listed in CRM_ADMINS) and works in UTC. After a 429, the
+workspace's profiles are not asked for again until its Retry-After is over."""
 
 import logging
 import threading
@@ -11,9 +14,15 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.slack.deliver import Refused, Undelivered, quick, web_api
 from commands.context import Context
 
 log = logging.getLogger(__name__)
+
+PROFILE_TIMEOUT = 2.0
+STALE_FOR = 600.0
+LONGEST_QUIET = 300.0
+"""At most this long without asking, whatever Retry-After said."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,8 @@ class People:
         self.admins = admins
         self.ttl = ttl
         self._cache: dict[tuple[str, str], tuple[float, Profile]] = {}
+        self._quiet_until: dict[str, float] = {}
+        """Per workspace: Slack asked us (429) not to call before then."""
         self._lock = threading.Lock()
 
     def context(
@@ -55,7 +66,12 @@ class People:
             cached = self._cache.get(key)
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
-        profile = self._ask(client, user_id)
+        try:
+            profile = self._ask(client, team_id, user_id, now)
+        except Undelivered:  # Slack is throttling or failing: what it said lately still holds
+            if cached is not None and now - cached[0] < STALE_FOR:
+                return cached[1]
+            return Profile()
         if profile is None:  # not cached: the next request asks Slack again
             return Profile()
         with self._lock:
@@ -64,11 +80,27 @@ class People:
             self._cache[key] = (now, profile)
         return profile
 
-    def _ask(self, client: WebClient, user_id: str) -> Profile | None:
+    def _ask(self, client: WebClient, team_id: str, user_id: str, now: float) -> Profile | None:
+        """The profile; None when Slack refuses (an unknown user); Undelivered when it cannot answer now."""
+        with self._lock:
+            if now < self._quiet_until.get(team_id, 0.0):
+                raise Undelivered("throttled: waiting for Retry-After")
+        asking = quick(client, PROFILE_TIMEOUT)
         try:
-            user = client.users_info(user=user_id, include_locale=True)["user"]
-        except Exception:  # a profile is a nicety: any failure falls back to the safe defaults
-            log.warning("users.info failed for %s; using UTC and no admin rights", user_id, exc_info=True)
+            user = web_api(lambda: asking.users_info(user=user_id, include_locale=True))["user"]
+        except Undelivered as failure:
+            log.warning("users.info for %s did not answer (%s)", user_id, failure.reason)
+            if failure.retry_after:
+                with self._lock:
+                    self._quiet_until[team_id] = now + min(failure.retry_after, LONGEST_QUIET)
+            raise
+        except Refused as refused:
+            log.warning("users.info refused %s (%s); using UTC and no admin rights", user_id, refused)
+            return None
+        except Exception as failure:  # a profile is a nicety: any other failure falls back to the defaults
+            log.warning("users.info for %s failed (%s); using UTC and no admin rights", user_id, failure)
+            return None
+        if not isinstance(user, dict):
             return None
         return Profile(
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),

@@ -84,6 +84,8 @@ class Message:
     text: str
     """The plain-text fallback: notifications, and clients that cannot show blocks."""
     blocks: list[dict[str, Any]]
+    private: bool = False
+    """It holds a secret (Reply.private): sent straight to Slack, never kept in the outbox."""
 
 
 def _literal(text: str) -> str:
@@ -154,7 +156,7 @@ def message(reply: Reply, *, share: str | None = None, form_button: bool = False
         extra.append(open_form_button(reply.modal))
     if share and not reply.error and not reply.private:
         extra.append(button_element("Share in channel", SHARE_ACTION, clip(share, VALUE_CHARS)))
-    return Message(fallback(reply), _Layout(MESSAGE_BLOCKS).build(reply, extra))
+    return Message(fallback(reply), _Layout(MESSAGE_BLOCKS).build(reply, extra), reply.private)
 
 
 def view_blocks(reply: Reply) -> list[dict[str, Any]]:

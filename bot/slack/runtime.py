@@ -12,7 +12,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack import answers, forms, notices, queue, render
+from bot.slack import answers, deliver, forms, notices, queue, render
 from bot.slack.deliver import Origin
 from bot.slack.outbox import Outbox
 from bot.slack.people import People
@@ -41,6 +41,8 @@ JOB_ABANDONED = (
 EVENT_SOURCE = "slack"
 CLICK_SOURCE = "slack-click"
 REMINDER_ROUNDS = 10
+REMINDER_TIMEOUT = 5.0
+"""A reminder Slack does not take at once stays claimed, and is sent again when its claim runs out."""
 
 ClientFor = Callable[[str, str | None], WebClient]
 
@@ -79,6 +81,11 @@ class Runtime:
             if not loop.is_alive():
                 loop.start()
         self.executor.submit(self.commands.warm_up)  # off the startup path, before the first /crm stats
+
+    def stopped_threads(self) -> list[str]:
+        """This process's background threads that ended although nobody stopped them."""
+        names = {"job worker": self.worker, "outbox sender": self.sender}
+        return [name for name, loop in names.items() if loop.died]
 
     def close(self) -> None:
         self.worker.stop()
@@ -169,8 +176,9 @@ class Runtime:
         except (UsageError, DomainError, KeyError) as refused:  # a view that is none of ours
             log.info("form not updated: %s", refused)
 
-    def publish_home(self, client: WebClient, ctx: Context) -> None:
-        """The home tab, under the notices of answers that could not be delivered."""
+    def publish_home(self, client: WebClient, origin: Origin, ctx: Context) -> None:
+        """The home tab, under the notices of answers that could not be delivered; through the outbox,
+        so a throttled or failing views.publish is tried again later (only the newest view)."""
         try:
             with reading(self.sessions) as session:
                 undelivered = outbox.notices(session, ctx.team_id, ctx.user_id, notices.SHOWN)
@@ -179,11 +187,11 @@ class Runtime:
             undelivered = []
         shown = notices.blocks(undelivered)
         blocks = render.view_blocks(self.home(ctx))[: render.VIEW_BLOCKS - len(shown)]
-        client.views_publish(user_id=ctx.user_id, view={"type": "home", "blocks": shown + blocks})
+        self.outbox.publish_home(client, origin, {"type": "home", "blocks": shown + blocks})
 
-    def dismiss(self, client: WebClient, ctx: Context, notice_id: int) -> None:
+    def dismiss(self, client: WebClient, origin: Origin, ctx: Context, notice_id: int) -> None:
         outbox.dismiss(self.sessions, ctx.team_id, ctx.user_id, notice_id)
-        self.publish_home(client, ctx)
+        self.publish_home(client, origin, ctx)
 
     def first_delivery(self, source: str, key: str, team_id: str, within: timedelta | None = None) -> bool:
         """Whether to act on a delivery (an event, a click) not seen before. If the database cannot tell,
@@ -232,8 +240,11 @@ class Runtime:
         for notice in notices:
             message = render.message(notice.reply)
             try:
-                client = self.client_for(notice.team_id, None)
-                client.chat_postMessage(channel=notice.user_id, text=message.text, blocks=message.blocks)
+                client = deliver.quick(self.client_for(notice.team_id, None), REMINDER_TIMEOUT)
+                deliver.post_message(client, notice.user_id, {"text": message.text, "blocks": message.blocks})
+            except (deliver.Undelivered, deliver.Refused) as failure:
+                log.warning("a reminder to %s in %s waits: %s", notice.user_id, notice.team_id, failure)
+                continue
             except Exception:
                 log.exception("cannot send a reminder to %s in %s", notice.user_id, notice.team_id)
                 continue

@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.slack.deliver import Refused, Undelivered, quick, web_api
 from commands.pages.templates import SharedFile
 from store.attachments import MAX_ATTACHMENT_SIZE
 from store.errors import Invalid
@@ -19,6 +19,7 @@ from store.errors import Invalid
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 30.0
+INFO_TIMEOUT = 5.0
 SLACK_FILE_HOSTS = ("slack.com", "slack-gov.com")
 """The bot token is only ever sent to Slack: files.slack.com, or the Web API's own host."""
 
@@ -38,10 +39,13 @@ def shared_file(client: WebClient, file: dict[str, Any]) -> SharedFile:
     """The file of a `file_share` message. Some events carry only the file's id
     (`file_access: check_file_info`): files.info tells the rest."""
     if not file.get("url_private_download") and file.get("id"):
+        asking = quick(client, INFO_TIMEOUT)
         try:
-            file = client.files_info(file=file["id"])["file"]
-        except SlackApiError as failure:
-            raise Invalid(f"Slack would not describe the file ({failure.response.get('error')}).") from None
+            file = web_api(lambda: asking.files_info(file=file["id"]))["file"]
+        except Undelivered:
+            raise Invalid("Slack did not describe the file just now; please share it again.") from None
+        except Refused as refused:
+            raise Invalid(f"Slack would not describe the file ({refused}).") from None
     name = file.get("name") or file.get("title") or ""
     url = file.get("url_private_download") or file.get("url_private") or ""
     return SharedFile(

@@ -32,6 +32,11 @@ class PollingLoop(threading.Thread):
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def died(self) -> bool:
+        """Started, and ended without being stopped (what `run` does not catch, a SystemExit, ended it)."""
+        return self.ident is not None and not self.is_alive() and not self._stopped.is_set()
+
     def stop(self, timeout: float = 5.0) -> None:
         self._stopped.set()
         self._wake.set()

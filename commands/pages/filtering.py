@@ -14,6 +14,9 @@ CANCELED = Arg("canceled", inputs.CANCELED)
 FROM = Arg("from", inputs.DATE)
 TO = Arg("to", inputs.DATE)
 ENTRY_FILTERS = (CONTACT, SEGMENT, TEMPLATE, GROUP, CANCELED, FROM, TO)
+THROUGH = Arg("through", inputs.CANCELLATION_NO, pinned=True)
+"""A purge's cut-off: the last cancellation its question counted (store.cancellation)."""
+ASK_AGAIN = "This purge does not say what its question counted: run `/crm {command}` again."
 
 
 def read_filter(session: Session, team_id: str, args: Args) -> EntryFilter:

@@ -9,9 +9,15 @@ from commands.action import Action, Arg, Args, Background, FormSpec, Policy, Que
 from commands.context import Context
 from commands.forms import Field, Form, code_form, read_fields, template_options
 from commands.pages.entries import LOG_ENTRIES
-from commands.reply import Button, Reply, Table
+from commands.pages.filtering import ASK_AGAIN, THROUGH
+from commands.reply import Button, Reply, Table, error
 from commands.views import plural
-from store.cancellation import delete_canceled_logged_segments, set_logged_segment_canceled
+from store.cancellation import (
+    count_canceled_logged_segments,
+    delete_canceled_logged_segments,
+    last_cancellation,
+    set_logged_segment_canceled,
+)
 from store.db import reading
 from store.errors import Conflict
 from store.filters import EntryFilter, count_entries
@@ -178,17 +184,26 @@ def restore_logged(ctx: Context, args: Args) -> Reply:
     return _set_canceled(ctx, args["segment"], False)
 
 
-def delete_canceled_question(ctx: Context, args: Args) -> Question:
+def delete_canceled_question(ctx: Context, args: Args) -> Question | Reply:
+    with reading(ctx.sessions) as session:
+        through = last_cancellation(session, ctx.team_id)
+        count = count_canceled_logged_segments(session, ctx.team_id, through)
+    if count == 0:
+        return Reply("No logged segment is canceled, so there is nothing to delete.")
+    what = plural(count, "canceled logged segment")
     return Question(
-        "Delete all canceled logged segments?",
-        "Their entries stay, no longer linked to a segment.",
-        "Delete canceled logged segments?",
+        f"{what} would be deleted; their entries stay, no longer linked to a segment.",
+        "Segments restored before you confirm are kept, and so are segments canceled after this question.",
+        f"Delete {what}?",
+        pinned={THROUGH.name: through},
     )
 
 
 def delete_canceled(ctx: Context, args: Args) -> Reply:
+    if args.get("through") is None:  # queued by a release whose questions pinned nothing
+        return error(ASK_AGAIN.format(command="delete-canceled-segments"))
     with ctx.sessions.begin() as session:
-        deleted = delete_canceled_logged_segments(session, ctx.team_id, ctx.user_id)
+        deleted = delete_canceled_logged_segments(session, ctx.team_id, ctx.user_id, args["through"])
     return Reply(f"Deleted {plural(deleted, 'canceled logged segment')}.", replace_original=True)
 
 
@@ -296,6 +311,7 @@ DELETE_CANCELED_SEGMENTS = Action(
     summary_es="Elimina los segmentos grabados cancelados; sus movimientos se conservan.",
     command=("delete-canceled-segments",),
     handler=delete_canceled,
+    args=(THROUGH,),
     keywords=("delete logged segments", "purge segments", "remove canceled segments"),
     keywords_es=("borrar segmentos cancelados", "eliminar segmentos", "purgar segmentos"),
     policy=Policy(admin_only=True, destructive="ask"),

@@ -129,8 +129,9 @@ def test_a_purge_deletes_only_on_the_delete_button_of_its_own_question(ctx, work
     run(ctx, "cancel segment=1")
     # A button carrying the bare command (a Tell Me choice) asks the question; it does not delete.
     assert run(clicked(ctx), "delete-canceled").text.startswith("4 canceled interaction log entries would")
-    assert run(clicked(ctx), "delete-canceled-segments").text == "Delete all canceled logged segments?"
+    assert run(clicked(ctx), "delete-canceled-segments").text.startswith("1 canceled logged segment would")
     assert run(ctx, "delete-canceled confirmed").buttons, "typed, even with the word, it only asks"
+    assert run(clicked(ctx), "delete-canceled confirmed").buttons, "clicked without its cut-off, it asks"
     assert run(ctx, "entries canceled=yes").items
     assert run(ctx, "logged-segments").table.rows
 

@@ -7,11 +7,14 @@ from sqlalchemy import func, select
 from store.cancellation import (
     cancel_entries,
     count_canceled,
+    count_canceled_logged_segments,
     delete_canceled_entries,
     delete_canceled_logged_segments,
+    last_cancellation,
     restore_entries,
     set_logged_segment_canceled,
 )
+from store.db import reading
 from store.errors import Conflict, NotFound
 from store.filters import EntryFilter
 from store.interactions import InteractionInput, add_comment, comments, create_interaction, get_entry
@@ -224,3 +227,38 @@ def test_a_restore_that_loses_the_race_says_the_entry_is_gone(sessions, team, wo
     purging.close()
     restorer.join(timeout=10)
     assert isinstance(outcome[0], NotFound)
+
+
+def test_a_cancellation_committed_after_the_question_read_its_cut_off_is_not_purged(
+    sessions, team, workspace
+):
+    """The question reads the last cancellation while another one is still being written: that one gets
+    a higher number (the series row is held until it commits), so the purge keeps what it canceled."""
+    with sessions.begin() as s:
+        early, late = log_calls(s, team, workspace.john, 2)
+        cancel_entries(s, team, "U1", [early])
+    writing = sessions()
+    writing.begin()
+    cancel_entries(writing, team, "U2", [late])  # not committed yet
+    with reading(sessions) as s:
+        through = last_cancellation(s, team)
+        asked = count_canceled(s, team, EntryFilter(canceled_through=through))
+    writing.commit()
+    writing.close()
+    assert asked == 1
+    with sessions.begin() as s:
+        assert delete_canceled_entries(s, team, "U1", EntryFilter(canceled_through=through)) == 1
+    with sessions() as s:
+        assert remaining(s, team) == [late] and get_entry(s, team, late).canceled
+
+
+def test_canceling_numbers_each_cancellation_of_the_workspace(session, team, workspace):
+    nos = log_calls(session, team, workspace.john, 2)
+    assert last_cancellation(session, team) == 0
+    cancel_entries(session, team, "U1", nos)
+    logged = log_segment(session, team, "U1", "NEWSLETTER", "LETTER")
+    set_logged_segment_canceled(session, team, "U1", logged.entry_no, True)
+    assert last_cancellation(session, team) == 2
+    assert [get_entry(session, team, no).cancellation_no for no in nos] == [1, 1]
+    assert count_canceled_logged_segments(session, team, 1) == 0
+    assert count_canceled_logged_segments(session, team, 2) == 1

@@ -28,15 +28,18 @@ def put(sessions: Any, team: str, conversation: str = "", *, user: str = "U1", *
 
 def claim_mine(sessions: Any, team: str, **kwargs: Any) -> outbox.Outgoing | None:
     """Claim only this test's messages: other tests' servers share the database (each its own team)."""
-    held = []
+    held: dict[int, outbox.Outgoing] = {}
     try:
         while (message := outbox.claim(sessions, **kwargs)) is not None:
             if message.team_id == team:
                 return message
-            held.append(message)
+            again = message.id in held  # with a lapsed lease, one just held comes back: all were seen
+            held[message.id] = message  # its latest claim, the one that hands it back
+            if again:
+                break
         return None
     finally:
-        for other in held:  # hand others' messages back untouched
+        for other in held.values():  # hand others' messages back untouched
             outbox.retry(sessions, other, "", utcnow())
 
 
@@ -63,6 +66,24 @@ def test_a_message_claimed_by_a_dead_process_is_taken_again_after_the_lease(sess
     assert taken is not None and taken.id == dead.id
     assert not outbox.sent(sessions, dead)  # its claim is gone
     assert outbox.sent(sessions, taken) and outbox.status(sessions, taken.id) == outbox.SENT
+
+
+def test_a_message_of_a_dead_process_is_taken_within_a_minute_a_file_after_its_longer_lease(
+    sessions: Any, team: str
+) -> None:
+    assert outbox.SEND_LEASE < timedelta(minutes=1) < outbox.FILE_LEASE
+    put(sessions, team)
+    put(sessions, team, file=b"the export")
+    dead = [claim_mine(sessions, team), claim_mine(sessions, team)]
+    assert all(dead)
+    lapsed = timedelta(0)
+    taken = []
+    while (message := claim_mine(sessions, team, lease=lapsed)) is not None and len(taken) < 5:
+        taken.append(message)
+        outbox.sent(sessions, message)
+    assert [message.file for message in taken] == [None]  # the file's try may still be under way
+    file = claim_mine(sessions, team, lease=lapsed, file_lease=lapsed)
+    assert file is not None and file.file == b"the export"
 
 
 def test_concurrent_senders_claim_each_message_once(sessions: Any, team: str) -> None:

@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import notices, payload, render
+from bot.slack.answers import FORM_NOT_OPENED
 from bot.slack.deliver import Origin
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
@@ -56,7 +57,7 @@ def run_command(
     runtime.answer(client, origin, ctx, reply)
     if payload.text(body, "view", "type") == "home":
         # The Home tab shows what the click may have changed (a canceled entry, a resumed one).
-        runtime.publish_home(client, ctx)
+        runtime.publish_home(client, origin, ctx)
 
 
 def _command(action: dict[str, Any]) -> str:
@@ -110,7 +111,7 @@ def open_form(
     kind, values = payload.text(spec, "kind"), payload.mapping(spec, "values")
     modal = Modal(kind, {str(k): v for k, v in values.items() if isinstance(v, str)})
     if not runtime.open_form(client, origin, ctx, modal):
-        runtime.send(client, origin, Reply("The form could not be opened; please try again.", error=True))
+        runtime.send(client, origin, Reply(FORM_NOT_OPENED, error=True))
 
 
 def field_changed(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -122,7 +123,7 @@ def dismiss(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Dismiss a notice of an undelivered answer on the App Home; only the user's own can be."""
-    runtime, _, ctx = _clicked(ack, body, context, client)
+    runtime, origin, ctx = _clicked(ack, body, context, client)
     value = payload.text(action, "value")
     if value.isdigit() and len(value) < 19:
-        runtime.dismiss(client, ctx, int(value))
+        runtime.dismiss(client, origin, ctx, int(value))

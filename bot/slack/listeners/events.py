@@ -77,4 +77,5 @@ def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) 
     if payload.text(event, "tab") not in ("", "home"):
         return
     runtime = Runtime.of(context)
-    runtime.publish_home(client, runtime.context(client, of_home(event, context)))
+    origin = of_home(event, context)
+    runtime.publish_home(client, origin, runtime.context(client, origin))

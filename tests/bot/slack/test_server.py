@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from wsgiref.util import setup_testing_defaults
@@ -23,7 +23,9 @@ from bot.slack.listeners.shortcuts import LOG_INTERACTION, LOG_MESSAGE
 from bot.slack.settings import BOT_SCOPES, Settings
 from commands.router import ROUTER
 from store.db import make_engine, session_factory
+from store.migrate import upgrade
 from tests import slack_requests as rq
+from tests.conftest import postgres_schema
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
 
@@ -87,14 +89,36 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    port = _free_port()
-    env = os.environ | {
+def serve_env(fake_slack: FakeSlack, database_url: str) -> dict[str, str]:
+    return os.environ | {
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake_slack.base_url.rstrip("/"),  # the trailing slash is added for WebClient
-        "DATABASE_URL": f"sqlite:///{tmp_path}/crm.db",  # a new file: brought to the schema at start
+        "DATABASE_URL": database_url,
     }
+
+
+@pytest.fixture
+def hosting_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own for `crm serve` (whose workers would otherwise deliver other tests' answers),
+    named as hosting services give it: postgres://… (SQLAlchemy's own name is postgresql://) on the
+    PostgreSQL run, in a schema of its own brought to the current revision; else a new SQLite file
+    (brought to the schema at start)."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if not given:
+        yield f"sqlite:///{tmp_path}/crm.db"
+        return
+    with postgres_schema(given, "crm_serve") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield "postgres://" + url.split("://", 1)[1]
+
+
+def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, hosting_url: str) -> None:
+    """On the PostgreSQL run, with DATABASE_URL=postgres://…, which every worker process opens."""
+    port = _free_port()
+    env = serve_env(fake_slack, hosting_url)
     command = [*CRM, "serve", "--port", str(port), "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--workers", "2", "--threads", "4"],
@@ -118,6 +142,18 @@ def test_crm_serve_runs_the_app_in_worker_processes(fake_slack: FakeSlack, tmp_p
         process.terminate()
         output = process.communicate(timeout=20)[0].decode()
     assert "Started parent process" in output and process.returncode == 0, output
+
+
+def test_crm_serve_names_a_database_it_cannot_use_in_one_line(fake_slack: FakeSlack) -> None:
+    """A postgres://… URL is taken (it used to end in "Can't load plugin: sqlalchemy.dialects:postgres");
+    a server that is not there stops the start with the reason, not a traceback."""
+    env = serve_env(fake_slack, "postgres://crm@127.0.0.1:1/crm")
+    done = subprocess.run(
+        [*CRM, "serve", "--port", str(_free_port())], env=env, cwd=ROOT, capture_output=True, timeout=60
+    )
+    said = done.stderr.decode()
+    assert done.returncode == 1 and said.startswith("The database (DATABASE_URL) cannot be used:"), said
+    assert "Traceback" not in said and "connection" in said.lower() and len(said.splitlines()) == 1
 
 
 def test_crm_serve_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
