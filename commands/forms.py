@@ -34,6 +34,8 @@ class Form:
     title: str
     submit: str
     fields: tuple[Field, ...]
+    note: str = ""
+    """A line shown under the fields, worked out as they change (a live count)."""
 
 
 class FormErrors(Exception):

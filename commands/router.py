@@ -77,6 +77,8 @@ class Router:
             again = match.command_text() if match is not None else ""
             if match is None or match.action is not action or again == _typed(action, reading):
                 raise refused
+            if reading is not None and set(reading.args) - set(match.args):
+                raise refused  # Tell Me read less than the grammar did: the refusal says more
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(

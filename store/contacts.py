@@ -199,9 +199,14 @@ def _contacts(session: Session, team_id: str, numbers: Sequence[str]) -> Sequenc
     return session.scalars(select(Contact).where(Contact.team_id == team_id, Contact.no.in_(numbers))).all()
 
 
-def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 50) -> list[Contact]:
-    """Contacts whose name contains the text (or that fuzzy-match it), else all, by number."""
+def list_contacts(
+    session: Session, team_id: str, text: str = "", limit: int = 50, kind: ContactType | None = None
+) -> list[Contact]:
+    """Contacts whose name contains the text (or that fuzzy-match it), else all, by number; `kind`: only
+    companies, or only people."""
     query = select(Contact).where(Contact.team_id == team_id).order_by(Contact.no).limit(limit)
+    if kind is not None:
+        query = query.where(Contact.type == kind.value)
     if not text.strip():
         return list(session.scalars(query))
     found = list(
@@ -212,7 +217,7 @@ def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 5
     numbers = [
         m.no for m in search_contacts(session, team_id, text, limit=limit) if m.score >= WORTH_OFFERING
     ]
-    by_no = {c.no: c for c in _contacts(session, team_id, numbers)}
+    by_no = {c.no: c for c in _contacts(session, team_id, numbers) if kind is None or c.type == kind}
     return [by_no[no] for no in numbers if no in by_no]
 
 

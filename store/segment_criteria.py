@@ -216,3 +216,38 @@ def matching_contacts(resolved: Resolved, team_id: str, *, people: bool = False)
         )
         match = or_(match, and_(Contact.type == ContactType.PERSON.value, Contact.company_no.in_(companies)))
     return select(Contact.no).where(Contact.team_id == team_id, match)
+
+
+def count_matching(session: Session, team_id: str, criteria: Criteria, *, people: bool = False) -> int:
+    """How many contacts the criteria take (a step's form shows it as the criteria change)."""
+    chosen = matching_contacts(resolve(session, team_id, criteria), team_id, people=people)
+    return session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+
+
+VALUE_FIELDS = ("city", "country", "language", "salesperson")
+"""Contact fields whose values a form offers to choose from (those the workspace's contacts have)."""
+
+
+def field_values(session: Session, team_id: str, name: str, limit: int = 101) -> list[str]:
+    """The different values of a contact field in this workspace, at most `limit`, in order."""
+    column = getattr(Contact, EQUALS[name])
+    query = (
+        select(column)
+        .where(Contact.team_id == team_id, column != "")
+        .group_by(column)
+        .order_by(column)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def known_values(session: Session, team_id: str, name: str, candidates: list[str]) -> dict[str, str]:
+    """Which of the candidates (lowercase) are values of a contact field here, each with the value as
+    stored: what free text ("the people in Madrid") is read against."""
+    if not candidates:
+        return {}
+    column = getattr(Contact, EQUALS[name])
+    query = (
+        select(column).where(Contact.team_id == team_id, func.lower(column).in_(candidates)).group_by(column)
+    )
+    return {value.lower(): value for value in session.scalars(query)}
