@@ -10,6 +10,7 @@ from commands.inputs import Kind, UsageError
 from store.contact_search import search_contacts
 from store.contacts import list_contacts
 from store.db import reading
+from store.enums import ContactType
 
 FieldKind = Literal["text", "long_text", "select", "external_select", "date", "time", "number", "checkbox"]
 SELECT_LIMIT = 100
@@ -78,3 +79,16 @@ def contact_options(ctx: Context, query: str) -> list[tuple[str, str]]:
             ]
         matches = search_contacts(session, ctx.team_id, query, limit=20)
     return [(m.no, f"{m.name} ({m.no})") for m in matches]
+
+
+def company_options(ctx: Context, query: str) -> list[tuple[str, str]]:
+    """Options for a company picker (a step's Company criterion) as the user types."""
+    with reading(ctx.sessions) as session:
+        found = list_contacts(session, ctx.team_id, query, limit=SELECT_LIMIT, kind=ContactType.COMPANY)
+    return [(c.no, f"{c.name} ({c.no})") for c in found]
+
+
+def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
+    """The choices of a form's external select, by the field's name."""
+    pickers = {"contact": contact_options, "company": company_options}
+    return pickers[field](ctx, query) if field in pickers else []

@@ -12,7 +12,9 @@ from datetime import date, time
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     CheckboxesElement,
+    ContextBlock,
     DatePickerElement,
     ExternalDataSelectElement,
     InputBlock,
@@ -20,6 +22,7 @@ from slack_sdk.models.blocks import (
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    PlainTextObject,
     StaticSelectElement,
     TimePickerElement,
 )
@@ -36,6 +39,9 @@ NO_CHOICE = "__none__"
 """Slack wants a non-empty value on every option; the forms' "no choice" is the empty string."""
 OPTIONS_LIMIT = 100
 CHECKED = "yes"
+NOTE = "crm:note"
+NOTE_AT = 99
+"""Slack takes 100 blocks in a modal: the fields, and the note after them."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,9 @@ def dispatched(form: Form) -> dict[str, str]:
 
 
 def modal(form: Form, state: FormState, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """`labels`: the text of the chosen option of external selects, which Slack cannot look up itself."""
-    blocks = [
+    """`labels`: the text of the chosen option of external selects, which Slack cannot look up itself.
+    The form's note (a live count) goes under the fields, as context."""
+    blocks: list[Block] = [
         InputBlock(
             block_id=f"{f.name}~{state.revision}",
             label=clip(f.label, 2000),
@@ -89,14 +96,17 @@ def modal(form: Form, state: FormState, labels: Mapping[str, str] | None = None)
             dispatch_action=f.dispatch or None,
         )
         for f in form.fields
-    ]
+    ][:NOTE_AT]
+    if form.note:
+        text = PlainTextObject(text=clip(form.note, 2000), emoji=False)
+        blocks.append(ContextBlock(block_id=f"{NOTE}~{state.revision}", elements=[text]))
     return View(
         type="modal",
         callback_id=form.kind,
         title=clip(form.title, 24),
         submit=clip(form.submit, 24),
         close="Cancel",
-        blocks=blocks[:100],
+        blocks=blocks,
         private_metadata=state.dumps()[:3000],
     ).to_dict()
 
@@ -186,7 +196,9 @@ def _value(state: Mapping[str, Any]) -> str:
 def block_errors(view: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
     """FormErrors by field name -> Slack's errors by block id; an error about no field shown goes on the
     first one, so the user always sees it."""
-    blocks = [b for b in payload.items(view, "blocks") if payload.text(b, "block_id")]
+    blocks = [
+        b for b in payload.items(view, "blocks") if payload.text(b, "block_id") and b.get("type") == "input"
+    ]
     block_ids = {b["block_id"].rsplit("~", 1)[0]: b["block_id"] for b in blocks}
     first = next(iter(block_ids.values()), "")
     found: dict[str, str] = {}
