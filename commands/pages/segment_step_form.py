@@ -44,6 +44,7 @@ NO_CRITERIA = "Choose at least one criterion."
 def step_form(kind: StepKind, action_id: str, title: str) -> Callable[[Context, dict[str, str]], Form]:
     def build(ctx: Context, values: dict[str, str]) -> Form:
         values = {name: value.strip() for name, value in values.items()}
+        _spread(ctx, values)
         values["segment"] = values.get("segment", "").upper()
         with reading(ctx.sessions) as session:
             segments = segment_descriptions(session, ctx.team_id)
@@ -141,6 +142,27 @@ def _company(values: dict[str, str], options: list[tuple[str, str]]) -> Field:
 
 def _checkbox(values: dict[str, str], name: str, label: str) -> Field:
     return Field(name, label, "checkbox", values.get(name, ""), optional=True, dispatch=True)
+
+
+def _spread(ctx: Context, values: dict[str, str]) -> None:
+    """Criteria given as typed (`criteria=country=ES had=VISIT`, or as Tell Me read them) fill the fields
+    they stand for; the form has one history, the first."""
+    try:
+        given = kinds.CRITERIA.parse(values.pop("criteria", ""), ctx, "criteria")
+    except inputs.UsageError:
+        return
+    for name, value in given.fields:
+        if name in CONTACT_FIELDS:
+            values.setdefault(name, value)
+    if given.history and not values.get("code"):
+        first = given.history[0]
+        values |= {"code": first.code, "history": "had" if first.had else "not_had"}
+        dates = {"from": first.date_from, "to": first.date_to}
+        values |= {name: day.isoformat() for name, day in dates.items() if day}
+        if first.evaluation:
+            values["evaluation"] = first.evaluation
+        if first.failed is not None:
+            values["failed"] = "yes" if first.failed else "no"
 
 
 def form_criteria(ctx: Context, values: dict[str, str]) -> Criteria:

@@ -29,6 +29,8 @@ ARGUMENT_CONCEPTS = {
     "document_kind": "document",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
+SELECTION = "criteria"
+"""The argument whose words say which contacts, not which action (a segment step's criteria)."""
 FRECENCY_POINTS = 3.0
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
@@ -149,17 +151,21 @@ class Ranker:
         stand_ins = [
             {ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in evidence if names[0] in ARGUMENT_CONCEPTS
         ]
-        best: Resolved = {}
-        for meanings in [m for _, m in resolved] + stand_ins:
-            for c, score in meanings.items():
-                best[c] = max(best.get(c, 0.0), score)
+        # Words read as what to select ("the companies in Sevilla") say nothing of the action to an
+        # action that selects nothing: for it they are words it does not explain.
+        selection = set(explained.get(SELECTION, ()))
+        unselected = [(word, {} if word in selection else meanings) for word, meanings in resolved]
+        best, best_unselected = _best(resolved, stand_ins), _best(unselected, stand_ins)
         string_scores = self._string_scores(" ".join(content))
         ranked = []
         for action in self.actions:
+            selects = SELECTION in action.arg_by_name or not selection
             taken = {word for arg in action.arg_by_name for word in explained.get(arg, ())}
             usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & action.arg_by_name.keys())
-            coverage = self._coverage(action, best)
-            precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
+            coverage = self._coverage(action, best if selects else best_unselected)
+            precision = self._precision(
+                action, resolved if selects else unselected, taken, usable, ARGUMENT_WEIGHT * len(evidence)
+            )
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
             score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
@@ -210,3 +216,12 @@ class Ranker:
             _, action_id, weight = self.compared[index]
             scores[action_id] = max(scores.get(action_id, 0.0), score * weight)
         return scores
+
+
+def _best(resolved: list[tuple[str, Resolved]], stand_ins: list[Resolved]) -> Resolved:
+    """Each concept the query says, with how surely it says it."""
+    best: Resolved = {}
+    for meanings in [m for _, m in resolved] + stand_ins:
+        for c, score in meanings.items():
+            best[c] = max(best.get(c, 0.0), score)
+    return best
