@@ -77,8 +77,8 @@ class Router:
             again = match.command_text() if match is not None else ""
             if match is None or match.action is not action or again == _typed(action, reading):
                 raise refused
-            if reading is not None and set(reading.args) - set(match.args):
-                raise refused  # Tell Me read less than the grammar did: the refusal says more
+            if _stands(action, reading, words, match.args):
+                raise refused
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(
@@ -212,6 +212,14 @@ def _unreachable(failure: OperationalError) -> bool:
         sign in words
         for sign in ("connection refused", "could not connect", "unable to open", "timeout expired")
     )
+
+
+def _stands(action: Action, reading: grammar.Reading | None, words: list[str], reread: Args) -> bool:
+    """Whether the refusal of what was typed stands against Tell Me's reading of the same words: Tell Me
+    read less of them, or they hold criteria typed as `name=value` (read again as a sentence,
+    `company=Nobody` would be any company)."""
+    criteria = any(arg.kind.options for arg in action.args) and any(grammar.OPTION.match(w) for w in words)
+    return criteria or (reading is not None and bool(set(reading.args) - set(reread)))
 
 
 def _typed(action: Action, reading: grammar.Reading | None) -> str:

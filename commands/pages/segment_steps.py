@@ -238,6 +238,7 @@ REDUCE = Action(
         "reducir contactos",
         "quitar del segmento los que",
         "quita de los que ya tuvieron",
+        "sacar del segmento a quienes tuvieron",
         "excluir contactos del segmento",
     ),
 )

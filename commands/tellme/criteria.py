@@ -1,9 +1,10 @@
 """Segment criteria in a sentence, English or Spanish: "add all Spanish companies to SM00003", "add the
 people in Madrid to NEWSLETTER", "quita de SM00003 los que ya tuvieron una visita este mes". Read only
-when the sentence is about a segment. Each part comes from what declares it: the contact types from their
-kind (commands.inputs), countries from their names (commands.countries), cities from the workspace's
-contacts, templates and groups by code or description, the period from the sentence's dates
-(commands.tellme.dates), the evaluation and a failed attempt as the other arguments read them."""
+when the sentence names a segment, or says "segment" and names the contacts' type or history. Each part
+comes from what declares it: the contact types from their kind (commands.inputs), countries from their
+names (commands.countries), cities from the workspace's contacts, templates and groups by code or
+description, the period from the sentence's dates (commands.tellme.dates), the evaluation and a failed
+attempt as the other arguments read them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -88,7 +89,8 @@ def read_criteria(
 ) -> list[str]:
     """Claim `criteria` when the sentence is about a segment and names some; returns the other arguments
     it took into them (the period, the evaluation, a failed attempt), which then mean only that."""
-    if "segment" not in values and not any(word.text in SEGMENT_WORDS for word in found):
+    named = "segment" in values
+    if not named and not any(word.text in SEGMENT_WORDS for word in found):
         return []
     reading = Reading(found, list(free))
     _contact_type(reading)
@@ -97,6 +99,8 @@ def read_criteria(
     history, absorbed = _history(reading, values, period, session, team_id)
     if not reading.fields and history is None:
         return []
+    if not named and "type" not in reading.fields and history is None:
+        return []  # "a new segment for the Barcelona fair" describes a segment, not its contacts
     reading.take([i for i in reading.free if found[i].text in EVERYONE])
     order = ("type", "country", "city")
     fields = tuple((name, reading.fields[name]) for name in order if name in reading.fields)

@@ -27,6 +27,7 @@ ARGUMENT_CONCEPTS = {
     "contact": "contact",
     "segment": "segment",
     "document_kind": "document",
+    "criteria": "contact",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
 SELECTION = "criteria"
@@ -155,7 +156,12 @@ class Ranker:
         # action that selects nothing: for it they are words it does not explain.
         selection = set(explained.get(SELECTION, ()))
         unselected = [(word, {} if word in selection else meanings) for word, meanings in resolved]
-        best, best_unselected = _best(resolved, stand_ins), _best(unselected, stand_ins)
+        others = [
+            {ARGUMENT_CONCEPTS[names[0]]: 90.0}
+            for names in evidence
+            if names[0] in ARGUMENT_CONCEPTS and names[0] != SELECTION
+        ]
+        best, best_unselected = _best(resolved, stand_ins), _best(unselected, others)
         string_scores = self._string_scores(" ".join(content))
         ranked = []
         for action in self.actions:
