@@ -1,0 +1,59 @@
+"""an add step keeps the range of line numbers it gave its lines instead of a record of each line, so
+adding 100,000 contacts is one INSERT ... SELECT
+
+Revision ID: 0015
+Revises: 0009
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0015"
+down_revision: str | Sequence[str] | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+OWN = (
+    "h.team_id = segment_steps.team_id AND h.segment_no = segment_steps.segment_no"
+    " AND h.step_no = segment_steps.step_no AND h.added = {true}"
+)
+RANGE = (
+    f"UPDATE segment_steps SET first_line = (SELECT min(h.line_no) FROM segment_step_lines AS h WHERE {OWN}),"
+    f" last_line = (SELECT max(h.line_no) FROM segment_step_lines AS h WHERE {OWN}) WHERE kind = 'add'"
+)
+RECORDS = """
+INSERT INTO segment_step_lines (team_id, segment_no, step_no, line_no, contact_no, added)
+SELECT s.team_id, s.segment_no, s.step_no, l.line_no, l.contact_no, {true}
+FROM segment_steps AS s JOIN (
+    SELECT team_id, segment_no, line_no, contact_no FROM segment_lines
+    UNION ALL
+    SELECT team_id, segment_no, line_no, contact_no FROM segment_step_lines
+) AS l ON l.team_id = s.team_id AND l.segment_no = s.segment_no
+    AND l.line_no BETWEEN s.first_line AND s.last_line
+WHERE s.kind = 'add'
+"""
+
+
+def _true() -> str:
+    return "1" if op.get_bind().dialect.name == "sqlite" else "true"
+
+
+def upgrade() -> None:
+    # Columns added and dropped in place: SQLite's batch mode would copy segment_steps and drop the old
+    # table, and its ON DELETE CASCADE would take every recorded step line along.
+    op.add_column("segment_steps", sa.Column("first_line", sa.Integer(), nullable=True))
+    op.add_column("segment_steps", sa.Column("last_line", sa.Integer(), nullable=True))
+    # An add step's lines were numbered after every line the segment had: its records span its range.
+    op.execute(RANGE.format(true=_true()))
+    op.execute(f"DELETE FROM segment_step_lines WHERE added = {_true()}")
+
+
+def downgrade() -> None:
+    # The records of an add step's lines: the lines numbered in its range, on the segment or taken off
+    # by a later step.
+    op.execute(RECORDS.format(true=_true()))
+    op.execute("ALTER TABLE segment_steps DROP COLUMN last_line")  # SQLite 3.35 and later
+    op.execute("ALTER TABLE segment_steps DROP COLUMN first_line")
