@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,10 @@ class StepCase:
     kind: StepKind
     criteria: Criteria
     sql: tuple[str, ...]
-    """The same step by hand: its record, its lines, their record, the counts (`:name` parameters; TRUE
-    and FALSE, which SQLite reads as 1 and 0)."""
+    """The same step by hand on SQLite: its record, its lines (and their record), the counts (`:name`
+    parameters; TRUE and FALSE, which SQLite reads as 1 and 0)."""
+    postgres: tuple[str, ...]
+    """The same on PostgreSQL, where a DELETE ... RETURNING feeds the record of the lines taken off."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,18 @@ def step_cases() -> list[StepCase]:
         " added, removed, user_id, created_at) VALUES (:team, :segment, :step, :kind, '{}', FALSE, FALSE,"
         " 0, 0, :user, '2026-01-15 09:30:00.000000')"
     )
-    removed = (
+    add = (
+        "INSERT INTO segment_lines (team_id, segment_no, line_no, contact_no)"
+        " SELECT c.team_id, CAST(:segment AS VARCHAR(20)), 10000 * row_number() OVER (ORDER BY c.no), c.no"
+        " FROM contacts AS c WHERE c.team_id = :team AND lower(c.country) = 'es' AND c.no NOT IN"
+        " (SELECT contact_no FROM segment_lines WHERE team_id = :team AND segment_no = :segment)"
+    )
+    added = (
+        "UPDATE segment_steps SET (added, first_line, last_line) = (SELECT count(*), min(line_no),"
+        " max(line_no) FROM segment_lines WHERE team_id = :team AND segment_no = :segment)"
+        " WHERE team_id = :team AND segment_no = :segment AND step_no = :step"
+    )
+    record_removed = (
         "INSERT INTO segment_step_lines (team_id, segment_no, step_no, line_no, contact_no, added)"
         " SELECT team_id, segment_no, :step, line_no, contact_no, FALSE FROM segment_lines AS l"
         " WHERE l.team_id = :team AND l.segment_no = :segment AND {where}"
@@ -67,10 +80,25 @@ def step_cases() -> list[StepCase]:
         " (SELECT line_no FROM segment_step_lines WHERE team_id = :team AND segment_no = :segment"
         " AND step_no = :step)"
     )
-    counts = (
-        "UPDATE segment_steps SET {column} = (SELECT count(*) FROM segment_step_lines AS h"
+    move = (
+        "WITH gone AS (DELETE FROM segment_lines AS l WHERE l.team_id = :team AND l.segment_no = :segment"
+        " AND {where} RETURNING l.team_id, l.segment_no, l.line_no, l.contact_no)"
+        " INSERT INTO segment_step_lines (team_id, segment_no, step_no, line_no, contact_no, added)"
+        " SELECT team_id, segment_no, :step, line_no, contact_no, FALSE FROM gone"
+    )
+    removed = (
+        "UPDATE segment_steps SET removed = (SELECT count(*) FROM segment_step_lines AS h"
         " WHERE h.team_id = :team AND h.segment_no = :segment AND h.step_no = :step)"
         " WHERE team_id = :team AND segment_no = :segment AND step_no = :step"
+    )
+    # A correlated EXISTS here takes minutes on SQLite: it walks T02's entries once per line.
+    had = (
+        "l.contact_no IN (SELECT contact_no FROM interaction_log_entries WHERE team_id = :team"
+        " AND canceled = FALSE AND template_code = 'T02' AND date >= :recent)"
+    )
+    spanish_people = (
+        "l.contact_no NOT IN (SELECT no FROM contacts WHERE team_id = :team AND lower(type) = 'person'"
+        " AND lower(language_code) = 'esp')"
     )
     return [
         StepCase(
@@ -78,49 +106,24 @@ def step_cases() -> list[StepCase]:
             "add where country=ES",
             StepKind.ADD,
             Criteria(fields=(("country", "ES"),)),
-            (
-                record,
-                "INSERT INTO segment_lines (team_id, segment_no, line_no, contact_no)"
-                " SELECT c.team_id, CAST(:segment AS VARCHAR(20)), 10000 * row_number() OVER (ORDER BY c.no), c.no"
-                " FROM contacts AS c"
-                " WHERE c.team_id = :team AND lower(c.country) = 'es' AND c.no NOT IN"
-                " (SELECT contact_no FROM segment_lines WHERE team_id = :team AND segment_no = :segment)",
-                "INSERT INTO segment_step_lines (team_id, segment_no, step_no, line_no, contact_no, added)"
-                " SELECT team_id, segment_no, :step, line_no, contact_no, TRUE FROM segment_lines"
-                " WHERE team_id = :team AND segment_no = :segment",
-                counts.format(column="added"),
-            ),
+            (record, add, added),
+            (record, add, added),
         ),
         StepCase(
             "4b",
             f"reduce where had=T02 from={RECENT.isoformat()}",
             StepKind.REDUCE,
             Criteria(history=(History("T02", date_from=RECENT),)),
-            (
-                record,
-                removed.format(
-                    # A correlated EXISTS here takes minutes on SQLite: it walks T02's entries once per line.
-                    where="l.contact_no IN (SELECT contact_no FROM interaction_log_entries WHERE"
-                    " team_id = :team AND canceled = FALSE AND template_code = 'T02' AND date >= :recent)"
-                ),
-                delete,
-                counts.format(column="removed"),
-            ),
+            (record, record_removed.format(where=had), delete, removed),
+            (record, move.format(where=had), removed),
         ),
         StepCase(
             "4c",
             "refine where type=person language=ESP",
             StepKind.REFINE,
             Criteria(fields=(("type", "person"), ("language", "ESP"))),
-            (
-                record,
-                removed.format(
-                    where="l.contact_no NOT IN (SELECT no FROM contacts WHERE team_id = :team"
-                    " AND type = 'person' AND language_code = 'ESP')"
-                ),
-                delete,
-                counts.format(column="removed"),
-            ),
+            (record, record_removed.format(where=spanish_people), delete, removed),
+            (record, move.format(where=spanish_people), removed),
         ),
     ]
 
@@ -189,28 +192,70 @@ def psycopg_sql(sql: str) -> str:
 
 
 def steps_with_psycopg(url: str, cases: Sequence[StepCase], team: str, user: str) -> list[tuple[float, int]]:
-    """The same statements over a plain psycopg connection, with the planner statistics refreshed after a
-    large step as the store does (otherwise the next step is planned for the segment as it was)."""
+    """The same statements over a plain psycopg connection, each step in a transaction of its own."""
     done = []
     with psycopg.connect(libpq_url(url), autocommit=True) as connection:
         for number, case in enumerate(cases, start=1):
-            parameters = _parameters(case, number, team, user)
             start = time.perf_counter()
             connection.execute("BEGIN")
-            for sql in case.sql:
-                connection.execute(psycopg_sql(sql), _used(sql, parameters))
-            row = connection.execute(
-                "SELECT added + removed FROM segment_steps"
-                " WHERE team_id = %s AND segment_no = %s AND step_no = %s",
-                (team, BUILT, number),
-            ).fetchone()
-            assert row is not None
-            if row[0] >= MANY_LINES:
-                connection.execute("ANALYZE segment_lines")
-                connection.execute("ANALYZE segment_step_lines")
+            changed, _ = _psycopg_step(connection, case, number, team, user)
             connection.execute("COMMIT")
-            done.append((time.perf_counter() - start, int(row[0])))
+            done.append((time.perf_counter() - start, changed))
     return done
+
+
+def _psycopg_step(
+    connection: psycopg.Connection[Any],
+    case: StepCase,
+    number: int,
+    team: str,
+    user: str,
+    explain: bool = False,
+) -> tuple[int, str]:
+    """One step's statements, the planner statistics refreshed after a large step as the store does
+    (otherwise the next step is planned for the segment as it was); with `explain`, its lines' statement
+    runs under EXPLAIN ANALYZE, whose plan is returned."""
+    parameters = _parameters(case, number, team, user)
+    plan = ""
+    for index, sql in enumerate(case.postgres):
+        if explain and index == 1:
+            rows = connection.execute("EXPLAIN (ANALYZE) " + psycopg_sql(sql), _used(sql, parameters))
+            plan = "\n".join(row[0] for row in rows)
+        else:
+            connection.execute(psycopg_sql(sql), _used(sql, parameters))
+    row = connection.execute(
+        "SELECT added + removed FROM segment_steps WHERE team_id = %s AND segment_no = %s AND step_no = %s",
+        (team, BUILT, number),
+    ).fetchone()
+    assert row is not None
+    if row[0] >= MANY_LINES:  # the tables the step changed
+        connection.execute("ANALYZE segment_lines")
+        if case.kind is not StepKind.ADD:
+            connection.execute("ANALYZE segment_step_lines")
+    return int(row[0]), plan
+
+
+TRIGGER = re.compile(r"Trigger for constraint (\S+)(?: on \S+)?: time=([\d.]+) calls=(\d+)")
+EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
+
+
+def foreign_key_checks(url: str, cases: Sequence[StepCase], team: str, user: str) -> dict[str, str]:
+    """Per step, what EXPLAIN ANALYZE says of its lines' statement: its time, and how much of it went on
+    checking foreign keys (PostgreSQL checks them one row at a time). In a transaction rolled back."""
+    said: dict[str, str] = {}
+    with psycopg.connect(libpq_url(url), autocommit=True) as connection:
+        connection.execute("BEGIN")
+        for number, case in enumerate(cases, start=1):
+            _, plan = _psycopg_step(connection, case, number, team, user, explain=True)
+            total = float(m.group(1)) if (m := EXECUTION.search(plan)) else 0.0
+            checks = [
+                f"{name.removeprefix('fk_')} {float(ms):.0f} ms" for name, ms, _ in TRIGGER.findall(plan)
+            ]
+            said[case.key] = f"EXPLAIN ANALYZE {total:.0f} ms" + (
+                f", of which foreign key checks {', '.join(checks)}" if checks else ""
+            )
+        connection.execute("ROLLBACK")
+    return said
 
 
 def libpq_url(url: str) -> str:
@@ -239,8 +284,8 @@ def built(url: str, team: str) -> dict[str, list[tuple[Any, ...]]]:
         " AND segment_no = %(s)s ORDER BY line_no",
         "segment_step_lines": "SELECT step_no, line_no, contact_no, added FROM segment_step_lines"
         " WHERE team_id = %(t)s AND segment_no = %(s)s ORDER BY step_no, line_no",
-        "segment_steps": "SELECT step_no, kind, added, removed FROM segment_steps WHERE team_id = %(t)s"
-        " AND segment_no = %(s)s ORDER BY step_no",
+        "segment_steps": "SELECT step_no, kind, added, removed, first_line, last_line FROM segment_steps"
+        " WHERE team_id = %(t)s AND segment_no = %(s)s ORDER BY step_no",
     }
     with psycopg.connect(libpq_url(url)) as connection:
         return {
@@ -278,12 +323,15 @@ def bench_postgres(
                 runs.append(run())
                 progress(f"  {label} ... {time.perf_counter() - start:.1f} s")
                 results.setdefault(label, built(url, team))
+        reset(url, team)
+        explained = foreign_key_checks(url, cases, team, user)
     finally:
         engine.dispose()
     (ours_label, _, ours_runs), (raw_label, _, raw_runs) = sides
     if results[ours_label] != results[raw_label]:
         raise SystemExit("the store and psycopg left different segment lines or step records")
-    return _figures(cases, ours_runs, raw_runs, repeat, "psycopg")
+    figures = _figures(cases, ours_runs, raw_runs, repeat, "psycopg")
+    return [replace(f, note=f"{f.note}; {explained[f.key]}") if f.key in explained else f for f in figures]
 
 
 def _figures(

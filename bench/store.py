@@ -617,7 +617,7 @@ def differing_lines(ours: Path, raw: Path) -> int:
         for table, columns in (
             ("segment_lines", "segment_no, line_no, contact_no"),
             ("segment_step_lines", "segment_no, step_no, line_no, contact_no, added"),
-            ("segment_steps", "segment_no, step_no, kind, added, removed"),
+            ("segment_steps", "segment_no, step_no, kind, added, removed, first_line, last_line"),
         ):
             for first, second in (("main", "other"), ("other", "main")):
                 (n,) = connection.execute(

@@ -122,7 +122,8 @@ def run_step(
         raise Invalid(_nothing_changed(kind, code, criteria))
     session.flush()
     if step.added + step.removed >= MANY_LINES:
-        refresh_table_statistics(session, "segment_lines", "segment_step_lines")
+        changed = ("segment_lines",) if step.added else ("segment_lines", "segment_step_lines")
+        refresh_table_statistics(session, *changed)
     return step
 
 
