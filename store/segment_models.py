@@ -39,16 +39,10 @@ class SegmentStep(Base):
 
 class SegmentStepLine(Base):
     """A line a step took off the segment: Go Back puts it back with its number. The lines an add step put
-    on are known by their numbers (SegmentStep.first_line to last_line); `added` stays false."""
+    on are known by their numbers (SegmentStep.first_line to last_line); `added` stays false. No foreign
+    key, as for the lines themselves (store.models.SegmentLine): Go Back deletes a step's record with it."""
 
     __tablename__ = "segment_step_lines"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "segment_no", "step_no"],
-            ["segment_steps.team_id", "segment_steps.segment_no", "segment_steps.step_no"],
-            ondelete="CASCADE",
-        ),
-    )
 
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
     segment_no: Mapped[str] = mapped_column(Code, primary_key=True)

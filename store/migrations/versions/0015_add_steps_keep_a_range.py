@@ -1,5 +1,6 @@
 """an add step keeps the range of line numbers it gave its lines instead of a record of each line, so
-adding 100,000 contacts is one INSERT ... SELECT
+adding 100,000 contacts is one INSERT ... SELECT; segment lines and the record of lines a step took off
+have no foreign keys (PostgreSQL checked them one row at a time: half of a 100,000-line step)
 
 Revision ID: 0015
 Revises: 0009
@@ -37,6 +38,35 @@ WHERE s.kind = 'add'
 """
 
 
+FOREIGN_KEYS = {
+    "segment_lines": (
+        (
+            "fk_segment_lines_team_id_contact_no_contacts",
+            ["team_id", "contact_no"],
+            "contacts",
+            ["team_id", "no"],
+            None,
+        ),
+        (
+            "fk_segment_lines_team_id_segment_no_segments",
+            ["team_id", "segment_no"],
+            "segments",
+            ["team_id", "no"],
+            "CASCADE",
+        ),
+    ),
+    "segment_step_lines": (
+        (
+            "fk_segment_step_lines_team_id_segment_no_step_no_segment_steps",
+            ["team_id", "segment_no", "step_no"],
+            "segment_steps",
+            ["team_id", "segment_no", "step_no"],
+            "CASCADE",
+        ),
+    ),
+}
+
+
 def _true() -> str:
     return "1" if op.get_bind().dialect.name == "sqlite" else "true"
 
@@ -49,9 +79,17 @@ def upgrade() -> None:
     # An add step's lines were numbered after every line the segment had: its records span its range.
     op.execute(RANGE.format(true=_true()))
     op.execute(f"DELETE FROM segment_step_lines WHERE added = {_true()}")
+    for table, keys in FOREIGN_KEYS.items():
+        with op.batch_alter_table(table) as batch:
+            for name, _, _, _, _ in keys:
+                batch.drop_constraint(name, type_="foreignkey")
 
 
 def downgrade() -> None:
+    for table, keys in FOREIGN_KEYS.items():
+        with op.batch_alter_table(table) as batch:
+            for name, columns, parent, parent_columns, ondelete in keys:
+                batch.create_foreign_key(name, parent, columns, parent_columns, ondelete=ondelete)
     # The records of an add step's lines: the lines numbered in its range, on the segment or taken off
     # by a later step.
     op.execute(RECORDS.format(true=_true()))
