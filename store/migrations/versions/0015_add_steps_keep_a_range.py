@@ -1,6 +1,7 @@
 """an add step keeps the range of line numbers it gave its lines instead of a record of each line, so
 adding 100,000 contacts is one INSERT ... SELECT; segment lines and the record of lines a step took off
-have no foreign keys (PostgreSQL checked them one row at a time: half of a 100,000-line step)
+have no foreign keys (PostgreSQL checked them one row at a time: half of a 100,000-line step), and the
+lines no index by contact (as costly to keep up as the table itself)
 
 Revision ID: 0015
 Revises: 0009
@@ -38,6 +39,7 @@ WHERE s.kind = 'add'
 """
 
 
+BY_CONTACT = "ix_segment_lines_team_id_segment_no_contact_no"
 FOREIGN_KEYS = {
     "segment_lines": (
         (
@@ -83,9 +85,11 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             for name, _, _, _, _ in keys:
                 batch.drop_constraint(name, type_="foreignkey")
+    op.drop_index(BY_CONTACT, table_name="segment_lines")
 
 
 def downgrade() -> None:
+    op.create_index(BY_CONTACT, "segment_lines", ["team_id", "segment_no", "contact_no"])
     for table, keys in FOREIGN_KEYS.items():
         with op.batch_alter_table(table) as batch:
             for name, columns, parent, parent_columns, ondelete in keys:
