@@ -10,7 +10,7 @@ from store.models import Contact
 from store.segments import segment_contacts
 from tests.conftest import Crowd
 from tests.fake_slack import button, text_of, within_limits
-from tests.slack_requests import FORM, USER, Slack, block_actions, element_of, filled, post
+from tests.slack_requests import FORM, USER, Slack, block_actions, block_suggestion, element_of, filled, post
 
 
 def open_step_form(slack: Slack, text: str, kind: str) -> dict[str, Any]:
@@ -136,3 +136,30 @@ def test_a_large_step_asks_first_and_its_button_goes_ahead(slack: Slack, crowd: 
     done = slack.answer(answered)
     assert "402 contacts added to it (step 1)" in text_of(done)
     assert len(on_segment(sessions, crowd)) == 402
+
+
+def test_many_companies_are_searched_as_the_user_types(slack: Slack, crowd: Crowd, sessions: Any) -> None:
+    rows = [
+        {
+            "team_id": crowd.team,
+            "no": f"CT9{n:05d}",
+            "type": "company",
+            "name": f"Empresa {n:03d}",
+            "search_name": f"empresa {n:03d}",
+            "company_no": f"CT9{n:05d}",
+        }
+        for n in range(120)
+    ]
+    with sessions.begin() as s:
+        s.execute(insert(Contact), rows)
+    view = open_step_form(slack, "segment TARGET add", "add_contacts_by_criteria")
+    company = element_of(view, "company")
+    assert company["type"] == "external_select"
+    body = block_suggestion(crowd.team, USER, view, company["block_id"], company["action_id"], "iberia")
+    response = post(slack.events_url, body, FORM)
+    assert response.status == 200
+    options = response.json()["options"]
+    assert [o["value"] for o in options] == [crowd.no["Iberia Foods"]], "companies only, by name"
+    chosen = change(slack, crowd, view, "company", crowd.no["Iberia Foods"])
+    assert note(chosen) == "3 contacts match; adding puts 3 contacts on TARGET (0 on it now)."
+    assert inputs(chosen)["company"]["element"]["initial_option"]["text"]["text"].startswith("Iberia Foods")
