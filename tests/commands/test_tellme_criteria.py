@@ -10,7 +10,7 @@ from commands.context import Context
 from commands.router import ROUTER
 from commands.tellme import decide, search
 from store.segments import add_segment
-from tests.helpers import clicked
+from tests.helpers import add_companies, clicked
 
 TODAY = date(2026, 11, 24)
 
@@ -88,9 +88,7 @@ def test_a_read_step_runs_as_typed(sessions, segments, seller):
 
 
 def test_a_large_step_read_by_tell_me_asks_first(sessions, segments, seller):
-    from tests.commands.pages.test_segment_steps import add_many
-
-    add_many(sessions, segments.team, 400)
+    add_companies(sessions, segments.team, 400)
     question = ROUTER.run(seller, "add all Spanish companies to SM00003")
     assert question.text == "Understood: Add Contacts. Add 402 contacts to segment SM00003?"
     go = question.buttons[0]

@@ -4,12 +4,10 @@ runs the step (or asks first, with a button that goes ahead) and answers private
 
 from typing import Any
 
-from sqlalchemy import insert
-
-from store.models import Contact
-from store.segments import segment_contacts
-from tests.conftest import Crowd
+from tests.conftest import IN_SPAIN, Crowd
 from tests.fake_slack import button, text_of, within_limits
+from tests.helpers import add_companies
+from tests.helpers import on_segment as segment_names
 from tests.slack_requests import FORM, USER, Slack, block_actions, block_suggestion, element_of, filled, post
 
 
@@ -32,8 +30,7 @@ def note(view: dict[str, Any]) -> str:
 
 
 def on_segment(sessions: Any, crowd: Crowd) -> set[str]:
-    with sessions() as s:
-        return {c.name for c in segment_contacts(s, crowd.team, "TARGET")}
+    return segment_names(sessions, crowd.team)
 
 
 def change(slack: Slack, crowd: Crowd, view: dict[str, Any], name: str, value: str, **others: str) -> dict:
@@ -100,30 +97,11 @@ def test_a_submission_runs_the_step_and_answers_privately(slack: Slack, crowd: C
     message = posted.body | {"blocks": posted.json_field("blocks")}
     assert "Segment TARGET: 5 contacts added to it (step 1); 5 contacts on it now." in text_of(message)
     assert button(message, "Go back") and button(message, "Steps")
-    assert on_segment(sessions, crowd) == {
-        "Iberia Foods",
-        "Maria Lopez",
-        "Jose Ruiz",
-        "Sevilla Tech",
-        "Lucia Gomez",
-    }
+    assert on_segment(sessions, crowd) == IN_SPAIN
 
 
 def test_a_large_step_asks_first_and_its_button_goes_ahead(slack: Slack, crowd: Crowd, sessions: Any) -> None:
-    rows = [
-        {
-            "team_id": crowd.team,
-            "no": f"CT9{n:05d}",
-            "type": "company",
-            "name": f"Empresa {n}",
-            "search_name": f"empresa {n}",
-            "company_no": f"CT9{n:05d}",
-            "country": "ES",
-        }
-        for n in range(400)
-    ]
-    with sessions.begin() as s:
-        s.execute(insert(Contact), rows)
+    add_companies(sessions, crowd.team, 400)
     view = open_step_form(slack, "segment TARGET add", "add_contacts_by_criteria")
     assert slack.submit(filled(view, country="ES", type="company")).body == b""
     posted = slack.fake.wait_for("/chat.postEphemeral")[0]
@@ -139,19 +117,7 @@ def test_a_large_step_asks_first_and_its_button_goes_ahead(slack: Slack, crowd: 
 
 
 def test_many_companies_are_searched_as_the_user_types(slack: Slack, crowd: Crowd, sessions: Any) -> None:
-    rows = [
-        {
-            "team_id": crowd.team,
-            "no": f"CT9{n:05d}",
-            "type": "company",
-            "name": f"Empresa {n:03d}",
-            "search_name": f"empresa {n:03d}",
-            "company_no": f"CT9{n:05d}",
-        }
-        for n in range(120)
-    ]
-    with sessions.begin() as s:
-        s.execute(insert(Contact), rows)
+    add_companies(sessions, crowd.team, 120)
     view = open_step_form(slack, "segment TARGET add", "add_contacts_by_criteria")
     company = element_of(view, "company")
     assert company["type"] == "external_select"

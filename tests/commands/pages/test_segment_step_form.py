@@ -3,26 +3,17 @@ taken from the workspace, a live count under the fields, field-by-field refusals
 runs the same step as the typed command (asking first above the preview size)."""
 
 import pytest
-from sqlalchemy import insert
 
-from commands.context import Context
 from commands.forms import Form, FormErrors
 from commands.router import ROUTER, run
-from store.models import Contact
-from store.segments import segment_contacts
-from tests.helpers import clicked
+from tests.helpers import add_companies, clicked
+from tests.helpers import on_segment as segment_names
 
 ADD, REDUCE, REFINE = "add_contacts_by_criteria", "reduce_contacts", "refine_contacts"
 
 
-@pytest.fixture
-def seller(sessions, crowd) -> Context:
-    return Context(sessions, crowd.team, "U2", is_admin=False)
-
-
 def on_segment(sessions, crowd, code="TARGET") -> set[str]:
-    with sessions() as s:
-        return {c.name for c in segment_contacts(s, crowd.team, code)}
+    return segment_names(sessions, crowd.team, code)
 
 
 def fields(form: Form) -> dict[str, object]:
@@ -173,20 +164,7 @@ def test_a_submission_runs_the_step_as_typed(crowd, sessions, seller):
 
 
 def test_a_large_step_from_the_form_asks_first(crowd, sessions, seller):
-    rows = [
-        {
-            "team_id": crowd.team,
-            "no": f"CT9{n:05d}",
-            "type": "company",
-            "name": f"Empresa {n}",
-            "search_name": f"empresa {n}",
-            "company_no": f"CT9{n:05d}",
-            "country": "ES",
-        }
-        for n in range(400)
-    ]
-    with sessions.begin() as s:
-        s.execute(insert(Contact), rows)
+    add_companies(sessions, crowd.team, 400)
     question = ROUTER.submit(ADD, seller, {"segment": "TARGET", "country": "ES", "type": "company"})
     assert question.text == "Add 402 contacts to segment TARGET?"
     assert on_segment(sessions, crowd) == set(), "the question changes nothing"
