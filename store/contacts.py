@@ -239,6 +239,11 @@ def company_names(session: Session, team_id: str, contacts: Sequence[Contact]) -
     return {c.no: names[c.company_no] for c in contacts if c.company_no in names and c.no != c.company_no}
 
 
+CACHED = {"name", "email", "city", "country", "language_code", "salesperson"}
+"""Fields read into caches kept per version of the workspace's contacts (the search index, the values a
+segment step's form offers and Tell Me reads)."""
+
+
 def change_contact(session: Session, team_id: str, no: str, **changes: str) -> Contact:
     """Change fields of a contact, checked as when it was added. The type cannot change once log entries
     refer to the contact, nor while people belong to a company."""
@@ -262,7 +267,7 @@ def change_contact(session: Session, team_id: str, no: str, **changes: str) -> C
         setattr(contact, field, value)
     if "name" in values:
         contact.search_name = normalize_name(contact.name)
-    if "name" in values or "email" in values:  # both are in the cached search index
+    if values.keys() & CACHED:
         bump_contacts_version(session, team_id)
     session.flush()
     return contact

@@ -7,6 +7,7 @@ from commands.context import Context
 from store.models import Attachment, Contact
 from store.numbering import reserve
 from store.segments import segment_contacts
+from store.workspaces import bump_contacts_version
 
 
 def add_attachment(session: Session, team: str, content: bytes = b"hello") -> int:
@@ -46,6 +47,7 @@ def add_companies(sessions: sessionmaker[Session], team: str, count: int, countr
     ]
     with sessions.begin() as s:
         s.execute(insert(Contact), rows)
+        bump_contacts_version(s, team)
 
 
 def on_segment(sessions: sessionmaker[Session], team: str, code: str = "TARGET") -> set[str]:
