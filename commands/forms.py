@@ -11,6 +11,7 @@ from store.contact_search import search_contacts
 from store.contacts import list_contacts
 from store.db import reading
 from store.enums import ContactType
+from store.segments import segment_descriptions
 
 FieldKind = Literal["text", "long_text", "select", "external_select", "date", "time", "number", "checkbox"]
 SELECT_LIMIT = 100
@@ -88,7 +89,16 @@ def company_options(ctx: Context, query: str) -> list[tuple[str, str]]:
     return [(c.no, f"{c.name} ({c.no})") for c in found]
 
 
+def segment_options(ctx: Context, query: str) -> list[tuple[str, str]]:
+    """Options for a segment picker (a step's form) as the user types: code or description."""
+    wanted = query.strip().casefold()
+    with reading(ctx.sessions) as session:
+        found = sorted(segment_descriptions(session, ctx.team_id))
+    chosen = [(no, f"{no} · {d}") for no, d in found if wanted in no.casefold() or wanted in d.casefold()]
+    return chosen[:SELECT_LIMIT]
+
+
 def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
     """The choices of a form's external select, by the field's name."""
-    pickers = {"contact": contact_options, "company": company_options}
+    pickers = {"contact": contact_options, "company": company_options, "segment": segment_options}
     return pickers[field](ctx, query) if field in pickers else []

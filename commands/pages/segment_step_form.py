@@ -58,14 +58,7 @@ def step_form(kind: StepKind, action_id: str, title: str) -> Callable[[Context, 
                 (g.code, f"{g.code} · {g.description} (group)") for g in list_groups(session, ctx.team_id)
             ]
         fields = [
-            Field(
-                "segment",
-                "Segment",
-                "select",
-                values["segment"],
-                tuple((no, f"{no} · {d}") for no, d in sorted(segments)),
-                dispatch=True,
-            ),
+            _segment(values["segment"], sorted(segments)),
             _field(values, "type", TYPES),
             _company(values, [(c.no, f"{c.name} ({c.no})") for c in companies]),
             _valued(
@@ -117,6 +110,14 @@ def step_form(kind: StepKind, action_id: str, title: str) -> Callable[[Context, 
 
 _VALUES = ("country", "city", "language", "salesperson")
 _VERB = {StepKind.ADD: "Add", StepKind.REDUCE: "Reduce", StepKind.REFINE: "Refine"}
+
+
+def _segment(code: str, segments: list[tuple[str, str]]) -> Field:
+    """The segments to choose from; searched as the user types when there are too many to list."""
+    if len(segments) > SELECT_LIMIT:
+        return Field("segment", "Segment", "external_select", code, dispatch=True)
+    options = tuple((no, f"{no} · {description}") for no, description in segments)
+    return Field("segment", "Segment", "select", code, options, dispatch=True)
 
 
 def _field(values: dict[str, str], name: str, options: tuple[tuple[str, str], ...]) -> Field:

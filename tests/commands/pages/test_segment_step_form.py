@@ -4,8 +4,9 @@ runs the same step as the typed command (asking first above the preview size).""
 
 import pytest
 
-from commands.forms import Form, FormErrors
+from commands.forms import SELECT_LIMIT, Form, FormErrors, options
 from commands.router import ROUTER, run
+from store.segments import add_segment
 from tests.helpers import add_companies, clicked
 from tests.helpers import on_segment as segment_names
 
@@ -171,3 +172,13 @@ def test_a_large_step_from_the_form_asks_first(crowd, sessions, seller):
     go = question.buttons[0]
     assert go.command == "segment TARGET add where type=company country=ES confirmed"
     assert "402 contacts added" in run(clicked(seller), go.command).text
+
+
+def test_many_segments_are_searched_as_the_user_types(sessions, crowd, seller):
+    with sessions.begin() as s:
+        for n in range(SELECT_LIMIT):
+            add_segment(s, crowd.team, f"S{n:03d}", "Trade fair" if n == 42 else f"Mailing {n}")
+    segment = fields(ROUTER.form(ADD, seller, {"segment": "TARGET"}))["segment"]
+    assert (segment.kind, segment.value) == ("external_select", "TARGET")
+    assert options(seller, "segment", "trade fair") == [("S042", "S042 · Trade fair")]
+    assert options(seller, "segment", "target") == [("TARGET", "TARGET · Built from criteria")]
