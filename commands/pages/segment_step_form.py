@@ -15,7 +15,7 @@ from store.contacts import list_contacts
 from store.db import reading
 from store.enums import ContactType, CorrespondenceType, Evaluation
 from store.errors import DomainError, Invalid
-from store.segment_criteria import Criteria, count_matching, field_values, resolve
+from store.segment_criteria import VALUE_FIELDS, Criteria, count_matching, field_values, resolve
 from store.segment_steps import StepKind, preview_step
 from store.segments import count_segment_lines, segment_descriptions
 from store.templates import list_groups, list_templates
@@ -48,7 +48,9 @@ def step_form(kind: StepKind, action_id: str, title: str) -> Callable[[Context, 
         values["segment"] = values.get("segment", "").upper()
         with reading(ctx.sessions) as session:
             segments = segment_descriptions(session, ctx.team_id)
-            choices = {name: field_values(session, ctx.team_id, name, SELECT_LIMIT + 1) for name in _VALUES}
+            choices = {
+                name: field_values(session, ctx.team_id, name, SELECT_LIMIT + 1) for name in VALUE_FIELDS
+            }
             companies = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1, kind=ContactType.COMPANY)
             codes = [
                 (t.code, f"{t.code} · {t.description} (template)")
@@ -108,7 +110,6 @@ def step_form(kind: StepKind, action_id: str, title: str) -> Callable[[Context, 
     return build
 
 
-_VALUES = ("country", "city", "language", "salesperson")
 _VERB = {StepKind.ADD: "Add", StepKind.REDUCE: "Reduce", StepKind.REFINE: "Refine"}
 
 
