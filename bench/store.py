@@ -1,7 +1,10 @@
-"""How the interaction store does against raw sqlite3 on the same SQLite database.
+"""How the interaction store does against raw sqlite3 on the same SQLite database (and, with a PostgreSQL
+URL, its segment steps against raw psycopg).
 
     python bench/store.py            # 100,000-contact segment, 1,000,000 entries (2-3 minutes)
     python bench/store.py --quick    # ten times smaller, to smoke-test
+    python bench/store.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+                                     # the segment steps (section 4) on PostgreSQL, beside raw psycopg
 
 Every database is a temporary file made by store.migrate.upgrade, so both sides run against the real
 schema with its indexes and foreign keys, and with the PRAGMAs of store.db.make_engine (foreign_keys=ON,
@@ -52,8 +55,6 @@ from store.enums import CorrespondenceType  # noqa: E402
 from store.filters import CanceledFilter, EntryFilter  # noqa: E402
 from store.interactions import local_now  # noqa: E402
 from store.queries import list_entries  # noqa: E402
-from store.segment_criteria import Criteria, History  # noqa: E402
-from store.segment_steps import StepKind, run_step  # noqa: E402
 from store.segments import add_segment, log_segment  # noqa: E402
 
 
@@ -67,6 +68,7 @@ def _load(name: str) -> ModuleType:
 
 
 _load("workload")
+steps = _load("steps")
 from workload import (  # noqa: E402
     ENTRY_COLUMNS,
     FULL,
@@ -78,6 +80,7 @@ from workload import (  # noqa: E402
     USER,
     Scale,
     build_history,
+    build_postgres,
     build_workspace,
     entry_date,
     raw_connect,
@@ -88,6 +91,7 @@ PAGE = 50
 progress = Console(stderr=True, highlight=False)
 BULK_TARGET = 0.5
 PAGE_TARGET_MS = 20.0
+STEP_TARGET_S = 1.0
 
 
 @dataclass
@@ -116,6 +120,8 @@ class Result:
 class Report:
     results: list[Result] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    engine: str = f"SQLite {sqlite3.sqlite_version}"
+    raw: str = "raw sqlite3"
 
 
 # -- SQLite as the store writes it ------------------------------------------------------------------------
@@ -600,136 +606,7 @@ def bench_pages(history: Path, scale: Scale, report: Report) -> None:
             report.notes.append(f"{case.key}: entries {ours_nos[0]:,} down to {ours_nos[-1]:,}; {plans}")
 
 
-# -- 4. Building a segment step by step -------------------------------------------------------------------
-
-BUILT = "BUILT"
-STEP_TARGET_S = 1.0
-RECENT = date(2025, 7, 1)
-
-
-@dataclass(frozen=True)
-class StepCase:
-    key: str
-    name: str
-    kind: StepKind
-    criteria: Criteria
-    sql: tuple[str, ...]
-    """The same step by hand: its record, its lines, their record, the counts (? = parameters below)."""
-
-
-def step_cases() -> list[StepCase]:
-    """Every contact added (country=ES holds for all), then those with a T02 entry since RECENT reduced,
-    then refined to the Spanish-speaking people; each as the store records it and as raw SQL."""
-    record = (
-        "INSERT INTO segment_steps (team_id, segment_no, step_no, kind, criteria, people, duplicates,"
-        " added, removed, user_id, created_at) VALUES (:team, :segment, :step, :kind, '{}', 0, 0, 0, 0,"
-        " :user, '2026-01-15 09:30:00.000000')"
-    )
-    removed = (
-        "INSERT INTO segment_step_lines (team_id, segment_no, step_no, line_no, contact_no, added)"
-        " SELECT team_id, segment_no, :step, line_no, contact_no, 0 FROM segment_lines AS l"
-        " WHERE l.team_id = :team AND l.segment_no = :segment AND {where}"
-    )
-    delete = (
-        "DELETE FROM segment_lines WHERE team_id = :team AND segment_no = :segment AND line_no IN"
-        " (SELECT line_no FROM segment_step_lines WHERE team_id = :team AND segment_no = :segment"
-        " AND step_no = :step)"
-    )
-    counts = (
-        "UPDATE segment_steps SET {column} = (SELECT count(*) FROM segment_step_lines AS h"
-        " WHERE h.team_id = :team AND h.segment_no = :segment AND h.step_no = :step)"
-        " WHERE team_id = :team AND segment_no = :segment AND step_no = :step"
-    )
-    return [
-        StepCase(
-            "4a",
-            "add where country=ES",
-            StepKind.ADD,
-            Criteria(fields=(("country", "ES"),)),
-            (
-                record,
-                "INSERT INTO segment_lines (team_id, segment_no, line_no, contact_no)"
-                " SELECT :team, :segment, 10000 * row_number() OVER (ORDER BY c.no), c.no FROM contacts AS c"
-                " WHERE c.team_id = :team AND lower(c.country) = 'es' AND c.no NOT IN"
-                " (SELECT contact_no FROM segment_lines WHERE team_id = :team AND segment_no = :segment)",
-                "INSERT INTO segment_step_lines (team_id, segment_no, step_no, line_no, contact_no, added)"
-                " SELECT team_id, segment_no, :step, line_no, contact_no, 1 FROM segment_lines"
-                " WHERE team_id = :team AND segment_no = :segment",
-                counts.format(column="added"),
-            ),
-        ),
-        StepCase(
-            "4b",
-            f"reduce where had=T02 from={RECENT.isoformat()}",
-            StepKind.REDUCE,
-            Criteria(history=(History("T02", date_from=RECENT),)),
-            (
-                record,
-                removed.format(
-                    # A correlated EXISTS here takes minutes: SQLite walks T02's entries once per line.
-                    where="l.contact_no IN (SELECT contact_no FROM interaction_log_entries WHERE"
-                    " team_id = :team AND canceled = 0 AND template_code = 'T02' AND date >= :recent)"
-                ),
-                delete,
-                counts.format(column="removed"),
-            ),
-        ),
-        StepCase(
-            "4c",
-            "refine where type=person language=ESP",
-            StepKind.REFINE,
-            Criteria(fields=(("type", "person"), ("language", "ESP"))),
-            (
-                record,
-                removed.format(
-                    where="l.contact_no NOT IN (SELECT no FROM contacts WHERE team_id = :team"
-                    " AND type = 'person' AND language_code = 'ESP')"
-                ),
-                delete,
-                counts.format(column="removed"),
-            ),
-        ),
-    ]
-
-
-def steps_with_store(path: Path, cases: Sequence[StepCase]) -> list[tuple[float, int]]:
-    done = []
-    with store_engine(path) as engine:
-        sessions = session_factory(engine)
-        for case in cases:
-            start = time.perf_counter()
-            with sessions.begin() as session:
-                step = run_step(session, TEAM, USER, BUILT, case.kind, case.criteria)
-                changed = step.added + step.removed if step else 0
-            done.append((time.perf_counter() - start, changed))
-    return done
-
-
-def steps_with_sqlite(path: Path, cases: Sequence[StepCase]) -> list[tuple[float, int]]:
-    done = []
-    with closing(raw_connect(path)) as connection:
-        for number, case in enumerate(cases, start=1):
-            parameters = {
-                "team": TEAM,
-                "segment": BUILT,
-                "step": number,
-                "kind": case.kind.value,
-                "user": USER,
-                "recent": RECENT.isoformat(),
-            }
-            start = time.perf_counter()
-            connection.execute("BEGIN IMMEDIATE")
-            for sql in case.sql:
-                connection.execute(sql, {k: v for k, v in parameters.items() if f":{k}" in sql})
-            connection.execute("COMMIT")
-            elapsed = time.perf_counter() - start
-            (changed,) = connection.execute(
-                "SELECT added + removed FROM segment_steps"
-                " WHERE team_id = ? AND segment_no = ? AND step_no = ?",
-                (TEAM, BUILT, number),
-            ).fetchone()
-            done.append((elapsed, changed))
-    return done
+# -- 4. Building a segment step by step (bench/steps.py) ------------------------------------------------
 
 
 def differing_lines(ours: Path, raw: Path) -> int:
@@ -740,13 +617,13 @@ def differing_lines(ours: Path, raw: Path) -> int:
         for table, columns in (
             ("segment_lines", "segment_no, line_no, contact_no"),
             ("segment_step_lines", "segment_no, step_no, line_no, contact_no, added"),
-            ("segment_steps", "segment_no, step_no, kind, added, removed"),
+            ("segment_steps", "segment_no, step_no, kind, added, removed, first_line, last_line"),
         ):
             for first, second in (("main", "other"), ("other", "main")):
                 (n,) = connection.execute(
                     f"SELECT count(*) FROM (SELECT {columns} FROM {first}.{table} WHERE segment_no = ?"
                     f" EXCEPT SELECT {columns} FROM {second}.{table} WHERE segment_no = ?)",
-                    (BUILT, BUILT),
+                    (steps.BUILT, steps.BUILT),
                 ).fetchone()
                 differences += n
         return differences
@@ -754,7 +631,7 @@ def differing_lines(ours: Path, raw: Path) -> int:
 
 def bench_steps(history: Path, work: Path, scale: Scale, report: Report) -> None:
     progress.print(f"4. building a segment of {scale.contacts:,} contacts: add, reduce, refine")
-    cases = step_cases()
+    cases = steps.step_cases()
     ours_db, raw_db = work / "steps-store.db", work / "steps-sqlite.db"
     ours_runs: list[list[tuple[float, int]]] = []
     raw_runs: list[list[tuple[float, int]]] = []
@@ -762,18 +639,22 @@ def bench_steps(history: Path, work: Path, scale: Scale, report: Report) -> None
         for database in (ours_db, raw_db):
             copy_database(history, database)
             with store_engine(database) as engine, session_factory(engine).begin() as session:
-                add_segment(session, TEAM, BUILT, "Built step by step")
+                add_segment(session, TEAM, steps.BUILT, "Built step by step")
+
+        def ours(database: Path) -> list[tuple[float, int]]:
+            with store_engine(database) as engine:
+                return steps.steps_with_store(engine, cases, TEAM, USER)
+
+        def raw(database: Path) -> list[tuple[float, int]]:
+            return steps.steps_with_sqlite(raw_connect, database, cases, TEAM, USER)
+
         sides = [
-            ("store.segment_steps.run_step", steps_with_store, ours_db, ours_runs),
-            ("sqlite3 INSERT/DELETE ... SELECT", steps_with_sqlite, raw_db, raw_runs),
+            ("store.segment_steps.run_step", ours, ours_db, ours_runs),
+            ("sqlite3 INSERT/DELETE ... SELECT", raw, raw_db, raw_runs),
         ]
         for label, run, database, runs in sides if turn % 2 == 0 else sides[::-1]:
             with stopwatch(label):
-                runs.append(run(database, cases))
-        if [changed for _, changed in ours_runs[-1]] != [changed for _, changed in raw_runs[-1]]:
-            raise SystemExit(
-                f"the steps changed different numbers of lines: {ours_runs[-1]} vs {raw_runs[-1]}"
-            )
+                runs.append(run(database))
         if turn == 0:
             checkpoint(ours_db)
             checkpoint(raw_db)
@@ -784,19 +665,39 @@ def bench_steps(history: Path, work: Path, scale: Scale, report: Report) -> None
                 )
         drop_database(ours_db)
         drop_database(raw_db)
-    for index, case in enumerate(cases):
-        ours = min(run[index][0] for run in ours_runs)
-        raw = min(run[index][0] for run in raw_runs)
-        changed = ours_runs[0][index][1]
+    add_step_figures(report, steps._figures(cases, ours_runs, raw_runs, scale.repeat, "sqlite3"))
+
+
+def add_step_figures(report: Report, figures: Sequence[Any]) -> None:
+    for figure in figures:
         report.results.append(
             Result(
-                case.key, f"{case.name} ({changed:,} lines)", changed / ours, changed / raw, "rows/s", ours
+                figure.key,
+                figure.name,
+                figure.changed / figure.ours,
+                figure.changed / figure.raw,
+                "rows/s",
+                figure.ours,
             )
         )
-        report.notes.append(
-            f"{case.key}: {changed:,} lines, store {1000 * ours:.0f} ms, sqlite3 {1000 * raw:.0f} ms "
-            f"(best of {scale.repeat}); the same lines and step records on both sides"
-        )
+        report.notes.append(figure.note)
+
+
+def bench_steps_postgres(given: str, scale: Scale, report: Report) -> float:
+    """Section 4 on PostgreSQL, in a schema of its own; returns the setup's seconds."""
+    with steps.postgres_schema(given) as database:
+        engine = make_engine(database)
+        began = time.perf_counter()
+        with stopwatch(f"PostgreSQL: schema, {scale.contacts:,} contacts and {scale.entries:,} entries"):
+            build_postgres(engine, scale)
+        version = engine.dialect.server_version_info or ()
+        report.engine = f"PostgreSQL {'.'.join(str(part) for part in version)}"
+        engine.dispose()
+        setup = time.perf_counter() - began
+        progress.print(f"4. building a segment of {scale.contacts:,} contacts: add, reduce, refine")
+        figures = steps.bench_postgres(database, TEAM, USER, scale.repeat, progress.print)
+    add_step_figures(report, figures)
+    return setup
 
 
 # -- Report -----------------------------------------------------------------------------------------------
@@ -806,7 +707,7 @@ def render(report: Report, scale: Scale, setup_seconds: float, total_seconds: fl
     width = max(shutil.get_terminal_size((120, 24)).columns, 120)
     console = Console(width=width, highlight=False)
     console.print(
-        f"SQLite {sqlite3.sqlite_version}, Python {platform.python_version()}, "
+        f"{report.engine}, Python {platform.python_version()}, "
         f"SQLAlchemy {sqlalchemy.__version__}, {os.cpu_count()} CPUs; "
         f"{scale.entries:,} entries, {scale.contacts:,} contacts"
     )
@@ -814,7 +715,7 @@ def render(report: Report, scale: Scale, setup_seconds: float, total_seconds: fl
     table.add_column("")
     table.add_column("benchmark", no_wrap=True)
     table.add_column("store", justify="right")
-    table.add_column("raw sqlite3", justify="right")
+    table.add_column(report.raw, justify="right")
     table.add_column("ratio", justify="right")
     table.add_column("target", justify="right")
     table.add_column("")
@@ -830,7 +731,7 @@ def render(report: Report, scale: Scale, setup_seconds: float, total_seconds: fl
     console.print(table)
     console.print(
         "ratio: bulk = store rows/s / raw rows/s; pages = raw ms / store ms. Either way above 1 means the "
-        "store is faster than raw sqlite3, below 1 slower."
+        f"store is faster than {report.raw}, below 1 slower."
     )
     for note in sorted(report.notes):
         console.print(f"{note}", soft_wrap=True)
@@ -843,12 +744,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs per page to take the median of (default 50)")
     parser.add_argument("--repeat", type=int, help="runs of each bulk operation, best counted (default 2)")
     parser.add_argument("--dir", type=Path, help="where to put the temporary databases")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a PostgreSQL server (postgresql+psycopg://...; default $DATABASE_URL): the segment steps\n"
+        "(section 4) run there, in a schema of their own, against raw psycopg",
+    )
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else FULL
     scale = replace(scale, page_runs=args.runs or scale.page_runs, repeat=args.repeat or scale.repeat)
 
     began = time.perf_counter()
     report = Report()
+    if args.database_url.startswith("postgres"):
+        report.raw = "raw psycopg"
+        setup_seconds = bench_steps_postgres(args.database_url, scale, report)
+        render(report, scale, setup_seconds, time.perf_counter() - began)
+        return 0 if all(result.met for result in report.results) else 1
     with tempfile.TemporaryDirectory(prefix="crm-bench-", dir=args.dir) as folder:
         work = Path(folder)
         history = work / "history.db"

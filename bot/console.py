@@ -91,9 +91,12 @@ class ConsoleChat:
         for field in form.fields:
             if field.dispatch:
                 values[field.name] = self._ask_field(field)
-        for field in ROUTER.form(kind, self.ctx, values).fields:
+        form = ROUTER.form(kind, self.ctx, values)
+        for field in form.fields:
             if not field.dispatch:
                 values[field.name] = self._ask_field(field)
+        if form.note:
+            self.console.print(form.note, style="dim", markup=False)
         try:
             self.show(ROUTER.submit(kind, self.ctx, values))
         except forms.FormErrors as failure:

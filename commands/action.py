@@ -223,7 +223,7 @@ class Action:
         (`cost=5 dollars`) or a bare word with a meaning of its own (`failed`, `confirmed`), nor when the
         next place's words could be read as part of it (a contact's name before a description)."""
         kind = self.arg_by_name[name].kind
-        if kind.raw:
+        if kind.raw or kind.options:  # criteria (`where country=ES`) are read back from their place
             return True
         text = kind.render(value).translate(inputs.QUOTES).strip()
         bare = {arg.name for arg in self.args if arg.kind.flag} | {"confirmed"}

@@ -4,12 +4,13 @@ deleting). They are handed the router that holds the catalog; they never import 
 from dataclasses import replace
 from typing import Any, Protocol
 
+from commands import grammar, inputs
 from commands import help as help_pages
-from commands import inputs
 from commands.action import Action, Arg, Args, FormSpec, Policy, Section
 from commands.context import Context
 from commands.forms import Field, Form, read_fields
-from commands.reply import Button, Reply
+from commands.inputs import split
+from commands.reply import Button, Modal, Reply
 from commands.tellme import Match, Ranker, decide, search
 from store.db import reading
 from store.frecency import count_use
@@ -97,7 +98,7 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     decision = decide(_search(ctx, query, router))
     best = decision.best
     if decision.kind == "run" and best is not None:
-        return understood(ctx, best, router.run(ctx, best.command_text()))
+        return understood(ctx, best, _carry_out(ctx, best, router))
     if decision.kind == "confirm" and best is not None:
         return suggest(ctx, best)
     if decision.kind == "choose":
@@ -110,6 +111,19 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
         paragraphs=(f"Closest: {closest}.", "See every command with `/crm help`."),
         buttons=(Button("Help", "help"),),
     )
+
+
+def _carry_out(ctx: Context, match: Match, router: Router) -> Reply:
+    """Run what Tell Me read. When it read too little for the command to say (`segment <code> add where
+    …` without the code), the action's form opens with what it did read."""
+    action = match.action
+    command = match.command_text()
+    missing = any(arg.required and arg.name not in match.args for arg in action.args)
+    unsaid = missing and grammar.match(router.actions, split(command)) is not action
+    if unsaid and action.form is not None and action.may_run(ctx):
+        values = {name: action.arg_by_name[name].kind.render(v) for name, v in match.args.items()}
+        return Reply(f"Opening {action.title}…", modal=Modal(action.id, values))
+    return router.run(ctx, command)
 
 
 def suggest(ctx: Context, match: Match) -> Reply:

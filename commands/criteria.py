@@ -2,7 +2,8 @@
 
 Each word `field=value` starts a criterion; words without `=` continue the value before them
 (`name=John Smith`). `from=`, `to=`, `evaluation=` and `failed=` apply to the `had=` or `not-had=` before
-them. Values are read with the kinds of commands.inputs (dates, evaluations, yes/no, contact types)."""
+them. Values are read with the kinds of commands.inputs (dates, evaluations, yes/no, contact types); a
+country by its code or its name (commands.countries)."""
 
 import re
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 from commands import inputs
 from commands.context import Context
+from commands.countries import COUNTRY
 from store.segment_criteria import CONTACT_FIELDS, Criteria, History
 
 CRITERION = re.compile(r"^([a-z][a-z_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
@@ -40,6 +42,14 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+class CriterionError(inputs.UsageError):
+    """A criterion that cannot be read, with the criterion's name (a form puts the message on its field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _history_value(name: str, value: str, ctx: Context | None) -> dict[str, Any]:
     if name == "from":
         return {"date_from": inputs.DATE.parse(value, ctx, "from")}
@@ -58,17 +68,13 @@ def _set(item: History, name: str, value: str, ctx: Context | None) -> History:
     return replace(item, **changes)
 
 
-class CriteriaKind(inputs.Kind):
-    """The criteria of a step: contact fields and interaction history, all of which must hold."""
-
-    label = "the criteria, such as country=ES type=company had=VISIT from=2026-01-01"
-    spaced = True
-    options = True
-
-    def parse(self, text: str, ctx: Context | None, name: str) -> Criteria:
-        fields: list[tuple[str, str]] = []
-        history: list[History] = []
-        for field, value in _pairs(text):
+def read_pairs(pairs: list[tuple[str, str]], ctx: Context | None) -> Criteria:
+    """Criteria from (field, value) pairs in the order given, as typed after `where` or chosen in a step's
+    form; raises CriterionError naming the criterion that is off."""
+    fields: list[tuple[str, str]] = []
+    history: list[History] = []
+    for field, value in pairs:
+        try:
             if not value.strip():
                 raise inputs.UsageError(f"Give a value after {field}=.")
             if field in ("had", "not_had"):
@@ -81,14 +87,32 @@ class CriteriaKind(inputs.Kind):
                 history[-1] = _set(history[-1], field, value, ctx)
             elif field in CHOICES:
                 fields.append((field, CHOICES[field].parse(value, ctx, field).value))
+            elif field == "country":
+                fields.append((field, COUNTRY.parse(value, ctx, field)))
             elif field in CONTACT_FIELDS:
                 fields.append((field, TEXT.parse(value, ctx, field)))
             else:
                 known = ", ".join(f"{f}=" for f in (*CONTACT_FIELDS, "had", "not-had", *HISTORY_FIELDS))
                 raise inputs.UsageError(f"Unknown criterion {field}=. Criteria: {known}.")
-        if not fields and not history:
+        except CriterionError:
+            raise
+        except inputs.UsageError as refused:
+            raise CriterionError(field, refused.message) from None
+    return Criteria(fields=tuple(fields), history=tuple(history))
+
+
+class CriteriaKind(inputs.Kind):
+    """The criteria of a step: contact fields and interaction history, all of which must hold."""
+
+    label = "the criteria, such as country=ES type=company had=VISIT from=2026-01-01"
+    spaced = True
+    options = True
+
+    def parse(self, text: str, ctx: Context | None, name: str) -> Criteria:
+        criteria = read_pairs(_pairs(text), ctx)
+        if not criteria:
             raise inputs.UsageError(f"Give {self.label}.")
-        return Criteria(fields=tuple(fields), history=tuple(history))
+        return criteria
 
     def render(self, value: Any) -> str:
         return value.describe() if isinstance(value, Criteria) else str(value)

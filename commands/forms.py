@@ -10,6 +10,8 @@ from commands.inputs import DESCRIPTION, Kind, UsageError
 from store.contact_search import search_contacts
 from store.contacts import list_contacts
 from store.db import reading
+from store.enums import ContactType
+from store.segments import segment_descriptions
 from store.templates import list_groups, list_templates
 
 FieldKind = Literal[
@@ -41,6 +43,8 @@ class Form:
     fields: tuple[Field, ...]
     intro: str = ""
     """What the form is about, shown above its fields (the entry being commented on)."""
+    note: str = ""
+    """A line shown under the fields, worked out as they change (a live count)."""
 
 
 class FormErrors(Exception):
@@ -131,3 +135,25 @@ def code_form(kind: str, title: str, code: Kind, values: Mapping[str, str], *mor
         *more,
     )
     return Form(kind, title, "Create", fields)
+
+
+def company_options(ctx: Context, query: str) -> list[tuple[str, str]]:
+    """Options for a company picker (a step's Company criterion) as the user types."""
+    with reading(ctx.sessions) as session:
+        found = list_contacts(session, ctx.team_id, query, limit=SELECT_LIMIT, kind=ContactType.COMPANY)
+    return [(c.no, f"{c.name} ({c.no})") for c in found]
+
+
+def segment_options(ctx: Context, query: str) -> list[tuple[str, str]]:
+    """Options for a segment picker (a step's form) as the user types: code or description."""
+    wanted = query.strip().casefold()
+    with reading(ctx.sessions) as session:
+        found = sorted(segment_descriptions(session, ctx.team_id))
+    chosen = [(no, f"{no} · {d}") for no, d in found if wanted in no.casefold() or wanted in d.casefold()]
+    return chosen[:SELECT_LIMIT]
+
+
+def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
+    """The choices of a form's external select, by the field's name."""
+    pickers = {"contact": contact_options, "company": company_options, "segment": segment_options}
+    return pickers[field](ctx, query) if field in pickers else []

@@ -34,13 +34,14 @@ class Reading:
 def match(actions: Sequence[Action], words: Sequence[str]) -> Action | None:
     """The action the words spell: of those whose literal words stand in their places, the one spelling
     the most; then the one whose options are given (`cancel segment=4`); then the one that takes words
-    when words are given (`setup` shows the setup, `setup <kind> <template>` changes it)."""
+    when words are given (`setup` shows the setup, `setup <kind> <template>` changes it). An action with a
+    form is also spelled by words that stop at one of its literal words after a place (its form opens)."""
     typed = [word.lower() for word in words if not OPTION.match(word)]
     given = {m.group(1).lower() for word in words if (m := OPTION.match(word))}
     best: tuple[tuple[int, bool, bool], Action] | None = None
     for action in _by_first_word(actions).get(typed[0], ()) if typed else ():
         literal = action.literals()
-        if not literal or not all(i < len(typed) and typed[i] in parts for i, parts in literal):
+        if not literal or not (_spelled(literal, typed) or _up_to_a_form(action, literal, typed)):
             continue
         options = {arg.name for arg in action.args}
         required = {arg.name for arg in action.args if arg.required and arg.name not in action.placeholders()}
@@ -50,6 +51,25 @@ def match(actions: Sequence[Action], words: Sequence[str]) -> Action | None:
         if best is None or key > best[0]:
             best = (key, action)
     return best[1] if best else None
+
+
+def _spelled(literal: list[tuple[int, tuple[str, ...]]], typed: list[str]) -> bool:
+    return all(i < len(typed) and typed[i] in parts for i, parts in literal)
+
+
+def _up_to_a_form(action: Action, literal: list[tuple[int, tuple[str, ...]]], typed: list[str]) -> bool:
+    """Words that stop at a literal word after a place (`segment SM01 reduce`), the command's further words
+    left out, ask for an action that has a form: it opens (`segment SM01 reduce where <criteria>`)."""
+    cut = len(typed)
+    spelled = [(i, parts) for i, parts in literal if i < cut]
+    return (
+        action.form is not None
+        and len(spelled) < len(literal)
+        and bool(spelled)
+        and spelled[-1][0] == cut - 1
+        and any(part.startswith("{") for part in action.command[: cut - 1])
+        and all(typed[i] in parts for i, parts in spelled)
+    )
 
 
 def known_word(actions: Sequence[Action], word: str) -> bool:

@@ -72,6 +72,8 @@ class Router:
                 raise refused
             if _asks_again(action, refused, match.args):
                 raise refused  # the form would ask for the very value refused: say why it was
+            if _stands(action, reading, words, match.args):
+                raise refused
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(
@@ -207,6 +209,16 @@ def _unreachable(failure: OperationalError) -> bool:
         sign in words
         for sign in ("connection refused", "could not connect", "unable to open", "timeout expired")
     )
+
+
+def _stands(action: Action, reading: grammar.Reading | None, words: list[str], reread: Args) -> bool:
+    """Whether the refusal of a command that selects contacts by criteria stands against Tell Me's reading
+    of the same words: they hold criteria typed as `name=value` (read again as a sentence,
+    `company=Nobody` would be any company), or Tell Me read less of them."""
+    if not any(arg.kind.options for arg in action.args):
+        return False
+    criteria = any(grammar.OPTION.match(word) for word in words)
+    return criteria or (reading is not None and bool(set(reading.args) - set(reread)))
 
 
 def _typed(action: Action, reading: grammar.Reading | None) -> str:

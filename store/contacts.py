@@ -214,23 +214,30 @@ def _contacts(session: Session, team_id: str, numbers: Sequence[str]) -> Sequenc
     return session.scalars(select(Contact).where(Contact.team_id == team_id, Contact.no.in_(numbers))).all()
 
 
-def list_contacts(session: Session, team_id: str, text: str = "", limit: int = 50) -> list[Contact]:
-    """Contacts whose name contains the text (or that fuzzy-match it), else all, by number."""
+def list_contacts(
+    session: Session, team_id: str, text: str = "", limit: int = 50, kind: ContactType | None = None
+) -> list[Contact]:
+    """Contacts whose name contains the text (or that fuzzy-match it), else all, by number; `kind`: only
+    companies, or only people."""
     query = select(Contact).where(Contact.team_id == team_id).order_by(Contact.no).limit(limit)
+    if kind is not None:
+        query = query.where(Contact.type == kind.value)
     if not text.strip():
         return list(session.scalars(query))
     found = list(
         session.scalars(query.where(Contact.search_name.contains(normalize_name(text), autoescape=True)))
     )
-    return found or _closest(session, team_id, text, limit)
+    return found or _closest(session, team_id, text, limit, kind)
 
 
-def _closest(session: Session, team_id: str, text: str, limit: int) -> list[Contact]:
+def _closest(
+    session: Session, team_id: str, text: str, limit: int, kind: ContactType | None = None
+) -> list[Contact]:
     """The contacts whose name is closest to the text (a misspelt one), best first."""
     numbers = [
         m.no for m in search_contacts(session, team_id, text, limit=limit) if m.score >= WORTH_OFFERING
     ]
-    by_no = {c.no: c for c in _contacts(session, team_id, numbers)}
+    by_no = {c.no: c for c in _contacts(session, team_id, numbers) if kind is None or c.type == kind}
     return [by_no[no] for no in numbers if no in by_no]
 
 
@@ -308,6 +315,11 @@ def count_people(session: Session, team_id: str, company: Contact) -> int:
     return session.scalar(query) or 0
 
 
+CACHED = {"name", "email", "city", "country", "language_code", "salesperson"}
+"""Fields read into caches kept per version of the workspace's contacts (the search index, the values a
+segment step's form offers and Tell Me reads)."""
+
+
 def change_contact(session: Session, team_id: str, no: str, **changes: str) -> Contact:
     """Change fields of a contact, checked as when it was added. The type cannot change once log entries
     refer to the contact, nor while people belong to a company."""
@@ -331,7 +343,7 @@ def change_contact(session: Session, team_id: str, no: str, **changes: str) -> C
         setattr(contact, field, value)
     if "name" in values:
         contact.search_name = normalize_name(contact.name)
-    if "name" in values or "email" in values:  # both are in the cached search index
+    if values.keys() & CACHED:
         bump_contacts_version(session, team_id)
     session.flush()
     return contact

@@ -30,21 +30,19 @@ class SegmentStep(Base):
     duplicates: Mapped[bool] = mapped_column(Boolean, default=False)
     added: Mapped[int] = mapped_column(Integer, default=0)
     removed: Mapped[int] = mapped_column(Integer, default=0)
+    first_line: Mapped[int | None] = mapped_column(Integer)
+    last_line: Mapped[int | None] = mapped_column(Integer)
+    """The numbers an add step gave its lines, first to last: what Go Back takes off the segment."""
     user_id: Mapped[str] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SegmentStepLine(Base):
-    """A line a step added or removed: Go Back deletes the added ones and puts the removed ones back."""
+    """A line a step took off the segment: Go Back puts it back with its number. The lines an add step put
+    on are known by their numbers (SegmentStep.first_line to last_line); `added` stays false. No foreign
+    key, as for the lines themselves (store.models.SegmentLine): Go Back deletes a step's record with it."""
 
     __tablename__ = "segment_step_lines"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "segment_no", "step_no"],
-            ["segment_steps.team_id", "segment_steps.segment_no", "segment_steps.step_no"],
-            ondelete="CASCADE",
-        ),
-    )
 
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
     segment_no: Mapped[str] = mapped_column(Code, primary_key=True)

@@ -16,6 +16,9 @@ from store.segment_models import SegmentStep, SegmentStepLine
 from store.segments import add_segment, get_segment, is_logged
 
 LINE_STEP = 10000
+NO_SYNC = {"synchronize_session": False}
+"""Bulk DML leaves the session's objects alone: SQLAlchemy would otherwise fetch every deleted row's key
+back (RETURNING) to look for it in the session, a third of a step over 100,000 lines."""
 MANY_LINES = 5000
 """A step that changes this many lines refreshes the planner's statistics of the segment tables."""
 
@@ -109,27 +112,11 @@ def run_step(
     )
     session.add(step)
     session.flush()
-    history = (
-        SegmentStepLine.team_id == team_id,
-        SegmentStepLine.segment_no == code,
-        SegmentStepLine.step_no == step_no,
-    )
     if kind is StepKind.ADD:
-        step.added = _add(session, team_id, code, step_no, chosen, duplicates)
+        _add(session, team_id, step, chosen, duplicates)
     else:
         taken = SegmentLine.contact_no.in_(chosen)
-        going = select(
-            SegmentLine.team_id,
-            SegmentLine.segment_no,
-            literal(step_no, Integer()),
-            SegmentLine.line_no,
-            SegmentLine.contact_no,
-            literal(False, Boolean()),
-        ).where(*_lines(team_id, code), ~taken if kind is StepKind.REFINE else taken)
-        step.removed = _inserted(session, insert(SegmentStepLine).from_select(_HISTORY_COLUMNS, going))
-        if step.removed:
-            gone = select(SegmentStepLine.line_no).where(*history)
-            session.execute(delete(SegmentLine).where(*_lines(team_id, code), SegmentLine.line_no.in_(gone)))
+        step.removed = _take_off(session, team_id, step, ~taken if kind is StepKind.REFINE else taken)
     if not (step.added or step.removed):
         if allow_empty:
             session.delete(step)
@@ -138,11 +125,13 @@ def run_step(
         raise Invalid(_nothing_changed(kind, code, criteria))
     session.flush()
     if step.added + step.removed >= MANY_LINES:
-        refresh_table_statistics(session, "segment_lines", "segment_step_lines")
+        changed = ("segment_lines",) if step.added else ("segment_lines", "segment_step_lines")
+        refresh_table_statistics(session, *changed)
     return step
 
 
 _HISTORY_COLUMNS = ["team_id", "segment_no", "step_no", "line_no", "contact_no", "added"]
+_LINE_COLUMNS = ["team_id", "segment_no", "line_no", "contact_no"]
 
 
 def _inserted(session: Session, statement: Insert) -> int:
@@ -151,10 +140,9 @@ def _inserted(session: Session, statement: Insert) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _add(session: Session, team_id: str, code: str, step_no: int, chosen: object, duplicates: bool) -> int:
-    """One INSERT ... SELECT of the lines, numbered after every line the segment ever had (so Go Back
-    never meets a number in use), then one of their record."""
-    last_line = max(
+def _last_line(session: Session, team_id: str, code: str) -> int:
+    """The highest number a line of the segment has, or had while a step keeps it taken off."""
+    return max(
         session.scalar(select(func.max(SegmentLine.line_no)).where(*_lines(team_id, code))) or 0,
         session.scalar(
             select(func.max(SegmentStepLine.line_no)).where(
@@ -163,6 +151,14 @@ def _add(session: Session, team_id: str, code: str, step_no: int, chosen: object
         )
         or 0,
     )
+
+
+def _add(session: Session, team_id: str, step: SegmentStep, chosen: object, duplicates: bool) -> None:
+    """One INSERT ... SELECT of the lines, numbered after every line the segment ever had. The step keeps
+    the range of those numbers rather than a record of each line: Go Back, undoing steps last first, finds
+    the step's lines by their numbers (a later step that took some off has put them back by then)."""
+    code = step.segment_no
+    last_line = _last_line(session, team_id, code)
     taken = chosen.subquery()  # type: ignore[attr-defined]
     rows = select(
         literal(team_id),
@@ -172,20 +168,52 @@ def _add(session: Session, team_id: str, code: str, step_no: int, chosen: object
     )
     if not duplicates:
         rows = rows.where(taken.c.no.not_in(select(SegmentLine.contact_no).where(*_lines(team_id, code))))
-    added = _inserted(
-        session, insert(SegmentLine).from_select(["team_id", "segment_no", "line_no", "contact_no"], rows)
+    step.added = _inserted(session, insert(SegmentLine).from_select(_LINE_COLUMNS, rows))
+    if step.added:
+        step.first_line, step.last_line = last_line + LINE_STEP, last_line + LINE_STEP * step.added
+
+
+def _take_off(session: Session, team_id: str, step: SegmentStep, which: ColumnElement[bool]) -> int:
+    """The segment's lines that match `which` go, each recorded on the step so Go Back can put it back
+    with its number: on PostgreSQL one statement (the DELETE ... RETURNING feeds the record), on SQLite,
+    which takes no DELETE in a WITH, the record's INSERT ... SELECT and then one DELETE."""
+    code = step.segment_no
+    record = (literal(step.step_no, Integer()), literal(False, Boolean()))
+    if session.get_bind().dialect.name == "postgresql":
+        gone = (
+            delete(SegmentLine)
+            .where(*_lines(team_id, code), which)
+            .returning(
+                SegmentLine.team_id, SegmentLine.segment_no, SegmentLine.line_no, SegmentLine.contact_no
+            )
+            .cte("gone")
+        )
+        rows = select(
+            gone.c.team_id, gone.c.segment_no, record[0], gone.c.line_no, gone.c.contact_no, record[1]
+        )
+        return _inserted(session, insert(SegmentStepLine).from_select(_HISTORY_COLUMNS, rows))
+    going = select(
+        SegmentLine.team_id,
+        SegmentLine.segment_no,
+        record[0],
+        SegmentLine.line_no,
+        SegmentLine.contact_no,
+        record[1],
+    ).where(*_lines(team_id, code), which)
+    removed = _inserted(session, insert(SegmentStepLine).from_select(_HISTORY_COLUMNS, going))
+    if removed:
+        gone_lines = select(SegmentStepLine.line_no).where(*_step_lines(team_id, code, step.step_no))
+        gone = delete(SegmentLine).where(*_lines(team_id, code), SegmentLine.line_no.in_(gone_lines))
+        session.execute(gone, execution_options=NO_SYNC)
+    return removed
+
+
+def _step_lines(team_id: str, code: str, step_no: int) -> tuple[ColumnElement[bool], ...]:
+    return (
+        SegmentStepLine.team_id == team_id,
+        SegmentStepLine.segment_no == code,
+        SegmentStepLine.step_no == step_no,
     )
-    if added:
-        record = select(
-            SegmentLine.team_id,
-            SegmentLine.segment_no,
-            literal(step_no, Integer()),
-            SegmentLine.line_no,
-            SegmentLine.contact_no,
-            literal(True, Boolean()),
-        ).where(*_lines(team_id, code), SegmentLine.line_no > last_line)
-        session.execute(insert(SegmentStepLine).from_select(_HISTORY_COLUMNS, record))
-    return added
 
 
 def _nothing_changed(kind: StepKind, code: str, criteria: Criteria) -> str:
@@ -212,13 +240,10 @@ def go_back(session: Session, team_id: str, code: str) -> SegmentStep:
     )
     if step is None:
         raise Invalid(f"Segment {code} has no steps to go back on.")
-    history = (
-        SegmentStepLine.team_id == team_id,
-        SegmentStepLine.segment_no == code,
-        SegmentStepLine.step_no == step.step_no,
-    )
-    added = select(SegmentStepLine.line_no).where(*history, SegmentStepLine.added.is_(True))
-    session.execute(delete(SegmentLine).where(*_lines(team_id, code), SegmentLine.line_no.in_(added)))
+    history = _step_lines(team_id, code, step.step_no)
+    if step.first_line is not None and step.last_line is not None:
+        added = SegmentLine.line_no.between(step.first_line, step.last_line)
+        session.execute(delete(SegmentLine).where(*_lines(team_id, code), added), execution_options=NO_SYNC)
     removed = select(
         SegmentStepLine.team_id,
         SegmentStepLine.segment_no,
@@ -228,13 +253,14 @@ def go_back(session: Session, team_id: str, code: str) -> SegmentStep:
     session.execute(
         insert(SegmentLine).from_select(["team_id", "segment_no", "line_no", "contact_no"], removed)
     )
-    session.execute(delete(SegmentStepLine).where(*history))
+    session.execute(delete(SegmentStepLine).where(*history), execution_options=NO_SYNC)
     session.execute(
         delete(SegmentStep).where(
             SegmentStep.team_id == team_id,
             SegmentStep.segment_no == code,
             SegmentStep.step_no == step.step_no,
-        )
+        ),
+        execution_options=NO_SYNC,
     )
     session.expunge(step)
     return step

@@ -142,6 +142,10 @@ CROWD = (
 )
 
 
+IN_SPAIN = frozenset({"Iberia Foods", "Maria Lopez", "Jose Ruiz", "Sevilla Tech", "Lucia Gomez"})
+"""The crowd's contacts whose country is ES."""
+
+
 @pytest.fixture
 def crowd(sessions: sessionmaker[Session], team: str) -> Crowd:
     """Four companies (two in Spain) with five people, some history and an empty segment TARGET:

@@ -1,10 +1,13 @@
 from dataclasses import replace
 
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, sessionmaker
 
 from commands.context import Context
-from store.models import Attachment
+from store.models import Attachment, Contact
 from store.numbering import reserve
+from store.segments import segment_contacts
+from store.workspaces import bump_contacts_version
 
 
 def add_attachment(session: Session, team: str, content: bytes = b"hello") -> int:
@@ -26,3 +29,28 @@ def add_attachment(session: Session, team: str, content: bytes = b"hello") -> in
 def clicked(ctx: Context) -> Context:
     """The same user, running a command from a button the bot offered."""
     return replace(ctx, clicked=True)
+
+
+def add_companies(sessions: sessionmaker[Session], team: str, count: int, country: str = "ES") -> None:
+    """Companies in bulk (Empresa 000, ...), as an import would add them."""
+    rows = [
+        {
+            "team_id": team,
+            "no": f"CT9{n:05d}",
+            "type": "company",
+            "name": f"Empresa {n:03d}",
+            "search_name": f"empresa {n:03d}",
+            "company_no": f"CT9{n:05d}",
+            "country": country,
+        }
+        for n in range(count)
+    ]
+    with sessions.begin() as s:
+        s.execute(insert(Contact), rows)
+        bump_contacts_version(s, team)
+
+
+def on_segment(sessions: sessionmaker[Session], team: str, code: str = "TARGET") -> set[str]:
+    """The names of the contacts on a segment."""
+    with sessions() as s:
+        return {c.name for c in segment_contacts(s, team, code)}

@@ -14,6 +14,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
+    ContextBlock,
     DatePickerElement,
     ExternalDataSelectElement,
     InputBlock,
@@ -22,6 +23,7 @@ from slack_sdk.models.blocks import (
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     TimePickerElement,
@@ -41,6 +43,9 @@ OPTIONS_LIMIT = 100
 TEXT_LIMIT = 3000
 """The longest max_length Slack takes on a text input."""
 CHECKED = "yes"
+NOTE = "crm:note"
+NOTE_AT = 99
+"""Slack takes 100 blocks in a modal: the fields, and the note after them."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def dispatched(form: Form) -> dict[str, str]:
 
 
 def modal(form: Form, state: FormState, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """`labels`: the text of the chosen option of external selects, which Slack cannot look up itself."""
+    """`labels`: the text of the chosen option of external selects, which Slack cannot look up itself.
+    The form's intro (what it is about) goes above the fields; its note (a live count) under them."""
     blocks: list[Block] = []
     if form.intro.strip():
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(form.intro), 3000))))
@@ -97,14 +103,17 @@ def modal(form: Form, state: FormState, labels: Mapping[str, str] | None = None)
             dispatch_action=f.dispatch or None,
         )
         for f in form.fields
-    ]
+    ][: NOTE_AT - len(blocks)]
+    if form.note:
+        text = PlainTextObject(text=clip(form.note, 2000), emoji=False)
+        blocks.append(ContextBlock(block_id=f"{NOTE}~{state.revision}", elements=[text]))
     return View(
         type="modal",
         callback_id=form.kind,
         title=clip(form.title, 24),
         submit=clip(form.submit, 24),
         close="Cancel",
-        blocks=blocks[:100],
+        blocks=blocks,
         private_metadata=state.dumps()[:3000],
     ).to_dict()
 
@@ -198,7 +207,9 @@ def _value(state: Mapping[str, Any]) -> str:
 def block_errors(view: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
     """FormErrors by field name -> Slack's errors by block id; an error about no field shown goes on the
     first one, so the user always sees it."""
-    blocks = [b for b in payload.items(view, "blocks") if payload.text(b, "block_id")]
+    blocks = [
+        b for b in payload.items(view, "blocks") if payload.text(b, "block_id") and b.get("type") == "input"
+    ]
     block_ids = {b["block_id"].rsplit("~", 1)[0]: b["block_id"] for b in blocks}
     first = next(iter(block_ids.values()), "")
     found: dict[str, str] = {}

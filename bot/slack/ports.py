@@ -45,16 +45,13 @@ def default_commands() -> Commands:
     from commands import forms, home
     from commands.router import ROUTER
 
-    def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
-        return forms.contact_options(ctx, query) if field == "contact" else []
-
     return Commands(
         ROUTER.run,
         home.home,
         ROUTER.background,
         ROUTER.form,
         ROUTER.submit,
-        options,
+        forms.options,
         ROUTER.is_read_only,
         attach_file,
         background_kinds=ROUTER.background_kinds(),

@@ -4,8 +4,9 @@ Go Back, Save and Reuse Criteria) and follow-up segments from a logged segment's
 from collections.abc import Callable
 
 from commands import criteria, inputs
-from commands.action import Action, Arg, Args, Handler, Policy, Question
+from commands.action import Action, Arg, Args, FormSpec, Handler, Policy, Question
 from commands.context import Context
+from commands.pages.segment_step_form import read_step, step_form
 from commands.reply import Button, Reply, Table
 from commands.views import plural
 from store.db import reading
@@ -29,6 +30,11 @@ VERBS = {
     StepKind.REFINE: ("Remove", "removed from"),
     StepKind.REMOVE: ("Remove", "removed from"),
 }
+
+
+def form(kind: StepKind, action_id: str, title: str) -> FormSpec:
+    """The step's form, opened by `segment <code> add|reduce|refine` without criteria."""
+    return FormSpec(step_form(kind, action_id, title), read_step(kind))
 
 
 def _criteria(args: Args) -> Criteria:
@@ -192,6 +198,7 @@ ADD = Action(
     command=("segment", "{segment}", "add", "where", "{criteria}"),
     handler=stepper(StepKind.ADD),
     question=preview(StepKind.ADD),
+    form=form(StepKind.ADD, "add_contacts_by_criteria", "Add Contacts"),
     args=(SEGMENT, CRITERIA, PEOPLE, DUPLICATES),
     keywords=(
         "add contacts",
@@ -219,6 +226,7 @@ REDUCE = Action(
     command=("segment", "{segment}", "reduce", "where", "{criteria}"),
     handler=stepper(StepKind.REDUCE),
     question=preview(StepKind.REDUCE),
+    form=form(StepKind.REDUCE, "reduce_contacts", "Reduce Contacts"),
     args=(SEGMENT, CRITERIA, PEOPLE),
     keywords=(
         "reduce contacts",
@@ -230,6 +238,7 @@ REDUCE = Action(
         "reducir contactos",
         "quitar del segmento los que",
         "quita de los que ya tuvieron",
+        "sacar del segmento a quienes tuvieron",
         "excluir contactos del segmento",
     ),
 )
@@ -243,6 +252,7 @@ REFINE = Action(
     command=("segment", "{segment}", "refine", "where", "{criteria}"),
     handler=stepper(StepKind.REFINE),
     question=preview(StepKind.REFINE),
+    form=form(StepKind.REFINE, "refine_contacts", "Refine Contacts"),
     args=(SEGMENT, CRITERIA, PEOPLE),
     keywords=("refine contacts", "keep only contacts where", "narrow segment", "filter segment"),
     keywords_es=("refinar contactos", "dejar solo los contactos", "filtrar segmento", "acotar segmento"),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands import inputs
 from commands.action import Action
+from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
 from commands.tellme.normalize import STOPWORDS, Word, concept
 from commands.tellme.ranking import Ranker
@@ -48,7 +49,6 @@ UNANSWERED = ("contest", "respond", "answer", "atend", "cog")
 FORMATS = {"csv", "json"}
 ABOUT = {"about", "regarding", "re", "sobre", "acerca", "concerning"}
 NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
-SEGMENT_WORDS = {"segment", "segmento", "segments", "segmentos"}
 KIND_WORDS = {
     "factura": "invoice",
     "facturas": "invoice",
@@ -103,6 +103,11 @@ class Arguments:
         self.values[name] = value
         self.used[name] = self.used.get(name, frozenset()) | {word.text for word in found}
 
+    def forget(self, name: str) -> None:
+        """An argument read into another (a period into segment criteria) means only that one."""
+        self.values.pop(name, None)
+        self.used.pop(name, None)
+
     def evidence(self) -> list[tuple[str, ...]]:
         """Per argument found, the argument names an action must take to make use of it."""
         found: list[tuple[str, ...]] = []
@@ -116,6 +121,7 @@ class Arguments:
             ("evaluation",),
             ("document_kind",),
             ("field",),
+            ("criteria",),
         ):
             name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
             if name not in self.values:
@@ -173,7 +179,8 @@ def read_arguments(
                 free.remove(i)
 
     _about(found, args, claim)
-    if period := find_period(found, today):
+    period = find_period(found, today)
+    if period:
         if period.first:
             claim("from", period.first.isoformat(), sorted(period.used))
         if period.last:
@@ -207,8 +214,10 @@ def read_arguments(
         elif meaning == "canceled":
             args.take("canceled", "yes", [found[i]])
     if session is not None and team_id is not None:
-        _template(found, free, ranker, session, team_id, claim)
         _segment(found, free, session, team_id, claim)
+        for name in read_criteria(found, free, args.values, period, session, team_id, claim):
+            args.forget(name)
+        _template(found, free, ranker, session, team_id, claim)
     _document_kind(found, free, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args

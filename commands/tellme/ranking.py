@@ -28,9 +28,12 @@ ARGUMENT_CONCEPTS = {
     "segment": "segment",
     "document_kind": "document",
     "field": "details",
+    "criteria": "contact",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
 "what's Kim's e-mail?" asks for details."""
+SELECTION = "criteria"
+"""The argument whose words say which contacts, not which action (a segment step's criteria)."""
 FRECENCY_POINTS = 3.0
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
@@ -151,19 +154,31 @@ class Ranker:
         resolved = [
             (word, {} if word in STOPWORDS and not only_stopwords else self.resolve(word)) for word in content
         ]
-        stand_ins = [
-            {ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in evidence if names[0] in ARGUMENT_CONCEPTS
-        ]
+        stand_in_names = [names for names in evidence if names[0] in ARGUMENT_CONCEPTS]
+        stand_ins = [{ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in stand_in_names]
         hidden = hidden or {}
-        views: dict[frozenset[str], tuple[list[tuple[str, Resolved]], Resolved]] = {}
+        # Words read as what to select ("the companies in Sevilla") say nothing of the action to an
+        # action that selects nothing: for it they are words it does not explain.
+        selection = set(explained.get(SELECTION, ()))
+        others = [
+            stand_in
+            for stand_in, names in zip(stand_ins, stand_in_names, strict=True)
+            if names[0] != SELECTION
+        ]
+        views: dict[tuple[frozenset[str], bool], tuple[list[tuple[str, Resolved]], Resolved]] = {}
         string_scores = self._string_scores(" ".join(content))
         ranked = []
         for action in self.actions:
             unseen = frozenset(w for name, ws in hidden.items() if name not in action.arg_by_name for w in ws)
-            if unseen not in views:
-                seen = [(word, meanings) for word, meanings in resolved if word not in unseen]
-                views[unseen] = (seen, _best([m for _, m in seen] + stand_ins))
-            seen, best = views[unseen]
+            selects = SELECTION in action.arg_by_name or not selection
+            if (unseen, selects) not in views:
+                seen = [
+                    (word, meanings if selects or word not in selection else {})
+                    for word, meanings in resolved
+                    if word not in unseen
+                ]
+                views[unseen, selects] = (seen, _best(seen, stand_ins if selects else others))
+            seen, best = views[unseen, selects]
             taken = {word for arg in action.arg_by_name for word in explained.get(arg, ())}
             usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & action.arg_by_name.keys())
             coverage = self._coverage(action, best)
@@ -220,10 +235,10 @@ class Ranker:
         return scores
 
 
-def _best(all_meanings: list[Resolved]) -> Resolved:
-    """Each concept the query says, with the surest score any of its words (or arguments) gives it."""
+def _best(resolved: list[tuple[str, Resolved]], stand_ins: list[Resolved]) -> Resolved:
+    """Each concept the query says, with how surely it says it."""
     best: Resolved = {}
-    for meanings in all_meanings:
+    for meanings in [m for _, m in resolved] + stand_ins:
         for c, score in meanings.items():
             best[c] = max(best.get(c, 0.0), score)
     return best

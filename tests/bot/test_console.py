@@ -1,10 +1,16 @@
-"""The console is the bot in a terminal: driven here as a real subprocess with input on stdin."""
+"""The console is the bot in a terminal: driven here as a real subprocess with input on stdin, and in
+process for a form."""
 
 import os
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
+from rich.console import Console
+
+from bot.console import ConsoleChat
+from commands.context import Context
 
 SCRIPT = """\
 group add CALLS Phone calls
@@ -134,3 +140,17 @@ def test_a_contact_s_menu_is_numbered_choices_and_the_chart_is_saved(
     saved = tmp_path / f"interaction-statistics-{chat.ctx.today().isoformat()}.png"
     assert f"Saved to {saved}" in screen.getvalue().replace("\n", "")
     assert saved.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_step_form_in_the_console_shows_its_count_before_it_adds(sessions, crowd):
+    out = StringIO()
+    # Enter keeps each value shown; the type and the country are chosen.
+    answers = iter(["", "company", "", "ES"] + [""] * 12)
+    chat = ConsoleChat(
+        Context(sessions, crowd.team, "U1"), Console(file=out, width=200), lambda _: next(answers)
+    )
+    chat.handle("segment TARGET add")
+    shown = out.getvalue()
+    assert "Add Contacts" in shown and "Country: -, DE, ES, PT" in shown
+    assert "2 contacts match; adding puts 2 contacts on TARGET (0 on it now)." in shown
+    assert "Segment TARGET: 2 contacts added to it (step 1); 2 contacts on it now." in shown

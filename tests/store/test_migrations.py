@@ -3,14 +3,20 @@
 import json
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import insert, select
 
 from commands.context import Context
 from commands.reply import BackgroundWork
 from commands.router import ROUTER
+from store.contacts import NewContact, add_contact
 from store.db import make_engine, session_factory
-from store.migrate import upgrade
+from store.enums import ContactType
+from store.migrate import alembic_config, upgrade
 from store.models import AuditEvent, Job
+from store.segment_criteria import Criteria
+from store.segment_steps import StepKind, go_back, run_step
+from store.segments import add_segment, segment_contacts
 from tests.conftest import Workspace
 
 
@@ -59,3 +65,52 @@ def test_work_queued_and_audited_by_the_previous_release_is_renamed_and_still_ru
     ctx = Context(sessions, workspace.team, "U1", is_admin=True, clicked=True)
     reply = ROUTER.background(ctx, BackgroundWork("log_segment", jobs["log_segment"]))
     assert reply.text.startswith("Segment NEWSLETTER logged: 3 interaction log entries"), reply.text
+
+
+def test_add_steps_keep_their_lines_across_migration_0015(tmp_path: Path) -> None:
+    """Before 0015 an add step recorded each line it added; since, it keeps their range of numbers. Both
+    ways the steps still go back to the same lines."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'steps.db'}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as s:
+        for name, country in (("Ana", "ES"), ("Bea", "ES"), ("Carla", "ES"), ("Duarte", "PT"), ("Eva", "PT")):
+            add_contact(s, "T1", NewContact(name, type=ContactType.PERSON, country=country))
+        add_segment(s, "T1", "S", "Steps")
+        run_step(s, "T1", "U1", "S", StepKind.ADD, Criteria(fields=(("country", "ES"),)))
+        run_step(s, "T1", "U1", "S", StepKind.REDUCE, Criteria(fields=(("name", "Bea"),)))
+        run_step(s, "T1", "U1", "S", StepKind.ADD, Criteria(fields=(("country", "PT"),)))
+    ranges = "SELECT step_no, first_line, last_line FROM segment_steps ORDER BY step_no"
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql(ranges).fetchall()
+    assert before == [(1, 10000, 30000), (2, None, None), (3, 40000, 50000)]
+
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+        connection.commit()
+    with engine.connect() as connection:
+        records = connection.exec_driver_sql(
+            "SELECT step_no, line_no, added FROM segment_step_lines ORDER BY step_no, line_no"
+        ).fetchall()
+    assert records == [
+        (1, 10000, 1),
+        (1, 20000, 1),
+        (1, 30000, 1),
+        (2, 20000, 0),
+        (3, 40000, 1),
+        (3, 50000, 1),
+    ]
+
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql(ranges).fetchall() == before
+        assert connection.exec_driver_sql("SELECT count(*) FROM segment_step_lines WHERE added").scalar() == 0
+    left = []
+    for _ in range(3):
+        with sessions.begin() as s:
+            go_back(s, "T1", "S")
+            left.append(sorted(c.name for c in segment_contacts(s, "T1", "S")))
+    assert left == [["Ana", "Carla"], ["Ana", "Bea", "Carla"], []]
+    engine.dispose()
