@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from commands import assistant, catalog, grammar
 from commands.action import Action, Args
@@ -19,6 +20,7 @@ from commands.forms import Form, FormErrors
 from commands.inputs import QUOTES, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Ranker
+from store.contact_search import warm_contact_indexes
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,12 @@ class Router:
     @cached_property
     def ranker(self) -> Ranker:
         return Ranker(a for a in self.actions if a.policy.listed and a.policy.ranked)
+
+    def warm(self, sessions: sessionmaker[Session]) -> int:
+        """Build what a first Tell Me query would otherwise wait for: the ranker, and the contact index of
+        every workspace (a serving process calls this as it starts). How many workspaces were indexed."""
+        _ = self.ranker  # a cached property: built here, once
+        return warm_contact_indexes(sessions)
 
     def run(self, ctx: Context, text: str) -> Reply:
         return self._guarded(ctx, text, lambda: self._run(ctx, text))

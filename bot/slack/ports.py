@@ -34,6 +34,8 @@ class Commands:
     due_notices: Callable[[sessionmaker[Session], datetime], list[reminders.Notice]] = reminders.due
     """(sessions, now) -> the reminders this process is to send now, claimed for it."""
     notice_sent: Callable[[sessionmaker[Session], reminders.Notice, datetime], bool] = reminders.sent
+    warm: Callable[[sessionmaker[Session]], object] = lambda sessions: None
+    """(sessions) -> builds what the first query would otherwise wait for (Tell Me's contact indexes)."""
 
 
 def default_commands() -> Commands:
@@ -53,4 +55,5 @@ def default_commands() -> Commands:
         ROUTER.is_read_only,
         attach_file,
         background_kinds=ROUTER.background_kinds(),
+        warm=ROUTER.warm,
     )

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -15,6 +14,7 @@ from commands.router import ROUTER
 from commands.tellme import Match, decide
 from commands.tellme import search as find
 from store.contact_search import normalize_name, search_contacts
+from store.contacts import NewContact, add_contact
 from store.frecency import frecency_scores, record_use
 from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace
 
@@ -239,16 +239,14 @@ def test_contact_search_ranks_exact_number_and_email_first(
         assert misspelt[0].score < 100.0
 
 
-def test_contact_search_sees_a_contact_added_after_the_index_was_built(
+def test_a_contact_added_after_the_index_was_built_is_read_in_a_sentence(
     sessions: sessionmaker[Session], workspace: str
 ) -> None:
     with sessions() as session:
         assert not search_contacts(session, workspace, "Zoltan Kovacs")
     with sessions.begin() as session:
-        session.add(_contact(workspace, 99, "Zoltán Kovács"))
-        session.execute(update(Workspace).where(Workspace.team_id == workspace).values(contacts_version=2))
-    with sessions() as session:
-        assert search_contacts(session, workspace, "zoltan kovacs")[0].score == 100.0
+        added = add_contact(session, workspace, NewContact("Zoltán Kovács")).no
+    assert ask(sessions, workspace, "log a call with zoltan kovacs")[0].args["contact"] == added
 
 
 def test_what_a_user_runs_often_settles_a_near_tie_only(
