@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from commands.action import Action
 from commands.tellme.arguments import read_arguments
+from commands.tellme.intent import intent
 from commands.tellme.normalize import words
 from commands.tellme.ranking import Ranker
 from store.frecency import frecency_scores
@@ -71,7 +72,7 @@ def search(
     frecency: dict[str, float] = {}
     if session is not None and team_id is not None and user_id is not None:
         frecency = frecency_scores(session, team_id, user_id)
-    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence())
+    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence(), intent(found))
     return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]
 
 

@@ -100,7 +100,11 @@ class Arguments:
         """Per argument found, the argument names an action must take to make use of it."""
         found: list[tuple[str, ...]] = []
         if self.numbers or self.segment_no is not None:
-            found.append(("entry_nos", "entry_no", "segment") if self.segment_no is None else ("segment",))
+            found.append(
+                ("entry_nos", "entry_no", "segment", "task_no", "entry")
+                if self.segment_no is None
+                else ("segment_no", "segment")
+            )
         for names in (
             ("contact", "contacts"),
             ("from", "to", "date", "due"),
@@ -112,6 +116,8 @@ class Arguments:
             name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
             if name not in self.values:
                 continue
+            if name in ("from", "to") and self.values.get("from") != self.values.get("to"):
+                names = ("from", "to")  # a period, or since or until a day: not one date
             in_text = self.tail and self.used.get(name, frozenset()) <= self.tail
             found.append((*names, "text") if in_text else names)
         return found

@@ -8,7 +8,16 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from commands.tellme.lexicon import ABBREVIATIONS, CONCEPTS, DOTTED_ABBREVIATIONS, STOPWORDS
+from commands.tellme.lexicon import (
+    ABBREVIATIONS,
+    COMPOUNDS,
+    CONCEPTS,
+    DOTTED_ABBREVIATIONS,
+    INVERSE,
+    REVERSAL,
+    STOPWORDS,
+    WORD_FORMS_ONLY,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,13 @@ def _strip_accents(text: str) -> str:
 
 
 def words(text: str) -> list[Word]:
-    """The words of `text` with their positions; e-mail addresses and dates stay whole."""
+    """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
+    of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
+    word turns the concept after it round ("undo the cancel" is "restore")."""
+    return _reverse(_expressions(_tokens(text)))
+
+
+def _tokens(text: str) -> list[Word]:
     plain = re.sub(r"(?i)\be-mail", "email", _strip_accents(text))
     found: list[Word] = []
     for match in WORD.finditer(plain):
@@ -69,25 +84,92 @@ def normalize(text: str) -> str:
     return " ".join(word.text for word in words(text))
 
 
-SURFACE: dict[str, str] = {
-    surface: concept for concept, surfaces in CONCEPTS.items() for surface in surfaces if " " not in surface
+SURFACE: dict[str, str] = {concept: concept for concept in CONCEPTS} | {
+    surface: concept
+    for concept, surfaces in CONCEPTS.items()
+    for surface in surfaces
+    if len(_tokens(surface)) == 1
 }
-
+EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(word.text for word in _tokens(surface)): (concept,)
+    for concept, surfaces in CONCEPTS.items()
+    for surface in surfaces
+    if len(_tokens(surface)) > 1
+} | {tuple(word.text for word in _tokens(surface)): said for surface, said in COMPOUNDS.items()}
+LONGEST = max(len(words) for words in EXPRESSIONS)
 
 STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
 CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")
 """Pronouns Spanish joins to a verb: "anúlalo" is "anula" + "lo", "apúntamelo" is "apunta" + "melo"."""
 
 
-def _stems(word: str) -> set[str]:
-    return {stemmer.stemWord(word) for stemmer in STEMMERS}
+@lru_cache(maxsize=100_000)
+def _stems(word: str) -> frozenset[str]:
+    return frozenset(stemmer.stemWord(word) for stemmer in STEMMERS)
+
+
+def _same_word(typed: str, known: str) -> bool:
+    """An expression's word as typed: itself, its plural, or another form with the same stem."""
+    if typed == known or typed == known + "s":
+        return True
+    return len(known) >= 4 and len(typed) >= 4 and bool(_stems(typed) & _stems(known))
+
+
+def _keys(word: str) -> set[str]:
+    keys = {word, word[:-1]} if word.endswith("s") else {word}
+    return keys | _stems(word) if len(word) >= 4 else keys
+
+
+_STARTING: dict[str, list[tuple[str, ...]]] = {}
+
+
+def _starting(word: str) -> list[tuple[str, ...]]:
+    """The expressions that may start with this word, longest first."""
+    if not _STARTING:
+        for known in sorted(EXPRESSIONS, key=len, reverse=True):
+            for key in _keys(known[0]):
+                _STARTING.setdefault(key, []).append(known)
+    found = {known for key in _keys(word) for known in _STARTING.get(key, ())}
+    return sorted(found, key=len, reverse=True)
+
+
+def _expressions(found: list[Word]) -> list[Word]:
+    merged: list[Word] = []
+    i = 0
+    while i < len(found):
+        for known in _starting(found[i].text):
+            typed = [word.text for word in found[i : i + len(known)]]
+            if len(typed) == len(known) and all(map(_same_word, typed, known)):
+                first, last = found[i], found[i + len(known) - 1]
+                raw = " ".join(word.raw for word in found[i : i + len(known)])
+                merged += [Word(meaning, raw, first.start, last.end) for meaning in EXPRESSIONS[known]]
+                i += len(known)
+                break
+        else:
+            merged.append(found[i])
+            i += 1
+    return merged
+
+
+def _reverse(found: list[Word]) -> list[Word]:
+    turned = list(found)
+    for i in range(len(turned) - 1, -1, -1):
+        if turned[i].text not in REVERSAL:
+            continue
+        for j in range(i + 1, min(i + 4, len(turned))):
+            meaning = concept(turned[j].text)
+            if meaning in INVERSE:
+                turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
+                del turned[i]
+                break
+    return turned
 
 
 def _stem_concepts() -> dict[str, str]:
     """Each stem of a known word, when every known word with that stem means the same."""
     meanings: dict[str, set[str]] = {}
     for surface, meaning in SURFACE.items():
-        if len(surface) >= 4:
+        if len(surface) >= 4 and meaning not in WORD_FORMS_ONLY:
             for stem in _stems(surface):
                 meanings.setdefault(stem, set()).add(meaning)
     return {stem: found.pop() for stem, found in meanings.items() if len(found) == 1 and len(stem) >= 3}

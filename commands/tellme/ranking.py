@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from commands import inputs
 from commands.action import Action
+from commands.tellme.intent import NEUTRAL, SHOWING, Intent
 from commands.tellme.normalize import STOPWORDS, SURFACE, concept, fold, words
 
 ALIGNMENT_SHARE = 0.8
@@ -22,6 +24,7 @@ ARGUMENT_WEIGHT = 0.8
 STOPWORD_WEIGHT = 0.15
 GENERIC = "show"
 """Words like "show" or "list" help a phrase match but say little about which action is meant."""
+GENERIC_PHRASE = 0.6
 ARGUMENT_CONCEPTS = {
     "template": "template",
     "contact": "contact",
@@ -29,6 +32,18 @@ ARGUMENT_CONCEPTS = {
     "document_kind": "document",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
+MISFIT = {"entry_nos": 0.85, "contact": 0.92, "segment": 0.9}
+"""How much an action loses for each argument found that it cannot take: an entry number said to an
+action that takes none is a strong sign against it; other kinds, by default, a weaker one."""
+OTHER_MISFIT = 0.95
+NUMBER_MISSING = 0.93
+"""An action that needs an entry (or task, or segment) number, when the sentence names none: "interaction
+log entries" lists them rather than showing one."""
+INTENT_MISFIT = 0.85
+"""A sentence asking to be shown something, for an action that changes something; and the other way."""
+EXACT_POINTS = 6.0
+"""For a sentence that is a title or keyword exactly: "add contacts to segment" is that action, not the
+one titled "Add Contacts"."""
 FRECENCY_POINTS = 3.0
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
@@ -59,6 +74,8 @@ class Ranker:
             for text, weight in self._texts(action):
                 found = [word.text for word in words(text)]
                 content = [concept(word) for word in found if word not in STOPWORDS]
+                if content and all(c == GENERIC for c in content):
+                    weight *= GENERIC_PHRASE  # "listado" alone says little about what is listed
                 self.phrases.append(Phrase(action, fold(text), tuple(content or found), weight))
         self.phrase_texts = [phrase.text for phrase in self.phrases]
         self.by_action: dict[str, list[Phrase]] = {}
@@ -82,6 +99,27 @@ class Ranker:
         self.compared = sorted(
             {(p.text, p.action.id, p.weight) for p in self.phrases if " " in p.text or p.weight >= 0.96}
         )
+        self.exact: dict[str, set[str]] = {}
+        for action in self.actions:
+            for text, _ in self._texts(action):
+                said = " ".join(w.text for w in words(text) if not w.text.isdigit())
+                self.exact.setdefault(said, set()).add(action.id)
+        self.shows = {
+            action.id: action.policy.read_only
+            or next((concept(w.text) for w in words(action.title) if w.text not in STOPWORDS), "")
+            in (SHOWING, "export")
+            for action in self.actions
+        }
+        self.takes_number = {
+            action.id: any(isinstance(arg.kind, inputs.Number | inputs.Numbers) for arg in action.args)
+            for action in self.actions
+        }
+        self.needs_number = {
+            action.id: any(
+                arg.required and isinstance(arg.kind, inputs.Number | inputs.Numbers) for arg in action.args
+            )
+            for action in self.actions
+        }
         vocabulary = set(SURFACE) | {word for phrase in self.phrase_texts for word in phrase.split()}
         self.vocabulary = sorted(word for word in vocabulary if word not in STOPWORDS and not word.isdigit())
 
@@ -131,6 +169,7 @@ class Ranker:
         explained: Mapping[str, frozenset[str]] | None = None,
         frecency: Mapping[str, float] | None = None,
         evidence: Iterable[tuple[str, ...]] = (),
+        intent: Intent = NEUTRAL,
     ) -> list[tuple[Action, float]]:
         """Every action with its score, best first.
 
@@ -154,18 +193,47 @@ class Ranker:
             for c, score in meanings.items():
                 best[c] = max(best.get(c, 0.0), score)
         string_scores = self._string_scores(" ".join(content))
+        exact = self.exact.get(" ".join(content), set())
+        numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
         ranked = []
         for action in self.actions:
-            taken = {word for arg in action.arg_by_name for word in explained.get(arg, ())}
-            usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & action.arg_by_name.keys())
+            takes = set(action.arg_by_name)
+            if self.shows[action.id] and "text" in takes:
+                takes.add("contact")  # a contact's name is what a list of them is searched by
+            taken = {word for arg in takes for word in explained.get(arg, ())}
+            usable = sum(ARGUMENT_WEIGHT for names in evidence if self._takes(action, names))
             coverage = self._coverage(action, best)
             precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
+            score *= self._fit(action, evidence, intent, numbered)
+            if action.id in exact:
+                score += EXACT_POINTS
             score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
             ranked.append((action, round(score, 1)))
         ranked.sort(key=lambda pair: -pair[1])
         return ranked
+
+    def _takes(self, action: Action, names: tuple[str, ...]) -> bool:
+        """Whether the action takes an argument found, which any of `names` could be."""
+        if names[0] == "entry_nos":  # a bare number: only as a number ("segment" may be a code)
+            return self.takes_number[action.id]
+        takes = action.arg_by_name.keys()
+        searched = names[0] == "contact" and self.shows[action.id] and "text" in takes
+        return searched or bool(set(names) & takes)
+
+    def _fit(self, action: Action, evidence: list[tuple[str, ...]], intent: Intent, numbered: bool) -> float:
+        """1 for an action that takes every argument found and does what the sentence asks (shows or
+        changes), less for each that it does not."""
+        fit = 1.0
+        for names in evidence:
+            if not self._takes(action, names):
+                fit *= MISFIT.get(names[0], OTHER_MISFIT)
+        if self.needs_number[action.id] and not numbered:
+            fit *= NUMBER_MISSING
+        if (intent.reading and not self.shows[action.id]) or (intent.changing and self.shows[action.id]):
+            fit *= INTENT_MISFIT
+        return fit
 
     def _coverage(self, action: Action, best: Resolved) -> float:
         """How much of the action's best-matching title or keyword phrase the query says, 0 to 1."""
