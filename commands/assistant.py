@@ -21,6 +21,8 @@ class Router(Protocol):
 
     def run(self, ctx: Context, text: str) -> Reply: ...
 
+    def run_as(self, ctx: Context, action: Action, text: str) -> Reply: ...
+
     @property
     def ranker(self) -> Ranker: ...
 
@@ -101,10 +103,8 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     """Find the action `query` asks for and run it, ask to confirm it, or offer the closest ones."""
     decision = decide(_search(ctx, query, router))
     best = decision.best
-    if decision.kind == "run" and best is not None:
-        return understood(ctx, best, router.run(ctx, best.command_text()))
-    if decision.kind == "confirm" and best is not None:
-        return suggest(ctx, best)
+    if decision.kind in ("run", "confirm") and best is not None:
+        return carry_out(ctx, best, router)
     if decision.kind == "choose":
         return Reply(
             f"Which one did you mean by “{query}”?", buttons=tuple(_offer(ctx, m) for m in decision.matches)
@@ -115,6 +115,13 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
         paragraphs=(f"Closest: {closest}.", "See every command with `/crm help`."),
         buttons=(Button("Help", "help"),),
     )
+
+
+def carry_out(ctx: Context, match: Match, router: Router) -> Reply:
+    """Do what Tell Me read at once: run it, or ask first when it can be undone (a cancel)."""
+    if match.action.policy.destructive == "undo":
+        return suggest(ctx, match)
+    return understood(ctx, match, router.run_as(ctx, match.action, match.command_text()))
 
 
 def suggest(ctx: Context, match: Match) -> Reply:
@@ -135,6 +142,16 @@ def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
         return None
     missing = any(arg.required and arg.name not in best.args for arg in best.action.args)
     return None if missing and best.action.form is None else best
+
+
+def complete_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
+    """What Tell Me would run, or ask to confirm, at once for `sentence`, with every argument it requires:
+    for words the grammar could not take."""
+    decision = decide(_search(ctx, sentence, router))
+    best = decision.best
+    if decision.kind not in ("run", "confirm") or best is None or not best.complete():
+        return None
+    return best
 
 
 def understood(ctx: Context, match: Match, reply: Reply) -> Reply:

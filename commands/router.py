@@ -64,6 +64,11 @@ class Router:
         reading: grammar.Reading | None = None
         try:
             reading = grammar.read(action, words, ctx)
+            if reading.missing and reread:
+                # "log segment" is a sentence, not the template SEGMENT with a contact to ask for.
+                other = assistant.clear_reading(ctx, " ".join(words), self)
+                if other is not None and other.action is not action and other.complete():
+                    return assistant.carry_out(ctx, other, self)
             return self._carry_out(ctx, reading)
         except grammar.OptionError:
             raise
@@ -72,17 +77,32 @@ class Router:
                 raise
             return _choose(failure, action, reading.args)
         except (UsageError, NotFound) as refused:
-            # "log a call with jon smth" is a sentence, not a template code: Tell Me may read it otherwise.
-            match = assistant.clear_reading(ctx, " ".join(words), self) if reread else None
+            # "log a call with jon smth", "cancel entry 14" are sentences: the words the grammar cannot take
+            # go to Tell Me whole, and what it reads completely (another action, or this one with what it
+            # found) is done; otherwise the grammar's reason stands.
+            match = assistant.complete_reading(ctx, " ".join(words), self) if reread else None
             again = match.command_text() if match is not None else ""
-            if match is None or match.action is not action or again == _typed(action, reading):
+            if match is None or again == _typed(action, reading):
+                raise refused
+            if match.action is not action:
+                return assistant.carry_out(ctx, match, self)
+            if not match.args:
                 raise refused
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(
-                    ctx, match, self._guarded(ctx, again, lambda: self._run(ctx, again, reread=False))
+                    ctx, match, self._guarded(ctx, again, lambda: self.run_as(ctx, action, again))
                 )
             return assistant.suggest(ctx, match)
+
+    def run_as(self, ctx: Context, action: Action, text: str) -> Reply:
+        """Run `action` with the words of its command (Tell Me's reading): read as that action's, even
+        where another action's command starts the same (`log PHONE` of Log Segment is no interaction)."""
+        try:
+            words = split(text.strip())
+        except UsageError as refused:
+            return error(refused.message)
+        return self._guarded(ctx, text, lambda: self._carry_out(ctx, grammar.read(action, words, ctx)))
 
     def _carry_out(self, ctx: Context, reading: grammar.Reading) -> Reply:
         action = reading.action

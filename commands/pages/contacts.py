@@ -71,8 +71,8 @@ CONTACTS = Action(
     command=("contacts", "{text}"),
     handler=contacts,
     args=(Arg("text", inputs.TEXT),),
-    keywords=("contacts", "people", "customers", "companies", "address book", "find contact"),
-    keywords_es=("contactos", "clientes", "empresas", "personas", "agenda", "buscar contacto"),
+    keywords=("contacts", "people", "customers", "companies", "address book", "find contact", "who is"),
+    keywords_es=("contactos", "clientes", "empresas", "personas", "agenda", "buscar contacto", "quién es"),
     policy=Policy(read_only=True),
 )
 ADD_CONTACT = Action(

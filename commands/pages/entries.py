@@ -160,6 +160,8 @@ LOG_ENTRIES = Action(
         "calls made",
         "list interactions",
         "show interactions",
+        "what was logged",
+        "what did we log",
     ),
     keywords_es=(
         "historial",
@@ -169,6 +171,8 @@ LOG_ENTRIES = Action(
         "movimientos de registro de interacción",
         "interacciones",
         "listado",
+        "lo registrado",
+        "qué hemos apuntado",
     ),
     policy=Policy(read_only=True),
 )
@@ -182,8 +186,14 @@ ENTRY_DETAILS = Action(
     command=("entry", "{entry_no}"),
     handler=entry_details,
     args=(ENTRY_NO,),
-    keywords=("entry details", "show entry", "open entry", "attachments", "entry info"),
-    keywords_es=("detalle del movimiento", "ver movimiento", "adjuntos", "detalles"),
+    keywords=("entry details", "show entry", "open entry", "attachments", "entry info", "entry comments"),
+    keywords_es=(
+        "detalle del movimiento",
+        "ver movimiento",
+        "adjuntos",
+        "detalles",
+        "comentarios del movimiento",
+    ),
     policy=Policy(read_only=True),
 )
 SHOW_ATTACHMENT = Action(
@@ -223,8 +233,8 @@ CANCEL_ENTRY = Action(
     featured=True,
     handler=cancel,
     args=(ENTRY_NOS,),
-    keywords=("cancel", "cancel entry", "void", "mark canceled"),
-    keywords_es=("cancelar", "anular", "cancelar movimiento", "deshacer interacción"),
+    keywords=("cancel", "cancel entry", "void", "mark canceled", "delete entry"),
+    keywords_es=("cancelar", "anular", "cancelar movimiento", "deshacer interacción", "borrar movimiento"),
     policy=Policy(destructive="undo"),
 )
 RESTORE_ENTRY = Action(

@@ -190,8 +190,15 @@ LOG_SEGMENT = Action(
     command=("log", "{template}"),
     handler=log,
     args=(Arg("template", inputs.TEMPLATE, required=True), Arg("segment", inputs.SEGMENT, required=True)),
-    keywords=("log segment", "send to segment", "mass log", "log for all contacts", "mailing"),
-    keywords_es=("grabar segmento", "registrar segmento", "registrar", "envío masivo"),
+    keywords=(
+        "log segment",
+        "send to segment",
+        "mass log",
+        "log for all contacts",
+        "mailing",
+        "for everyone",
+    ),
+    keywords_es=("grabar segmento", "registrar segmento", "registrar", "envío masivo", "para todos"),
     background=Background(segment_size, threshold=2_000, working=logging_segment),
 )
 LOGGED_SEGMENTS = Action(

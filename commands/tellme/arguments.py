@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from commands import inputs
 from commands.action import Action
 from commands.tellme.dates import find_period
-from commands.tellme.normalize import STOPWORDS, Word, concept
+from commands.tellme.normalize import STOPWORDS, Word, concept, fold
 from commands.tellme.ranking import Ranker
 from store.contact_search import search_contacts
 from store.enums import DocumentKind, Evaluation
@@ -272,9 +272,9 @@ def _segment(found: list[Word], free: list[int], session: Session, team_id: str,
         if found[i].text in by_no:
             claim("segment", by_no[found[i].text], [i])
             return
-    wanted = {found[i].text: i for i in free if found[i].text not in STOPWORDS and len(found[i].text) > 3}
+    wanted = {found[i].text: i for i in free if found[i].text not in STOPWORDS and len(found[i].text) > 2}
     for no, description in rows:
-        words = {w for w in description.casefold().split() if w not in STOPWORDS and len(w) > 3}
+        words = {w for w in fold(description).split() if w not in STOPWORDS and len(w) > 2}
         hits = [wanted[w] for w in words if w in wanted]
         if hits and len(hits) >= min(2, len(words)):
             claim("segment", no, hits)

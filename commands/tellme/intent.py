@@ -23,19 +23,22 @@ NEUTRAL = Intent()
 
 
 def intent(found: list[Word]) -> Intent:
-    for word in found:
+    for at, word in enumerate(found):
         text = word.text
-        if text in HOW_TO:
-            return NEUTRAL
+        if text in HOW_TO:  # "how do I add ...", "¿cómo creo ...?": asks for the doing
+            return Intent(changing=True)
         if text in QUESTION_WORDS:
             return Intent(reading=True)
         meaning = concept(text)
         if meaning == SHOWING:
             return Intent(reading=True)
-        if meaning in CHANGING:
-            return Intent(changing=True)
+        if meaning in CHANGING and not plural_noun(word):
+            of = at + 1 < len(found) and found[at + 1].text in ("of", "de")  # "registro de", a noun
+            return NEUTRAL if of else Intent(changing=True)
         if text in OPENERS or text in STOPWORDS or text.isdigit():
             continue
+        if plural_noun(word):  # "visitas a Jürgen desde el lunes", "calls this week"
+            return Intent(reading=True)
         return NEUTRAL
     return NEUTRAL
 

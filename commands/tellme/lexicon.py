@@ -266,9 +266,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "draft",
         "borradores",
         "borrador",
-        "pending",
-        "pendientes",
-        "pendiente",
         "unfinished",
         "deferred",
         "postpone",
@@ -524,7 +521,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "marque",
         "marcaste",
         "marcamos",
-        "ring",
         "rang",
         "dialed",
         "telefoneamos",
@@ -826,6 +822,8 @@ INVERSE = {
     "restore": "cancel",
 }
 """What a reversal word makes of the concept it turns round."""
+ACCIDENT = "accident"
+"""Said after a verb ("canceled it by accident", "la anulé sin querer"): what was done is to be undone."""
 
 COMPOUNDS: dict[str, tuple[str, ...]] = {
     "segment logs": ("logged", "segment"),
@@ -834,6 +832,22 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "mass mailings": ("logged", "segment"),
     "envios masivos": ("logged", "segment"),
     "log entries": ("entry",),
+    "contact groups": ("segment",),
+    "contact group": ("segment",),
+    "grupos de contactos": ("segment",),
+    "grupo de contactos": ("segment",),
+    "acabo de": (),
+    "acabamos de": (),
+    "just now": (),
+    "by accident": ("accident",),
+    "by mistake": ("accident",),
+    "sin querer": ("accident",),
+    "por error": ("accident",),
+    "por equivocacion": ("accident",),
+    "por accidente": ("accident",),
+    "accidentally": ("accident",),
+    "too fast": ("accident",),
+    "demasiado rapido": ("accident",),
 }
 """Expressions that say several concepts at once."""
 

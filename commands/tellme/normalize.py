@@ -10,6 +10,7 @@ import snowballstemmer
 
 from commands.tellme.lexicon import (
     ABBREVIATIONS,
+    ACCIDENT,
     COMPOUNDS,
     CONCEPTS,
     DOTTED_ABBREVIATIONS,
@@ -154,6 +155,14 @@ def _expressions(found: list[Word]) -> list[Word]:
 def _reverse(found: list[Word]) -> list[Word]:
     turned = list(found)
     for i in range(len(turned) - 1, -1, -1):
+        if turned[i].text == ACCIDENT:
+            for j in range(i - 1, max(-1, i - 5), -1):
+                meaning = concept(turned[j].text)
+                if meaning in INVERSE:
+                    turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
+                    break
+            del turned[i]
+            continue
         if turned[i].text not in REVERSAL:
             continue
         for j in range(i + 1, min(i + 4, len(turned))):

@@ -32,7 +32,14 @@ ARGUMENT_CONCEPTS = {
     "document_kind": "document",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
-MISFIT = {"entry_nos": 0.85, "contact": 0.92, "segment": 0.9}
+MISFIT = {
+    "entry_nos": 0.85,
+    "contact": 0.92,
+    "segment": 0.9,
+    "template": 0.9,
+    "evaluation": 0.85,
+    "document_kind": 0.85,
+}
 """How much an action loses for each argument found that it cannot take: an entry number said to an
 action that takes none is a strong sign against it; other kinds, by default, a weaker one."""
 OTHER_MISFIT = 0.95
@@ -78,6 +85,7 @@ class Ranker:
                     weight *= GENERIC_PHRASE  # "listado" alone says little about what is listed
                 self.phrases.append(Phrase(action, fold(text), tuple(content or found), weight))
         self.phrase_texts = [phrase.text for phrase in self.phrases]
+        self.acronyms = {initials for action in self.actions for _, initials in self._initials(action)}
         self.by_action: dict[str, list[Phrase]] = {}
         for phrase in self.phrases:
             self.by_action.setdefault(phrase.action.id, []).append(phrase)
@@ -129,9 +137,14 @@ class Ranker:
         yield action.title_es, 1.0
         for keyword in (*action.keywords, *action.keywords_es):
             yield keyword, 0.96
+        for initials, _ in Ranker._initials(action):
+            yield initials, 0.95
+
+    @staticmethod
+    def _initials(action: Action) -> Iterable[tuple[str, str]]:
         for title in (action.title, action.title_es):
             if initials := acronym(title):
-                yield initials, 0.95
+                yield initials, initials
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Ranker lives as long as the process
     def resolve(self, word: str) -> Resolved:
@@ -151,7 +164,7 @@ class Ranker:
             for candidate in self.vocabulary[start : start + 40]:
                 if not candidate.startswith(word):
                     break
-                if candidate != word:
+                if candidate != word and (len(word) >= 5 or len(word) >= 0.6 * len(candidate)):
                     meaning = concept(candidate)
                     score = 70.0 + 25.0 * len(word) / len(candidate)
                     found[meaning] = max(found.get(meaning, 0.0), score)
@@ -183,7 +196,10 @@ class Ranker:
         content = [word for word in query_words if not word.isdigit()]
         only_stopwords = all(word in STOPWORDS for word in content)  # "its": an acronym after all
         resolved = [
-            (word, {} if word in STOPWORDS and not only_stopwords else self.resolve(word)) for word in content
+            (word, self.resolve(word) if word not in STOPWORDS or word in self.acronyms else {})
+            if only_stopwords
+            else (word, {} if word in STOPWORDS else self.resolve(word))
+            for word in content
         ]
         stand_ins = [
             {ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in evidence if names[0] in ARGUMENT_CONCEPTS
@@ -206,12 +222,15 @@ class Ranker:
             precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
-            score *= self._fit(action, evidence, intent, numbered)
-            if action.id in exact:
-                score += EXACT_POINTS
-            score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
+            score = min(100.0, score * self._fit(action, evidence, intent, numbered))
+            if exact:  # the sentence is this action's title or keyword, or another's
+                score = (
+                    min(100.0, score + EXACT_POINTS) if action.id in exact else min(score, 100 - EXACT_POINTS)
+                )
             ranked.append((action, round(score, 1)))
-        ranked.sort(key=lambda pair: -pair[1])
+        # What the user runs often and lately only settles a near-tie: it reorders, it adds no points
+        # (a sentence that is not clear enough to run does not run because it was run before).
+        ranked.sort(key=lambda pair: -(pair[1] + FRECENCY_POINTS * frecency.get(pair[0].id, 0.0)))
         return ranked
 
     def _takes(self, action: Action, names: tuple[str, ...]) -> bool:

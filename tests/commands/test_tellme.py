@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app
+from commands import inputs
 from commands.router import ROUTER
 from commands.tellme import Match, decide
 from commands.tellme import search as find
@@ -190,7 +191,9 @@ def test_an_action_that_asks_first_is_run_to_ask_its_question(query: str) -> Non
 
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a.policy.destructive == "undo"], ids=lambda a: a.id)
 def test_no_score_makes_an_undoable_action_run_directly(action: Any) -> None:
-    assert decide([Match(action, 100.0)]).kind == "confirm"
+    given = {arg.name: [1] if arg.kind is inputs.ENTRY_NOS else 1 for arg in action.args if arg.required}
+    assert decide([Match(action, 100.0, given)]).kind == "confirm"
+    assert decide([Match(action, 100.0)]).kind == "choose"  # nothing to cancel named: only offered
 
 
 def test_an_ambiguous_sentence_offers_up_to_three_choices() -> None:
