@@ -12,9 +12,9 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from commands.action import Action
-from commands.tellme.arguments import read_arguments
+from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent
-from commands.tellme.normalize import words
+from commands.tellme.normalize import STOPWORDS, Word, words
 from commands.tellme.ranking import Ranker
 from store.frecency import frecency_scores
 
@@ -22,7 +22,12 @@ RUN_SCORE = 68.0
 """A winner at least this good, and far enough ahead of the next, runs (or asks to confirm) at once.
 Calibrated on bench/tellme/tuning.jsonl: the lowest values at which no sentence that should match
 nothing runs, and a wrong action runs for at most one sentence in fifty."""
-RUN_MARGIN = 6.0
+RUN_MARGIN = 4.0
+ALONE_SCORE = 56.0
+"""... or one this good with nothing else near it."""
+ALONE_MARGIN = 20.0
+UNDERSTOOD = 0.4
+"""Nothing runs from a sentence with less than this share of words Tell Me knows ("cancela mi vuelo")."""
 OFFER_SCORE = 58.0
 """Below this nothing is offered; the closest actions are still listed."""
 
@@ -35,6 +40,8 @@ class Match:
     score: float
     """0 to 100."""
     args: dict[str, Any] = field(default_factory=dict)
+    understood: float = 1.0
+    """The share of the sentence's words Tell Me knows: words of its vocabulary, or arguments read."""
 
     def command_text(self) -> str:
         return self.action.command_text(self.args)
@@ -79,7 +86,17 @@ def search(
     if session is not None and team_id is not None and user_id is not None:
         frecency = frecency_scores(session, team_id, user_id)
     ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence(), intent(found))
-    return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]
+    share = understood(found, engine, args)
+    return [Match(action, score, args.for_action(action), share) for action, score in ranked[:limit]]
+
+
+def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
+    taken = {word for words in args.used.values() for word in words}
+    content = [word.text for word in found if word.text not in STOPWORDS and not word.text.isdigit()]
+    known = [
+        word for word in content if word in taken or max(engine.resolve(word).values(), default=0.0) >= 80.0
+    ]
+    return len(known) / len(content) if content else 1.0
 
 
 def decide(matches: list[Match]) -> Decision:
@@ -87,7 +104,11 @@ def decide(matches: list[Match]) -> Decision:
         return Decision("nothing", tuple(matches[:3]))
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
-    if best.score >= RUN_SCORE and best.score - runner_up >= RUN_MARGIN:
+    lead = best.score - runner_up
+    clear = (best.score >= RUN_SCORE and lead >= RUN_MARGIN) or (
+        best.score >= ALONE_SCORE and lead >= ALONE_MARGIN
+    )
+    if clear and best.understood >= UNDERSTOOD:
         if best.action.policy.destructive != "undo":
             return Decision("run", (best,))
         if best.complete():  # "cancel entry 7?" is asked; "cancel my flight" names nothing to cancel
