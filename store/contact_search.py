@@ -54,6 +54,21 @@ def _deletions(token: str) -> Iterator[str]:
         yield token[:i] + token[i + 1 :]
 
 
+MAX_NAME_WORDS = 4
+SPOTTED = 5
+FUZZY_SPOT = 85.0
+
+
+@dataclass(frozen=True)
+class Spotted:
+    start: int
+    end: int
+    """The words [start, end) that named it."""
+    nos: list[str]
+    """One contact; several when the words fit several equally (to choose from)."""
+    exact: bool
+
+
 @dataclass
 class ContactIndex:
     version: int | None
@@ -64,6 +79,7 @@ class ContactIndex:
     emails: list[str] = field(default_factory=list)
     by_no: dict[str, int] = field(default_factory=dict)
     by_email: dict[str, int] = field(default_factory=dict)
+    by_plain: dict[str, list[int]] = field(default_factory=dict)
     postings: dict[str, list[int]] = field(default_factory=dict)
     variants: dict[str, list[str]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
@@ -82,15 +98,20 @@ class ContactIndex:
             self.tokens.append(tuple(tokens))
             self.emails.append(email)
             self.by_no[no.upper()] = position
+            self.by_plain.setdefault(self.plain[position], []).append(position)
         else:
             for token in dict.fromkeys(self.tokens[position]):
                 self._unpost(token, position)
             if self.by_email.get(self.emails[position]) == position:
                 del self.by_email[self.emails[position]]
+            same = self.by_plain.get(self.plain[position], [])
+            if position in same:
+                same.remove(position)
             self.names[position] = name
             self.plain[position] = " ".join(tokens)
             self.tokens[position] = tuple(tokens)
             self.emails[position] = email
+            self.by_plain.setdefault(self.plain[position], []).append(position)
         if email:
             self.by_email[email] = position
         for token in dict.fromkeys(tokens):
@@ -196,6 +217,50 @@ class ContactIndex:
         ranked.sort(key=lambda item: (-item[0], self.nos[item[1]]))
         return [self._match(position, score) for score, position in ranked[:limit] if score >= 50.0]
 
+    def spot(self, words: list[str], capitalized: list[bool]) -> Spotted | None:
+        """The contact named somewhere in a run of words (each one name token, as `name_tokens` gives):
+        a contact's whole name, longest first; else words that all are words of contact names ("Adatum"
+        is Adatum Corporation; "Peter", said as a name, is any of the Peters, to choose from); else a
+        misspelt name ("jon smth"). None when no words name one."""
+        spans = [
+            (start, start + size)
+            for size in range(min(MAX_NAME_WORDS, len(words)), 0, -1)
+            for start in range(len(words) - size + 1)
+        ]
+        for start, end in spans:
+            found = self.by_plain.get(" ".join(words[start:end]))
+            if found:
+                return Spotted(start, end, [self.nos[p] for p in sorted(found)[:SPOTTED]], exact=True)
+        for start, end in spans:
+            wanted = words[start:end]
+            inside = (start > 0 and capitalized[start - 1]) or (end < len(words) and capitalized[end])
+            if any(len(word) < 3 for word in wanted) or (capitalized[start] and inside):
+                continue  # "Emily" of "Emily Clarke", a name of its own, is not any Emily
+            postings = sorted((self.postings.get(word, []) for word in wanted), key=len)
+            lone = end - start == 1 and not capitalized[start]
+            if lone and (len(postings[0]) > 1 or len(wanted[0]) < 4):
+                continue  # a lowercase common word is no name, even if some contact is called so
+            if not postings[0] or len(postings[0]) > BROAD_TOKEN:
+                continue
+            common = set(postings[0]).intersection(*postings[1:])
+            if common:
+                fewest = min(len(self.tokens[p]) for p in common)
+                best = sorted(p for p in common if len(self.tokens[p]) == fewest)
+                return Spotted(start, end, [self.nos[p] for p in best[:SPOTTED]], exact=len(best) == 1)
+        for start, end in spans:
+            text = " ".join(words[start:end])
+            inside = (start > 0 and capitalized[start - 1]) or (end < len(words) and capitalized[end])
+            if (
+                len(text) < 5
+                or (capitalized[start] and inside)
+                or (end - start == 1 and text in self.postings)
+            ):
+                continue
+            matches = self.search(text, 2)
+            if matches and matches[0].score >= FUZZY_SPOT:
+                return Spotted(start, end, [matches[0].no], exact=False)
+        return None
+
     def _score(self, wanted: str, position: int, token_score: float) -> float:
         plain = self.plain[position]
         if plain == wanted:
@@ -259,6 +324,13 @@ def search_contacts(session: Session, team_id: str, text: str, limit: int = 5) -
     if not text.strip():
         return []
     return contact_index(session, team_id).search(text, limit)
+
+
+def spot_contact(session: Session, team_id: str, words: list[str], capitalized: list[bool]) -> Spotted | None:
+    """The contact named in a run of words of a sentence (see ContactIndex.spot)."""
+    if not words:
+        return None
+    return contact_index(session, team_id).spot(words, capitalized)
 
 
 def forget_indexes() -> None:

@@ -91,7 +91,8 @@ def search(
 
 
 def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
-    taken = {word for words in args.used.values() for word in words}
+    # Words left over for a new name or a search are not understood: "entries zzqx wobble" is not.
+    taken = {word for name, words in args.used.items() if name != "name" for word in words}
     content = [word.text for word in found if word.text not in STOPWORDS and not word.text.isdigit()]
     known = [
         word for word in content if word in taken or max(engine.resolve(word).values(), default=0.0) >= 80.0

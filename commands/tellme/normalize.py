@@ -53,7 +53,16 @@ def words(text: str) -> list[Word]:
 
 
 def _tokens(text: str) -> list[Word]:
-    plain = re.sub(r"(?i)\be-mail", "email", _strip_accents(text))
+    typed = re.sub(r"(?i)\be-mail", "email", unicodedata.normalize("NFC", text))
+    plain = _strip_accents(typed)
+    found = _plain_tokens(plain)
+    if len(plain) != len(typed):
+        return found
+    # Folded for reading, but as typed for what is kept: "Lucía Torres" is a new contact's name.
+    return [Word(w.text, typed[w.start : w.end], w.start, w.end) for w in found]
+
+
+def _plain_tokens(plain: str) -> list[Word]:
     found: list[Word] = []
     for match in WORD.finditer(plain):
         raw = match.group().strip(".-+")

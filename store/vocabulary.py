@@ -1,0 +1,34 @@
+"""What Tell Me reads a sentence against besides contacts: a workspace's template, group and segment
+codes with their descriptions, in one round trip to the database."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import Session
+
+from store.models import InteractionGroup, InteractionTemplate, Segment
+
+
+@dataclass(frozen=True)
+class Codes:
+    templates: list[tuple[str, str]] = field(default_factory=list)
+    groups: list[tuple[str, str]] = field(default_factory=list)
+    segments: list[tuple[str, str]] = field(default_factory=list)
+    """(code, description) each."""
+
+
+def workspace_codes(session: Session, team_id: str) -> Codes:
+    query = union_all(
+        select(literal("t"), InteractionTemplate.code, InteractionTemplate.description).where(
+            InteractionTemplate.team_id == team_id
+        ),
+        select(literal("g"), InteractionGroup.code, InteractionGroup.description).where(
+            InteractionGroup.team_id == team_id
+        ),
+        select(literal("s"), Segment.no, Segment.description).where(Segment.team_id == team_id),
+    )
+    codes = Codes()
+    kinds = {"t": codes.templates, "g": codes.groups, "s": codes.segments}
+    for kind, code, description in session.execute(query):
+        kinds[kind].append((code, description or ""))
+    return codes
