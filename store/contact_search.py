@@ -250,12 +250,11 @@ class ContactIndex:
         for start, end in spans:
             text = " ".join(words[start:end])
             inside = (start > 0 and capitalized[start - 1]) or (end < len(words) and capitalized[end])
-            if (
-                len(text) < 5
-                or (capitalized[start] and inside)
-                or (end - start == 1 and text in self.postings)
-            ):
+            lone = end - start == 1
+            if len(text) < 5 or (capitalized[start] and inside) or (lone and text in self.postings):
                 continue
+            if lone and not capitalized[start] and len(text) < 7:
+                continue  # "madre" is no misspelt Madrez
             matches = self.search(text, 2)
             if matches and matches[0].score >= FUZZY_SPOT:
                 return Spotted(start, end, [matches[0].no], exact=False)

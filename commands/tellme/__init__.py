@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent
+from commands.tellme.lexicon import VERBS
 from commands.tellme.normalize import STOPWORDS, Word, words
 from commands.tellme.ranking import Ranker
 from store.frecency import frecency_scores
@@ -42,6 +43,9 @@ class Match:
     args: dict[str, Any] = field(default_factory=dict)
     understood: float = 1.0
     """The share of the sentence's words Tell Me knows: words of its vocabulary, or arguments read."""
+    named: bool = True
+    """Whether the sentence says what to act on (a thing, or an argument), not just a verb: "sube el
+    volumen" says only "upload", and what to upload is no word Tell Me knows."""
 
     def command_text(self) -> str:
         return self.action.command_text(self.args)
@@ -87,7 +91,14 @@ def search(
         frecency = frecency_scores(session, team_id, user_id)
     ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence(), intent(found))
     share = understood(found, engine, args)
-    return [Match(action, score, args.for_action(action), share) for action, score in ranked[:limit]]
+    named = bool(args.used) or any(
+        meaning not in VERBS
+        for word in found
+        if word.text not in STOPWORDS
+        for meaning, sure in engine.resolve(word.text).items()
+        if sure >= 80.0
+    )
+    return [Match(action, score, args.for_action(action), share, named) for action, score in ranked[:limit]]
 
 
 def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
@@ -109,7 +120,10 @@ def decide(matches: list[Match]) -> Decision:
     clear = (best.score >= RUN_SCORE and lead >= RUN_MARGIN) or (
         best.score >= ALONE_SCORE and lead >= ALONE_MARGIN
     )
-    if clear and best.understood >= UNDERSTOOD:
+    sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0)
+    # Missing what the action needs, every other word must be known: "log a call" opens the form,
+    # "call my mom" does not.
+    if clear and sure and (best.complete() or best.understood == 1.0):
         if best.action.policy.destructive != "undo":
             return Decision("run", (best,))
         if best.complete():  # "cancel entry 7?" is asked; "cancel my flight" names nothing to cancel

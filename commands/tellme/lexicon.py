@@ -804,6 +804,9 @@ STOPWORDS = frozenset(
         "should",
         "will",
         "how",
+        "done",
+        "hecho",
+        "hecha",
     ]
 )
 
@@ -961,3 +964,5 @@ WRITE_VERBS = frozenset(
 """Concepts that, said as a verb, ask for something to be changed."""
 NOUNS_TOO = frozenset({"comment", "call", "visit", "email", "meeting", "log", "letter", "evaluate"})
 """... and that, in the plural ("its comments", "visitas"), name things to show instead."""
+VERBS = WRITE_VERBS - NOUNS_TOO | {"show", "restore", "resume", "help"}
+"""Concepts that say what to do, not what to do it to."""
