@@ -160,7 +160,6 @@ LOG_ENTRIES = Action(
         "calls made",
         "list interactions",
         "show interactions",
-        "what was logged",
         "what did we log",
     ),
     keywords_es=(
@@ -171,7 +170,6 @@ LOG_ENTRIES = Action(
         "movimientos de registro de interacción",
         "interacciones",
         "listado",
-        "lo registrado",
         "qué hemos apuntado",
     ),
     policy=Policy(read_only=True),
@@ -186,11 +184,10 @@ ENTRY_DETAILS = Action(
     command=("entry", "{entry_no}"),
     handler=entry_details,
     args=(ENTRY_NO,),
-    keywords=("entry details", "show entry", "open entry", "attachments", "entry info", "entry comments"),
+    keywords=("entry details", "show entry", "open entry", "entry info", "entry comments"),
     keywords_es=(
         "detalle del movimiento",
         "ver movimiento",
-        "adjuntos",
         "detalles",
         "comentarios del movimiento",
     ),
@@ -234,7 +231,7 @@ CANCEL_ENTRY = Action(
     handler=cancel,
     args=(ENTRY_NOS,),
     keywords=("cancel", "cancel entry", "void", "mark canceled", "delete entry"),
-    keywords_es=("cancelar", "anular", "cancelar movimiento", "deshacer interacción", "borrar movimiento"),
+    keywords_es=("cancelar", "anular", "cancelar movimiento", "anular interacción", "borrar movimiento"),
     policy=Policy(destructive="undo"),
 )
 RESTORE_ENTRY = Action(
@@ -274,6 +271,7 @@ EVALUATE = Action(
         "neutral",
         "negative",
         "very negative",
+        "rate entry",
     ),
     keywords_es=(
         "evaluar",
@@ -286,6 +284,7 @@ EVALUATE = Action(
         "neutra",
         "negativa",
         "muy negativa",
+        "evaluar movimiento",
     ),
 )
 

@@ -23,8 +23,8 @@ TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
 RATED = {
     **dict.fromkeys(("great", "genial", "excelente", "excellent", "maravilla"), Evaluation.VERY_POSITIVE),
     **dict.fromkeys(("terrible", "disaster", "desastre"), Evaluation.VERY_NEGATIVE),
-    **dict.fromkeys(("fine", "bien", "bueno"), Evaluation.POSITIVE),
-    **dict.fromkeys(("mal", "malo"), Evaluation.NEGATIVE),
+    **dict.fromkeys(("fine", "bien", "bueno", "well", "nicely"), Evaluation.POSITIVE),
+    **dict.fromkeys(("mal", "malo", "badly", "poorly", "awful", "fatal"), Evaluation.NEGATIVE),
     **dict.fromkeys(("meh", "regular"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""

@@ -92,6 +92,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "happened",
         "going on",
         "what did we do",
+        "have we done",
         "what have we done",
         "que hemos hecho",
         "que paso",
@@ -368,6 +369,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "count",
         "total",
         "time spent",
+        "spend",
+        "spending",
+        "gastamos",
+        "gastado",
+        "gasto",
         "tiempo dedicado",
         "numeros",
         "performance",
@@ -804,6 +810,9 @@ STOPWORDS = frozenset(
         "should",
         "will",
         "how",
+        "went",
+        "fue",
+        "salio",
         "done",
         "hecho",
         "hecha",
@@ -966,3 +975,20 @@ NOUNS_TOO = frozenset({"comment", "call", "visit", "email", "meeting", "log", "l
 """... and that, in the plural ("its comments", "visitas"), name things to show instead."""
 VERBS = WRITE_VERBS - NOUNS_TOO | {"show", "restore", "resume", "help"}
 """Concepts that say what to do, not what to do it to."""
+
+PARTICLE_VERBS: dict[tuple[str, str], str] = {
+    ("bring", "back"): "restore",
+    ("get", "back"): "restore",
+    ("put", "back"): "restore",
+    ("pick", "up"): "resume",
+    ("wrap", "up"): "resume",
+    ("look", "up"): "show",
+    ("pull", "up"): "show",
+    ("call", "off"): "cancel",
+    ("clear", "out"): "delete",
+    ("take", "off"): "delete",
+}
+"""Verbs whose particle may come after the object: "bring entry 9 back", "look Contoso up"."""
+NAMING = frozenset({"called", "named", "llamado", "llamada", "llamados", "llamadas"})
+"""After a thing ("a company called Northwind"), these name it; they are no phone calls."""
+NAMED_THINGS = frozenset({"contact", "template", "segment", "group"})

@@ -15,6 +15,9 @@ from commands.tellme.lexicon import (
     CONCEPTS,
     DOTTED_ABBREVIATIONS,
     INVERSE,
+    NAMED_THINGS,
+    NAMING,
+    PARTICLE_VERBS,
     REVERSAL,
     STOPWORDS,
     WORD_FORMS_ONLY,
@@ -49,7 +52,7 @@ def words(text: str) -> list[Word]:
     """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
-    return _reverse(_expressions(_tokens(text)))
+    return _reverse(_particles(_expressions(_tokens(text))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -159,6 +162,25 @@ def _expressions(found: list[Word]) -> list[Word]:
             merged.append(found[i])
             i += 1
     return merged
+
+
+def _particles(found: list[Word]) -> list[Word]:
+    """A verb and its particle a few words on ("bring entry 9 back") are one word for their concept; a
+    word that names a thing after it ("a company called Northwind") is left out."""
+    joined = list(found)
+    for i in range(len(joined) - 1, -1, -1):
+        if i >= len(joined):
+            continue
+        if joined[i].text in NAMING and i > 0 and concept(joined[i - 1].text) in NAMED_THINGS:
+            del joined[i]
+            continue
+        for j in range(i + 2, min(i + 5, len(joined))):
+            meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
+            if meaning is not None:
+                joined[i] = Word(meaning, joined[i].raw, joined[i].start, joined[i].end)
+                del joined[j]
+                break
+    return joined
 
 
 def _reverse(found: list[Word]) -> list[Word]:

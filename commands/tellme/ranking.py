@@ -30,6 +30,7 @@ ARGUMENT_CONCEPTS = {
     "contact": "contact",
     "segment": "segment",
     "document_kind": "document",
+    "evaluation": "evaluate",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
 MISFIT = {
@@ -223,6 +224,8 @@ class Ranker:
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
             score = min(100.0, score * self._fit(action, evidence, intent, numbered))
+            if action.id in exact and only_stopwords:  # "what can you do": Help's own words
+                score = 100.0
             if exact:  # the sentence is this action's title or keyword, or another's
                 score = (
                     min(100.0, score + EXACT_POINTS) if action.id in exact else min(score, 100 - EXACT_POINTS)
