@@ -68,8 +68,8 @@ def actions(router: Router) -> tuple[Action, ...]:
             command=("help",),
             featured=True,
             handler=help_reply,
-            keywords=("help", "commands", "what can you do", "how to", "usage", "manual"),
-            keywords_es=("ayuda", "comandos", "qué puedes hacer", "cómo"),
+            keywords=("help", "commands", "what can you do", "what can i do", "how to", "usage", "manual"),
+            keywords_es=("ayuda", "comandos", "qué puedes hacer", "qué puedo hacer", "cómo"),
             policy=Policy(read_only=True, tracked=False),
         ),
         Action(

@@ -150,8 +150,8 @@ SEGMENTS = Action(
     summary_es="Lista los segmentos: grupos de contactos con los que registrar una interacción a la vez.",
     command=("segments|segment",),
     handler=segments,
-    keywords=("segments", "mailing lists", "contact lists", "target groups"),
-    keywords_es=("segmentos", "listas de contactos", "listas de correo"),
+    keywords=("segments", "mailing lists", "target groups"),
+    keywords_es=("segmentos", "listas de correo"),
     policy=Policy(read_only=True),
 )
 ADD_SEGMENT = Action(

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
-from commands.tellme.intent import intent
-from commands.tellme.lexicon import VERBS
-from commands.tellme.normalize import STOPWORDS, Word, words
+from commands.tellme.intent import intent, plural_noun
+from commands.tellme.lexicon import ENTRY_NOUNS, VERBS
+from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker
 from store.frecency import frecency_scores
 
@@ -89,7 +89,10 @@ def search(
     frecency: dict[str, float] = {}
     if session is not None and team_id is not None and user_id is not None:
         frecency = frecency_scores(session, team_id, user_id)
-    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence(), intent(found))
+    # "meetings with Adatum", "las llamadas de hoy": log entries of that kind.
+    kinds = ["entry" for word in found if plural_noun(word) and concept(word.text) in ENTRY_NOUNS]
+    said = [word.text for word in found] + kinds[:1]
+    ranked = engine.rank(said, args.used, frecency, args.evidence(), intent(found))
     share = understood(found, engine, args)
     named = bool(args.used) or any(
         meaning not in VERBS

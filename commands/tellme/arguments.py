@@ -242,8 +242,8 @@ def read_arguments(
         codes = workspace_codes(session, team_id)
         _template(found, free, ranker, codes.templates, claim)
         _group(found, free, codes.groups, claim)
+        _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
         _segment(found, free, codes.segments, claim)
-        _new_code(found, free, codes, args, claim)
     _document_kind(found, free, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args

@@ -92,6 +92,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "happened",
         "going on",
         "what did we do",
+        "what we did",
+        "what we've done",
+        "lo que hicimos",
+        "lo que hemos hecho",
         "have we done",
         "what have we done",
         "que hemos hecho",
@@ -250,6 +254,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "reinstate",
         "rescue",
         "volver a activar",
+        "vuelve a activar",
+        "activar",
+        "activa",
+        "activala",
+        "activate",
         "deshacer la cancelacion",
         "undo the cancel",
         "undo cancel",
@@ -476,14 +485,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "campanas",
         "mailing list",
         "mailing lists",
-        "contact list",
-        "contact lists",
         "target group",
         "target groups",
         "lista de correo",
         "listas de correo",
-        "lista de contactos",
-        "listas de contactos",
     ),
     "logged": (
         "logged",
@@ -810,6 +815,14 @@ STOPWORDS = frozenset(
         "should",
         "will",
         "how",
+        "todo",
+        "toda",
+        "tried",
+        "try",
+        "trying",
+        "intente",
+        "intentamos",
+        "attempted",
         "went",
         "fue",
         "salio",
@@ -992,3 +1005,6 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
 NAMING = frozenset({"called", "named", "llamado", "llamada", "llamados", "llamadas"})
 """After a thing ("a company called Northwind"), these name it; they are no phone calls."""
 NAMED_THINGS = frozenset({"contact", "template", "segment", "group"})
+
+ENTRY_NOUNS = frozenset({"interaction", "call", "meeting", "email", "visit", "letter", "log", "entry"})
+"""Followed by a number, these name a log entry: "interacción 12", "the meeting 8", "record 9"."""

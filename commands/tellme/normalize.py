@@ -14,6 +14,7 @@ from commands.tellme.lexicon import (
     COMPOUNDS,
     CONCEPTS,
     DOTTED_ABBREVIATIONS,
+    ENTRY_NOUNS,
     INVERSE,
     NAMED_THINGS,
     NAMING,
@@ -52,7 +53,7 @@ def words(text: str) -> list[Word]:
     """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
-    return _reverse(_particles(_expressions(_tokens(text))))
+    return _reverse(_entries(_particles(_expressions(_tokens(text)))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -162,6 +163,16 @@ def _expressions(found: list[Word]) -> list[Word]:
             merged.append(found[i])
             i += 1
     return merged
+
+
+def _entries(found: list[Word]) -> list[Word]:
+    """A kind of interaction followed by a number is that log entry: "la reunión 8" is entry 8."""
+    return [
+        Word("entry", word.raw, word.start, word.end)
+        if i + 1 < len(found) and found[i + 1].text.isdigit() and concept(word.text) in ENTRY_NOUNS
+        else word
+        for i, word in enumerate(found)
+    ]
 
 
 def _particles(found: list[Word]) -> list[Word]:
