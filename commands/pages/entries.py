@@ -160,7 +160,6 @@ LOG_ENTRIES = Action(
         "calls made",
         "list interactions",
         "show interactions",
-        "what did we log",
     ),
     keywords_es=(
         "historial",
@@ -170,7 +169,6 @@ LOG_ENTRIES = Action(
         "movimientos de registro de interacción",
         "interacciones",
         "listado",
-        "qué hemos apuntado",
     ),
     policy=Policy(read_only=True),
 )

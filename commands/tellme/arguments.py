@@ -377,7 +377,8 @@ def _group(found: list[Word], free: list[int], rows: list[tuple[str, str]], clai
     for i in free:
         near = {found[j].text for j in (i - 1, i + 1) if 0 <= j < len(found)}
         if found[i].text in by_code and (found[i].raw.isupper() or near & GROUP_WORDS):
-            claim("group", by_code[found[i].text], [i])
+            said = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and found[j].text in GROUP_WORDS]
+            claim("group", by_code[found[i].text], [i, *said[:1]])  # "group MEET" says the group
             return
 
 
@@ -498,6 +499,8 @@ def _contact(
                     claim("contact", exact[0].no, [i])
                     args.contacts.append(exact[0].no)
                     spotted.append((i, i + 1))
+                elif "@" in found[i].text:  # nobody's yet: a new contact's address
+                    claim("email", found[i].raw, [i])
         for run in _runs([i for i in names if i in free]):
             while run:
                 tokens = ["".join(name_tokens(found[i].raw)) for i in run]

@@ -207,7 +207,7 @@ def _reverse(found: list[Word]) -> list[Word]:
             continue
         if turned[i].text not in REVERSAL:
             continue
-        for j in range(i + 1, min(i + 4, len(turned))):
+        for j in range(i + 1, min(i + 6, len(turned))):
             meaning = concept(turned[j].text)
             if meaning in INVERSE:
                 turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
