@@ -104,7 +104,7 @@ IMPORT_CONTACTS = Action(
     summary_es="Cómo cargar contactos desde un archivo CSV.",
     command=("import", "contacts"),
     handler=how_to_import,
-    keywords=("import", "upload contacts", "load contacts", "csv", "bulk add contacts"),
+    keywords=("import", "upload contacts", "load contacts", "csv", "bulk add contacts", "spreadsheet"),
     keywords_es=("importar", "cargar contactos", "subir contactos"),
     policy=Policy(admin_only=True),
 )

@@ -160,6 +160,7 @@ LOG_ENTRIES = Action(
         "calls made",
         "list interactions",
         "show interactions",
+        "logged interactions",
     ),
     keywords_es=(
         "historial",
@@ -214,7 +215,7 @@ COMMENT_ENTRY = Action(
     command=("comment", "{entry_no}", "{text}"),
     handler=comment,
     args=(ENTRY_NO, Arg("text", inputs.TEXT, required=True, ask="Give the entry number, then the comment.")),
-    keywords=("comment", "add note", "annotate", "remark"),
+    keywords=("comment", "add note", "annotate", "remark", "add to entry"),
     keywords_es=("comentario", "comentar", "añadir nota", "nota"),
 )
 CANCEL_ENTRY = Action(

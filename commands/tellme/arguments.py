@@ -353,6 +353,8 @@ def _template(
         for word in f"{code} {description}".casefold().replace("-", " ").split():
             kinds.setdefault(concept(word), code)
             kinds.setdefault(word, code)
+    if any(concept(word.text) == "template" for word in found):
+        free = []  # a sentence about templates ("a template for video calls") names one by its code only
     for i in free:
         if found[i].text in STOPWORDS or _named(found, i):
             continue

@@ -23,6 +23,16 @@ NEUTRAL = Intent()
 
 
 def intent(found: list[Word]) -> Intent:
+    return _opening(found)
+
+
+def _noun(found: list[Word], at: int) -> bool:
+    """ "registro de ...", "log entries": the word names a thing."""
+    following = found[at + 1].text if at + 1 < len(found) else ""
+    return following in ("of", "de") or concept(following) == "entry"
+
+
+def _opening(found: list[Word]) -> Intent:
     for at, word in enumerate(found):
         text = word.text
         if text in HOW_TO:  # "how do I add ...", "¿cómo creo ...?": asks for the doing
@@ -33,8 +43,7 @@ def intent(found: list[Word]) -> Intent:
         if meaning == SHOWING:
             return Intent(reading=True)
         if meaning in CHANGING and not plural_noun(word):
-            of = at + 1 < len(found) and found[at + 1].text in ("of", "de")  # "registro de", a noun
-            return NEUTRAL if of else Intent(changing=True)
+            return NEUTRAL if _noun(found, at) else Intent(changing=True)
         if text in OPENERS or text in STOPWORDS or text.isdigit():
             continue
         if plural_noun(word):  # "visitas a Jürgen desde el lunes", "calls this week"

@@ -883,7 +883,6 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "campaign sends": ("logged", "segment"),
     "mass mailings": ("logged", "segment"),
     "envios masivos": ("logged", "segment"),
-    "log entries": ("entry",),
     "contact groups": ("segment",),
     "contact group": ("segment",),
     "grupos de contactos": ("segment",),
@@ -1032,6 +1031,12 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
 NAMING = frozenset({"called", "named", "llamado", "llamada", "llamados", "llamadas"})
 """After a thing ("a company called Northwind"), these name it; they are no phone calls."""
 NAMED_THINGS = frozenset({"contact", "template", "segment", "group"})
+RELATIVE = frozenset({"que", "that", "which", "we", "i", "ya", "you", "yo"})
+"""Before a verb that describes the thing instead of asking ("the segment that I canceled", "que
+cancelé"): the verb is then its participle."""
+PARTICIPLES = {"cancel": "canceled", "log": "logged"}
 
-ENTRY_NOUNS = frozenset({"interaction", "call", "meeting", "email", "visit", "letter", "log", "entry"})
+ENTRY_NOUNS = frozenset(
+    {"interaction", "call", "meeting", "email", "visit", "letter", "entry", "record", "registro"}
+)
 """Followed by a number, these name a log entry: "interacción 12", "the meeting 8", "record 9"."""

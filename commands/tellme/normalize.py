@@ -18,7 +18,9 @@ from commands.tellme.lexicon import (
     INVERSE,
     NAMED_THINGS,
     NAMING,
+    PARTICIPLES,
     PARTICLE_VERBS,
+    RELATIVE,
     REVERSAL,
     STOPWORDS,
     WORD_FORMS_ONLY,
@@ -169,7 +171,9 @@ def _entries(found: list[Word]) -> list[Word]:
     """A kind of interaction followed by a number is that log entry: "la reunión 8" is entry 8."""
     return [
         Word("entry", word.raw, word.start, word.end)
-        if i + 1 < len(found) and found[i + 1].text.isdigit() and concept(word.text) in ENTRY_NOUNS
+        if i + 1 < len(found)
+        and found[i + 1].text.isdigit()
+        and (word.text in ENTRY_NOUNS or concept(word.text) in ENTRY_NOUNS)
         else word
         for i, word in enumerate(found)
     ]
@@ -185,6 +189,13 @@ def _particles(found: list[Word]) -> list[Word]:
         if joined[i].text in NAMING and i > 0 and concept(joined[i - 1].text) in NAMED_THINGS:
             del joined[i]
             continue
+        meaning = concept(joined[i].text)
+        if meaning in PARTICIPLES and i > 0 and joined[i - 1].text in RELATIVE:
+            if joined[i - 1].text in ("que", "that", "which") or (
+                i > 1 and joined[i - 2].text in ("que", "that")
+            ):
+                joined[i] = Word(PARTICIPLES[meaning], joined[i].raw, joined[i].start, joined[i].end)
+                continue
         for j in range(i + 2, min(i + 5, len(joined))):
             meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
             if meaning is not None:

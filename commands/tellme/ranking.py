@@ -39,7 +39,7 @@ MISFIT = {
     "segment": 0.9,
     "template": 0.9,
     "evaluation": 0.85,
-    "document_kind": 0.85,
+    "document_kind": 0.75,
 }
 """How much an action loses for each argument found that it cannot take: an entry number said to an
 action that takes none is a strong sign against it; other kinds, by default, a weaker one."""
@@ -47,7 +47,7 @@ OTHER_MISFIT = 0.95
 NUMBER_MISSING = 0.93
 """An action that needs an entry (or task, or segment) number, when the sentence names none: "interaction
 log entries" lists them rather than showing one."""
-INTENT_MISFIT = 0.85
+INTENT_MISFIT = 0.8
 """A sentence asking to be shown something, for an action that changes something; and the other way."""
 EXACT_POINTS = 6.0
 """For a sentence that is a title or keyword exactly: "add contacts to segment" is that action, not the
