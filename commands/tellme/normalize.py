@@ -190,12 +190,15 @@ def _particles(found: list[Word]) -> list[Word]:
             del joined[i]
             continue
         meaning = concept(joined[i].text)
-        if meaning in PARTICIPLES and i > 0 and joined[i - 1].text in RELATIVE:
-            if joined[i - 1].text in ("que", "that", "which") or (
-                i > 1 and joined[i - 2].text in ("que", "that")
-            ):
-                joined[i] = Word(PARTICIPLES[meaning], joined[i].raw, joined[i].start, joined[i].end)
-                continue
+        before = [word.text for word in joined[max(0, i - 2) : i]]
+        if (
+            meaning in PARTICIPLES
+            and before
+            and before[-1] in RELATIVE
+            and {"que", "that", "which"} & set(before)
+        ):
+            joined[i] = Word(PARTICIPLES[meaning], joined[i].raw, joined[i].start, joined[i].end)
+            continue
         for j in range(i + 2, min(i + 5, len(joined))):
             meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
             if meaning is not None:
