@@ -67,7 +67,7 @@ class Router:
             if reading.missing and reread:
                 # "log segment" is a sentence, not the template SEGMENT with a contact to ask for.
                 other = assistant.clear_reading(ctx, " ".join(words), self)
-                if other is not None and other.action is not action and other.complete():
+                if other is not None and other.action is not action:
                     return assistant.carry_out(ctx, other, self)
             return self._carry_out(ctx, reading)
         except grammar.OptionError:

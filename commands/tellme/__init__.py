@@ -94,7 +94,7 @@ def search(
     said = [word.text for word in found] + kinds[:1]
     ranked = engine.rank(said, args.used, frecency, args.evidence(), intent(found))
     share = understood(found, engine, args)
-    named = bool(args.used) or any(
+    named = bool(set(args.used) - {"name"}) or any(
         meaning not in VERBS
         for word in found
         if word.text not in STOPWORDS
