@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Contact, Workspace
@@ -275,8 +275,11 @@ _indexes: dict[tuple[str, str], ContactIndex] = {}
 _building = threading.Lock()
 
 
+VERSION = select(Workspace.contacts_version).where(Workspace.team_id == bindparam("team"))
+
+
 def contacts_version(session: Session, team_id: str) -> int | None:
-    return session.scalar(select(Workspace.contacts_version).where(Workspace.team_id == team_id))
+    return session.scalar(VERSION, {"team": team_id})
 
 
 def contact_index(session: Session, team_id: str) -> ContactIndex:

@@ -3,7 +3,7 @@ codes with their descriptions, in one round trip to the database."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from store.models import InteractionGroup, InteractionTemplate, Segment
@@ -17,18 +17,22 @@ class Codes:
     """(code, description) each."""
 
 
+TEAM = bindparam("team")
+CODES = union_all(
+    select(literal("t"), InteractionTemplate.code, InteractionTemplate.description).where(
+        InteractionTemplate.team_id == TEAM
+    ),
+    select(literal("g"), InteractionGroup.code, InteractionGroup.description).where(
+        InteractionGroup.team_id == TEAM
+    ),
+    select(literal("s"), Segment.no, Segment.description).where(Segment.team_id == TEAM),
+)
+"""Built once: read for every sentence, so only its parameter changes."""
+
+
 def workspace_codes(session: Session, team_id: str) -> Codes:
-    query = union_all(
-        select(literal("t"), InteractionTemplate.code, InteractionTemplate.description).where(
-            InteractionTemplate.team_id == team_id
-        ),
-        select(literal("g"), InteractionGroup.code, InteractionGroup.description).where(
-            InteractionGroup.team_id == team_id
-        ),
-        select(literal("s"), Segment.no, Segment.description).where(Segment.team_id == team_id),
-    )
     codes = Codes()
     kinds = {"t": codes.templates, "g": codes.groups, "s": codes.segments}
-    for kind, code, description in session.execute(query):
+    for kind, code, description in session.execute(CODES, {"team": team_id}):
         kinds[kind].append((code, description or ""))
     return codes

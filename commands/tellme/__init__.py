@@ -16,7 +16,7 @@ from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
-from commands.tellme.ranking import Ranker
+from commands.tellme.ranking import Ranker, near_tie, reorder
 from store.frecency import frecency_scores
 
 RUN_SCORE = 68.0
@@ -86,13 +86,12 @@ def search(
     if not found:
         return []
     args = read_arguments(found, engine, today or date.today(), session, team_id)
-    frecency: dict[str, float] = {}
-    if session is not None and team_id is not None and user_id is not None:
-        frecency = frecency_scores(session, team_id, user_id)
     # "meetings with Adatum", "las llamadas de hoy": log entries of that kind.
     kinds = ["entry" for word in found if plural_noun(word) and concept(word.text) in ENTRY_NOUNS]
     said = [word.text for word in found] + kinds[:1]
-    ranked = engine.rank(said, args.used, frecency, args.evidence(), intent(found))
+    ranked = engine.rank(said, args.used, {}, args.evidence(), intent(found))
+    if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
+        ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
     named = bool(set(args.used) - {"name"}) or any(
         meaning not in VERBS

@@ -53,6 +53,8 @@ EXACT_POINTS = 6.0
 """For a sentence that is a title or keyword exactly: "add contacts to segment" is that action, not the
 one titled "Add Contacts"."""
 FRECENCY_POINTS = 3.0
+COMPARED = 12
+"""Actions whose titles and keywords are compared with the whole text: the best by the other scores."""
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
 Resolved = dict[str, float]
@@ -72,6 +74,16 @@ class Phrase:
 def acronym(title: str) -> str:
     initials = [word.text[0] for word in words(title) if word.text not in STOPWORDS]
     return "".join(initials) if len(initials) >= 3 else ""
+
+
+def reorder(ranked: list[tuple[Action, float]], frecency: Mapping[str, float]) -> list[tuple[Action, float]]:
+    """What the user runs often and lately only settles a near-tie: it reorders, it adds no points (a
+    sentence that is not clear enough to run does not run because it was run before)."""
+    return sorted(ranked, key=lambda pair: -(pair[1] + FRECENCY_POINTS * frecency.get(pair[0].id, 0.0)))
+
+
+def near_tie(ranked: list[tuple[Action, float]]) -> bool:
+    return len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FRECENCY_POINTS
 
 
 class Ranker:
@@ -104,6 +116,12 @@ class Ranker:
         self.by_action = {}
         for phrase in self.phrases:
             self.by_action.setdefault(phrase.action.id, []).append(phrase)
+        self.holding: dict[str, list[tuple[int, float]]] = {}
+        """Per concept, the phrases that hold it, with its weight in each (a concept said twice in a
+        phrase counts twice, as in its total)."""
+        for index, phrase in enumerate(self.phrases):
+            for c in phrase.concepts:
+                self.holding.setdefault(c, []).append((index, self.idf[c]))
         # Whole-text comparison uses titles and keywords, not acronyms (short strings match anything).
         self.compared = sorted(
             {(p.text, p.action.id, p.weight) for p in self.phrases if " " in p.text or p.weight >= 0.96}
@@ -209,21 +227,29 @@ class Ranker:
         for meanings in [m for _, m in resolved] + stand_ins:
             for c, score in meanings.items():
                 best[c] = max(best.get(c, 0.0), score)
-        string_scores = self._string_scores(" ".join(content))
         exact = self.exact.get(" ".join(content), set())
         numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
-        ranked = []
+        coverages = self._coverages(best)
+        aligned = []
         for action in self.actions:
             takes = set(action.arg_by_name)
             if self.shows[action.id] and "text" in takes:
                 takes.add("contact")  # a contact's name is what a list of them is searched by
             taken = {word for arg in takes for word in explained.get(arg, ())}
             usable = sum(ARGUMENT_WEIGHT for names in evidence if self._takes(action, names))
-            coverage = self._coverage(action, best)
+            coverage = coverages.get(action.id, 0.0)
             precision = self._precision(action, resolved, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
+            aligned.append((alignment, self._fit(action, evidence, intent, numbered), action))
+        # The whole-text comparison is the slow part: only for the actions that could end up in front
+        # (what it adds cannot lift one from further back).
+        aligned.sort(key=lambda item: -item[0] * item[1])
+        leading = {action.id for _, _, action in aligned[:COMPARED]}
+        string_scores = self._string_scores(" ".join(content), leading)
+        ranked = []
+        for alignment, fit, action in aligned:
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
-            score = min(100.0, score * self._fit(action, evidence, intent, numbered))
+            score = min(100.0, score * fit)
             if action.id in exact and only_stopwords:  # "what can you do": Help's own words
                 score = 100.0
             if exact:  # the sentence is this action's title or keyword, or another's
@@ -231,10 +257,7 @@ class Ranker:
                     min(100.0, score + EXACT_POINTS) if action.id in exact else min(score, 100 - EXACT_POINTS)
                 )
             ranked.append((action, round(score, 1)))
-        # What the user runs often and lately only settles a near-tie: it reorders, it adds no points
-        # (a sentence that is not clear enough to run does not run because it was run before).
-        ranked.sort(key=lambda pair: -(pair[1] + FRECENCY_POINTS * frecency.get(pair[0].id, 0.0)))
-        return ranked
+        return reorder(ranked, frecency)
 
     def _takes(self, action: Action, names: tuple[str, ...]) -> bool:
         """Whether the action takes an argument found, which any of `names` could be."""
@@ -257,15 +280,20 @@ class Ranker:
             fit *= INTENT_MISFIT
         return fit
 
-    def _coverage(self, action: Action, best: Resolved) -> float:
-        """How much of the action's best-matching title or keyword phrase the query says, 0 to 1."""
-        return max(
-            phrase.weight
-            * sum(self.idf[c] * best.get(c, 0.0) for c in phrase.concepts)
-            / phrase.total
-            / 100.0
-            for phrase in self.by_action[action.id]
-        )
+    def _coverages(self, best: Resolved) -> dict[str, float]:
+        """Per action, how much of its best-matching title or keyword phrase the query says, 0 to 1:
+        summed over the phrases that hold a concept of the query only."""
+        said: dict[int, float] = {}
+        for c, sure in best.items():
+            for index, part in self.holding.get(c, ()):
+                said[index] = said.get(index, 0.0) + part * sure
+        coverages: dict[str, float] = {}
+        for index, amount in said.items():
+            phrase = self.phrases[index]
+            share = phrase.weight * amount / phrase.total / 100.0
+            if share > coverages.get(phrase.action.id, 0.0):
+                coverages[phrase.action.id] = share
+        return coverages
 
     def _precision(
         self,
@@ -291,12 +319,13 @@ class Ranker:
             explained += weight * max((s for c, s in meanings.items() if c in concepts), default=0.0) / 100
         return explained / wanted if wanted else 1.0
 
-    def _string_scores(self, query: str) -> dict[str, float]:
+    def _string_scores(self, query: str, leading: set[str]) -> dict[str, float]:
         scores: dict[str, float] = {}
         if not query:
             return scores
-        texts = [text for text, _, _ in self.compared]
+        compared = [item for item in self.compared if item[1] in leading]
+        texts = [text for text, _, _ in compared]
         for _, score, index in process.extract(query, texts, scorer=fuzz.WRatio, limit=None, score_cutoff=50):
-            _, action_id, weight = self.compared[index]
+            _, action_id, weight = compared[index]
             scores[action_id] = max(scores.get(action_id, 0.0), score * weight)
         return scores
