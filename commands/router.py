@@ -102,7 +102,15 @@ class Router:
             words = split(text.strip())
         except UsageError as refused:
             return error(refused.message)
-        return self._guarded(ctx, text, lambda: self._carry_out(ctx, grammar.read(action, words, ctx)))
+
+        def carry_out() -> Reply:
+            reading = grammar.read(action, words, ctx)
+            try:
+                return self._carry_out(ctx, reading)
+            except Ambiguous as failure:  # "log a call with Peter": a button per Peter
+                return _choose(failure, action, reading.args)
+
+        return self._guarded(ctx, text, carry_out)
 
     def _carry_out(self, ctx: Context, reading: grammar.Reading) -> Reply:
         action = reading.action

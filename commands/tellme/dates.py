@@ -127,6 +127,8 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
         return _unit_span(UNITS[following], today, 0), 2
     if word in UNITS and following in LAST:  # "la semana pasada", "el mes pasado"
         return _unit_span(UNITS[word], today, 1), 2
+    if word in UNITS and following == "que" and after == "viene":  # "la semana que viene"
+        return _unit_span(UNITS[word], today, -1), 3
     if word in UNITS and following in THIS:
         return _unit_span(UNITS[word], today, 0), 2
     if word in WEEKDAYS:

@@ -887,6 +887,7 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "contact group": ("segment",),
     "grupos de contactos": ("segment",),
     "grupo de contactos": ("segment",),
+    "picked up": (),
     "acabo de": (),
     "acabamos de": (),
     "just now": (),

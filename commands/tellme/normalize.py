@@ -146,7 +146,7 @@ def _starting(word: str) -> list[tuple[str, ...]]:
             for key in _keys(known[0]):
                 _STARTING.setdefault(key, []).append(known)
     found = {known for key in _keys(word) for known in _STARTING.get(key, ())}
-    return sorted(found, key=len, reverse=True)
+    return sorted(found, key=lambda known: (-len(known), known[0] != word))
 
 
 def _expressions(found: list[Word]) -> list[Word]:

@@ -31,6 +31,7 @@ ARGUMENT_CONCEPTS = {
     "segment": "segment",
     "document_kind": "document",
     "evaluation": "evaluate",
+    "entry_nos": "entry",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact"."""
 MISFIT = {
