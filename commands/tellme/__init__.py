@@ -114,7 +114,7 @@ def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
 
 
 def decide(matches: list[Match]) -> Decision:
-    if not matches or matches[0].score < OFFER_SCORE:
+    if not matches or matches[0].score < OFFER_SCORE or matches[0].understood < UNDERSTOOD:
         return Decision("nothing", tuple(matches[:3]))
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0

@@ -222,7 +222,9 @@ class Ranker:
             for word in content
         ]
         stand_ins = [
-            {ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in evidence if names[0] in ARGUMENT_CONCEPTS
+            {ARGUMENT_CONCEPTS[names[0]]: 90.0}
+            for names in evidence
+            if names[0] in ARGUMENT_CONCEPTS and (names[0] != "entry_nos" or content)  # not "42" alone
         ]
         best: Resolved = {}
         for meanings in [m for _, m in resolved] + stand_ins:
