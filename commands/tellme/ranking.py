@@ -25,6 +25,8 @@ STOPWORD_WEIGHT = 0.15
 GENERIC = "show"
 """Words like "show" or "list" help a phrase match but say little about which action is meant."""
 GENERIC_PHRASE = 0.6
+ALTERNATIVE = 3.0
+"""How close to its best reading another reading of a misspelt word must be to count."""
 ARGUMENT_CONCEPTS = {
     "template": "template",
     "contact": "contact",
@@ -188,7 +190,11 @@ class Ranker:
                     meaning = concept(candidate)
                     score = 70.0 + 25.0 * len(word) / len(candidate)
                     found[meaning] = max(found.get(meaning, 0.0), score)
-        return {meaning: score for meaning, score in found.items() if meaning in self.idf}
+        known = {meaning: score for meaning, score in found.items() if meaning in self.idf}
+        # A misspelt word means what it is closest to; a weaker likeness ("restroe" to "register") is
+        # noise that would count for any action with that concept.
+        top = max(known.values(), default=0.0)
+        return {meaning: score for meaning, score in known.items() if score >= top - ALTERNATIVE}
 
     def weight(self, resolved: Resolved) -> float:
         if not resolved:
