@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from commands import inputs
 from commands.action import Action
@@ -72,6 +73,13 @@ class Phrase:
     weight: float
     total: float = 0.0
     """The sum of its concepts' weights."""
+
+
+def _slip(typed: str, known: str) -> bool:
+    """Whether `typed` is `known` with a slip or two of the keyboard: a letter wrong, missing, extra or
+    swapped (two in a long word), not another word that shares letters ("contesto" is no "conteo")."""
+    slips = 1 if len(known) <= 5 else 2
+    return abs(len(typed) - len(known)) <= 1 and DamerauLevenshtein.distance(typed, known) <= slips
 
 
 def acronym(title: str) -> str:
@@ -179,6 +187,8 @@ class Ranker:
             for candidate, score, _ in process.extract(
                 word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6
             ):
+                if not _slip(word, candidate):
+                    continue
                 meaning = concept(candidate)
                 found[meaning] = max(found.get(meaning, 0.0), score)
         if len(word) >= 2:
