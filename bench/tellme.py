@@ -38,7 +38,14 @@ from commands.tellme import decide, search  # noqa: E402
 from store.contact_search import normalize_name  # noqa: E402
 from store.db import make_engine, reading, session_factory  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace  # noqa: E402
+from store.models import (  # noqa: E402
+    Contact,
+    InteractionGroup,
+    InteractionTemplate,
+    NumberSeries,
+    Segment,
+    Workspace,
+)
 
 TEAM = "T0BENCH"
 USER = "U0BENCH"
@@ -124,6 +131,9 @@ def fill_workspace(sessions, contacts: int) -> None:  # type: ignore[no-untyped-
                 for n, (name, kind) in enumerate(rows, 1)
             ],
         )
+        # The numbers are taken as an import takes them, so a contact added later gets the next one at
+        # once (rather than stepping over 100,000 numbers in use, one at a time).
+        session.add(NumberSeries(team_id=TEAM, series="contact", last_no=len(rows)))
         for group in sorted({group for _, group, _ in TEMPLATES}):
             session.add(InteractionGroup(team_id=TEAM, code=group, description=group.title()))
         session.flush()
