@@ -1050,6 +1050,8 @@ STOPWORDS = frozenset(
         "should",
         "will",
         "how",
+        "from",
+        "into",
         "todo",
         "toda",
         "tried",
