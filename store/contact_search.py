@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -256,8 +257,13 @@ class ContactIndex:
             if lone and not capitalized[start] and len(text) < 7:
                 continue  # "madre" is no misspelt Madrez
             matches = self.search(text, 2)
-            if matches and matches[0].score >= FUZZY_SPOT:
-                return Spotted(start, end, [matches[0].no], exact=False)
+            if not matches or matches[0].score < FUZZY_SPOT:
+                continue
+            if lone:  # one word: a slip of a letter in a word of the name, not just its first letters
+                name = self.tokens[self.by_no[matches[0].no.upper()]]
+                if not any(DamerauLevenshtein.distance(text, token) <= 1 for token in name):
+                    continue
+            return Spotted(start, end, [matches[0].no], exact=False)
         return None
 
     def _score(self, wanted: str, position: int, token_score: float) -> float:

@@ -191,7 +191,7 @@ class Ranker:
                     continue
                 meaning = concept(candidate)
                 found[meaning] = max(found.get(meaning, 0.0), score)
-        if len(word) >= 3:  # "el" is no "eliminar"
+        if len(word) >= 2:
             start = bisect_left(self.vocabulary, word)
             for candidate in self.vocabulary[start : start + 40]:
                 if not candidate.startswith(word):
