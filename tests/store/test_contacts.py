@@ -163,3 +163,14 @@ def test_every_workspace_index_is_built_when_the_server_starts(sessions, team, w
         warmed = contact_index(s, team + "X")
         assert search_contacts(s, team + "X", "litware")[0].name == "Litware"
         assert contact_index(s, team + "X") is warmed
+
+
+def test_a_reader_that_began_before_a_change_uses_the_index_already_past_it(sessions, team, workspace):
+    with sessions() as before:
+        contact_index(before, team)  # its transaction (and, on SQLite, its snapshot) has begun
+        with sessions.begin() as s:
+            add_contact(s, team, NewContact("Zoltán Kovács"))
+        with sessions() as after:
+            caught_up = contact_index(after, team)
+            assert search_contacts(after, team, "zoltan kovacs")[0].score == 100.0
+        assert contact_index(before, team) is caught_up
