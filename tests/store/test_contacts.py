@@ -2,6 +2,7 @@ import pytest
 
 from store.contact_search import contact_index, forget_indexes, search_contacts, warm_contact_indexes
 from store.contacts import NewContact, add_contact, change_contact, find_contact, list_contacts
+from store.db import reading
 from store.enums import ContactType
 from store.errors import Ambiguous, Conflict, Invalid, NotFound
 from store.imports import import_contacts
@@ -166,7 +167,7 @@ def test_every_workspace_index_is_built_when_the_server_starts(sessions, team, w
 
 
 def test_a_reader_that_began_before_a_change_uses_the_index_already_past_it(sessions, team, workspace):
-    with sessions() as before:
+    with reading(sessions) as before:
         contact_index(before, team)  # its transaction (and, on SQLite, its snapshot) has begun
         with sessions.begin() as s:
             add_contact(s, team, NewContact("Zoltán Kovács"))
