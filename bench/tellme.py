@@ -4,7 +4,11 @@ SQLite database, beside a plain substring search over titles. For each sentence:
 the top three, the arguments read, and what typing it after /crm does (the action run, asked about or
 whose form opens; the sentences run for real, in the benchmark's own workspace).
 
-    python bench/tellme.py [--verbose] [--set tuning]
+    python bench/tellme.py [--contacts N | --quick] [--set tuning|held-out|legacy] [--verbose]
+
+--quick is 10,000 contacts, enough to iterate in seconds; the figures to quote are at 100,000. --verbose
+prints each miss, but never a held-out sentence (only its aggregate figures count): restrict it with
+--set tuning or --set legacy.
 """
 
 import sys
@@ -14,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 # Run as a script, bench/ comes first on the path, and bench/store.py would hide the store package.
 sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
+import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
@@ -33,7 +38,14 @@ from commands.tellme import decide, search  # noqa: E402
 from store.contact_search import normalize_name  # noqa: E402
 from store.db import make_engine, reading, session_factory  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace  # noqa: E402
+from store.models import (  # noqa: E402
+    Contact,
+    InteractionGroup,
+    InteractionTemplate,
+    NumberSeries,
+    Segment,
+    Workspace,
+)
 from store.segment_criteria import Criteria  # noqa: E402
 
 TEAM = "T0BENCH"
@@ -41,6 +53,7 @@ USER = "U0BENCH"
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 CONTACTS = 100_000
+QUICK_CONTACTS = 10_000
 KNOWN_CONTACTS = [
     ("John Smith", "person"),
     ("María García", "person"),
@@ -97,13 +110,13 @@ def made_up_surname(rng: random.Random) -> str:
     return ("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))) + rng.choice(ENDINGS)).title()
 
 
-def fill_workspace(sessions) -> None:  # type: ignore[no-untyped-def]
+def fill_workspace(sessions, contacts: int) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(42)
     rows = []
     taken = {name.casefold() for name, _ in KNOWN_CONTACTS}
     for name, kind in KNOWN_CONTACTS:
         rows.append((name, kind))
-    while len(rows) < CONTACTS:
+    while len(rows) < contacts:
         if rng.random() < 0.3:
             name, kind = f"{made_up_surname(rng)} {rng.choice(COMPANY)}", "company"
         else:
@@ -130,6 +143,9 @@ def fill_workspace(sessions) -> None:  # type: ignore[no-untyped-def]
                 for n, (name, kind) in enumerate(rows, 1)
             ],
         )
+        # The numbers are taken as an import takes them, so a contact added later gets the next one at
+        # once (rather than stepping over 100,000 numbers in use, one at a time).
+        session.add(NumberSeries(team_id=TEAM, series="contact", last_no=len(rows)))
         for group in sorted({group for _, group, _ in TEMPLATES}):
             session.add(InteractionGroup(team_id=TEAM, code=group, description=group.title()))
         session.flush()
@@ -184,6 +200,7 @@ SETS = {
     "legacy (partly tuned)": HERE / "tellme" / "legacy.jsonl",
 }
 """No keyword is added for a held-out sentence: it is read only here, to measure."""
+SHORT = {"held-out": "held-out", "tuning": "tuning", "legacy": "legacy (partly tuned)"}
 
 
 class Recorder:
@@ -214,31 +231,32 @@ class Recorder:
         return ""
 
 
-def main(verbose: bool, only: str = "") -> None:
+def main(contacts: int, chosen: list[str], verbose: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/bench.db")
         upgrade(engine)
         sessions = session_factory(engine)
         started = time.perf_counter()
-        fill_workspace(sessions)
-        print(f"workspace of {CONTACTS:,} contacts filled in {time.perf_counter() - started:.1f} s")
+        fill_workspace(sessions, contacts)
+        print(f"workspace of {contacts:,} contacts filled in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        ROUTER.warm(sessions)  # as a server does when it starts
+        print(f"contact index built at start: {1000 * (time.perf_counter() - started):.0f} ms")
         recorder = Recorder()
         ctx = Context(sessions, TEAM, USER, is_admin=True, timezone="UTC", fixed_now=NOW)
         latencies: list[float] = []
+        timed = "held-out" if "held-out" in chosen else chosen[0]
         with reading(sessions) as session:
             started = time.perf_counter()
             search(
                 "warm up john smith", ROUTER.ranker, session=session, team_id=TEAM, user_id=USER, today=TODAY
             )
-            print(
-                f"first search (the contact index is built): {1000 * (time.perf_counter() - started):.0f} ms"
-            )
-            for name, path in SETS.items():
-                if only and not name.startswith(only):
-                    continue
+            print(f"first search: {1000 * (time.perf_counter() - started):.0f} ms")
+            for name in chosen:
+                path = SETS[name]
                 queries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
                 ours, plain = Tally(), Tally()
-                for _ in range(2 if name == "held-out" else 0):
+                for _ in range(2 if name == timed else 0):
                     ROUTER.ranker.resolve.cache_clear()  # every pass meets its words for the first time
                     for item in queries:
                         started = time.perf_counter()
@@ -253,6 +271,8 @@ def main(verbose: bool, only: str = "") -> None:
                             )
                         )
                         latencies.append(1000 * (time.perf_counter() - started))
+                shown = verbose and name != "held-out"  # its sentences are never looked at
+                started = time.perf_counter()
                 for item in queries:
                     matches = search(
                         item["q"], ROUTER.ranker, session=session, team_id=TEAM, user_id=USER, today=TODAY
@@ -267,7 +287,7 @@ def main(verbose: bool, only: str = "") -> None:
                         decision.kind,
                         matches[0].args if matches else {},
                         typed,
-                        verbose,
+                        shown,
                         matches,
                     )
                     found = baseline(item["q"])
@@ -281,7 +301,8 @@ def main(verbose: bool, only: str = "") -> None:
                         False,
                         [],
                     )
-                print(f"{name}: {len(queries)} sentences")
+                took = time.perf_counter() - started
+                print(f"{name}: {len(queries)} sentences (read and typed into the chat in {took:.1f} s)")
                 print("  " + ours.line("Tell Me"))
                 print("  " + plain.line("baseline (substring)"))
         engine.dispose()
@@ -290,8 +311,8 @@ def main(verbose: bool, only: str = "") -> None:
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
     print(
-        f"ranking latency on the held-out half (search + decide, {len(latencies)} runs, "
-        f"{CONTACTS:,} contacts): median {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms"
+        f"ranking latency on the {timed} half (search + decide, {len(latencies)} runs, "
+        f"{contacts:,} contacts): median {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms"
     )
 
 
@@ -336,7 +357,19 @@ def _same(got: Any, wanted: Any) -> bool:
     return got == wanted
 
 
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Tell Me quality and speed on labelled sentences.")
+    parser.add_argument("--contacts", type=int, default=CONTACTS, help="contacts in the workspace")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_CONTACTS:,} contacts")
+    parser.add_argument("--set", choices=[*SHORT, "all"], default="all", help="one set of sentences")
+    parser.add_argument("-v", "--verbose", action="store_true", help="each miss (never a held-out one)")
+    return parser.parse_args()
+
+
 if __name__ == "__main__":
-    # --set tuning: that set alone (verbose output names sentences: never ask it of the held-out half)
-    chosen = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv[:-1] else ""
-    main("--verbose" in sys.argv or "-v" in sys.argv, chosen)
+    chosen = options()
+    main(
+        QUICK_CONTACTS if chosen.quick else max(len(KNOWN_CONTACTS), chosen.contacts),
+        list(SETS) if chosen.set == "all" else [SHORT[chosen.set]],
+        chosen.verbose,
+    )

@@ -132,6 +132,7 @@ def create_app() -> BufferedRequests:
 
     settings = Settings.from_env()
     server = create_server(settings, open_store(settings.database_url or None))
+    server.bot.warm()
     server.bot.start_worker()
     return serve_wsgi(
         server.wsgi, threads=int(os.environ.get("CRM_THREADS", "8")), on_shutdown=server.bot.close

@@ -8,6 +8,7 @@ from rich.console import Console
 from bot.cli_admin import open_store
 from bot.console import ConsoleChat
 from commands.context import Context
+from commands.router import ROUTER
 
 
 def register(app: typer.Typer) -> None:
@@ -20,4 +21,5 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Chat with the bot in the terminal: type what you would type after /crm, or free text."""
         ctx = Context(open_store(), team, user, is_admin=admin, timezone=timezone)
+        ROUTER.warm(ctx.sessions)
         ConsoleChat(ctx, Console(highlight=False, soft_wrap=True)).loop()

@@ -48,6 +48,7 @@ def serve_socket_mode(settings: Settings) -> None:
     from bot.slack.app import build_bot
 
     bot = build_bot(settings, open_store(settings.database_url or None))
+    bot.warm()
     bot.start_worker()
     try:
         SocketModeHandler(bot.app, settings.app_token).start()

@@ -22,6 +22,8 @@ class Router(Protocol):
 
     def run(self, ctx: Context, text: str) -> Reply: ...
 
+    def run_as(self, ctx: Context, action: Action, text: str) -> Reply: ...
+
     @property
     def ranker(self) -> Ranker: ...
 
@@ -62,8 +64,8 @@ def actions(router: Router) -> tuple[Action, ...]:
             args=(Arg("topic", inputs.Text("a help topic", 100)),),
             featured=True,
             handler=help_reply,
-            keywords=("help", "commands", "what can you do", "how to", "usage", "manual"),
-            keywords_es=("ayuda", "comandos", "qué puedes hacer", "cómo"),
+            keywords=("help", "commands", "what can you do", "what can i do", "how to", "usage", "manual"),
+            keywords_es=("ayuda", "comandos", "qué puedes hacer", "qué puedo hacer", "cómo"),
             policy=Policy(read_only=True, tracked=False),
         ),
         Action(
@@ -97,10 +99,8 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     """Find the action `query` asks for and run it, ask to confirm it, or offer the closest ones."""
     decision = decide(_search(ctx, query, router))
     best = decision.best
-    if decision.kind == "run" and best is not None:
-        return understood(ctx, best, _carry_out(ctx, best, router))
-    if decision.kind == "confirm" and best is not None:
-        return suggest(ctx, best)
+    if decision.kind in ("run", "confirm") and best is not None:
+        return carry_out(ctx, best, router)
     if decision.kind == "choose":
         return Reply(
             f"Which one did you mean by “{query}”?", buttons=tuple(_offer(ctx, m) for m in decision.matches)
@@ -113,17 +113,20 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     )
 
 
-def _carry_out(ctx: Context, match: Match, router: Router) -> Reply:
-    """Run what Tell Me read. When it read too little for the command to say (`segment <code> add where
-    …` without the code), the action's form opens with what it did read."""
+def carry_out(ctx: Context, match: Match, router: Router) -> Reply:
+    """Do what Tell Me read at once: run it, or ask first when it can be undone (a cancel). When it read
+    too little for the command to say (`segment <code> add where …` without the code), the action's form
+    opens with what it did read."""
     action = match.action
+    if action.policy.destructive == "undo":
+        return suggest(ctx, match)
     command = match.command_text()
     missing = any(arg.required and arg.name not in match.args for arg in action.args)
     unsaid = missing and grammar.match(router.actions, split(command)) is not action
     if unsaid and action.form is not None and action.may_run(ctx):
         values = {name: action.arg_by_name[name].kind.render(v) for name, v in match.args.items()}
-        return Reply(f"Opening {action.title}…", modal=Modal(action.id, values))
-    return router.run(ctx, command)
+        return understood(ctx, match, Reply(f"Opening {action.title}…", modal=Modal(action.id, values)))
+    return understood(ctx, match, router.run_as(ctx, action, command))
 
 
 def suggest(ctx: Context, match: Match) -> Reply:
@@ -144,6 +147,16 @@ def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
         return None
     missing = any(arg.required and arg.name not in best.args for arg in best.action.args)
     return None if missing and best.action.form is None else best
+
+
+def complete_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
+    """What Tell Me would run, or ask to confirm, at once for `sentence`, with every argument it requires:
+    for words the grammar could not take."""
+    decision = decide(_search(ctx, sentence, router))
+    best = decision.best
+    if decision.kind not in ("run", "confirm") or best is None or not best.complete():
+        return None
+    return best
 
 
 def understood(ctx: Context, match: Match, reply: Reply) -> Reply:

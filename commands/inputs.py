@@ -47,9 +47,20 @@ E = TypeVar("E", bound=StrEnum)
 YES_NO = {"yes": True, "y": True, "true": True, "si": True, "sí": True, "no": False, "n": False}
 
 
+IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
+WORD_END = re.compile(r"(?<=\w)'(?=\s|$)")
+"""An apostrophe in a word ("didn't", "Kim's") is part of it, never a quote; one ending a word ("Jones'")
+is when no quote it could close was opened."""
+
+
 def split(text: str) -> list[str]:
+    typed = IN_WORD.sub("\\'", text.translate(QUOTES))
     try:
-        return shlex.split(text.translate(QUOTES))
+        return shlex.split(typed)
+    except ValueError:
+        pass
+    try:
+        return shlex.split(WORD_END.sub("\\'", typed))
     except ValueError as error:
         raise UsageError("A quote is not closed.") from error
 

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from commands import assistant, catalog, grammar
 from commands.action import Action, Args, Section
@@ -19,6 +20,7 @@ from commands.forms import Form, FormErrors
 from commands.inputs import QUOTES, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Ranker
+from store.contact_search import warm_contact_indexes
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,12 @@ class Router:
     def ranker(self) -> Ranker:
         return Ranker(a for a in self.actions if a.policy.listed and a.policy.ranked)
 
+    def warm(self, sessions: sessionmaker[Session]) -> int:
+        """Build what a first Tell Me query would otherwise wait for: the ranker, and the contact index of
+        every workspace (a serving process calls this as it starts). How many workspaces were indexed."""
+        _ = self.ranker  # a cached property: built here, once
+        return warm_contact_indexes(sessions)
+
     def run(self, ctx: Context, text: str) -> Reply:
         return self._guarded(ctx, text, lambda: self._run(ctx, text))
 
@@ -57,6 +65,11 @@ class Router:
         reading: grammar.Reading | None = None
         try:
             reading = grammar.read(action, words, ctx)
+            if reading.missing and reread:
+                # "log segment" is a sentence, not the template SEGMENT with a contact to ask for.
+                other = assistant.clear_reading(ctx, " ".join(words), self)
+                if other is not None and other.action is not action:
+                    return assistant.carry_out(ctx, other, self)
             return self._carry_out(ctx, reading)
         except grammar.OptionError:
             raise
@@ -65,10 +78,16 @@ class Router:
                 raise
             return _choose(failure, action, reading.args)
         except (UsageError, NotFound) as refused:
-            # "log a call with jon smth" is a sentence, not a template code: Tell Me may read it otherwise.
-            match = assistant.clear_reading(ctx, " ".join(words), self) if reread else None
+            # "log a call with jon smth", "cancel entry 14" are sentences: the words the grammar cannot take
+            # go to Tell Me whole, and what it reads completely (another action, or this one with what it
+            # found) is done; otherwise the grammar's reason stands.
+            match = assistant.complete_reading(ctx, " ".join(words), self) if reread else None
             again = match.command_text() if match is not None else ""
-            if match is None or match.action is not action or again == _typed(action, reading):
+            if match is None or again == _typed(action, reading):
+                raise refused
+            if match.action is not action:
+                return assistant.carry_out(ctx, match, self)
+            if not match.args and match.understood < 1.0:  # "entries zzqx wobble"; not "segments pls"
                 raise refused
             if _asks_again(action, refused, match.args):
                 raise refused  # the form would ask for the very value refused: say why it was
@@ -77,9 +96,26 @@ class Router:
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
                 return assistant.understood(
-                    ctx, match, self._guarded(ctx, again, lambda: self._run(ctx, again, reread=False))
+                    ctx, match, self._guarded(ctx, again, lambda: self.run_as(ctx, action, again))
                 )
             return assistant.suggest(ctx, match)
+
+    def run_as(self, ctx: Context, action: Action, text: str) -> Reply:
+        """Run `action` with the words of its command (Tell Me's reading): read as that action's, even
+        where another action's command starts the same (`log PHONE` of Log Segment is no interaction)."""
+        try:
+            words = split(text.strip())
+        except UsageError as refused:
+            return error(refused.message)
+
+        def carry_out() -> Reply:
+            reading = grammar.read(action, words, ctx)
+            try:
+                return self._carry_out(ctx, reading)
+            except Ambiguous as failure:  # "log a call with Peter": a button per Peter
+                return _choose(failure, action, reading.args)
+
+        return self._guarded(ctx, text, carry_out)
 
     def _carry_out(self, ctx: Context, reading: grammar.Reading) -> Reply:
         action = reading.action

@@ -78,11 +78,11 @@ def add_contact(session: Session, team_id: str, new: NewContact) -> Contact:
         search_name=normalize_name(text["name"]),
         company_no=company.no if company else no,
         correspondence_type=new.correspondence_type.value,
+        search_version=bump_contacts_version(session, team_id),
         **text,
     )
     session.add(contact)
     session.flush()
-    bump_contacts_version(session, team_id)
     return contact
 
 
@@ -343,8 +343,8 @@ def change_contact(session: Session, team_id: str, no: str, **changes: str) -> C
         setattr(contact, field, value)
     if "name" in values:
         contact.search_name = normalize_name(contact.name)
-    if values.keys() & CACHED:
-        bump_contacts_version(session, team_id)
+    if values.keys() & CACHED:  # the search index and the step form's values are kept per version
+        contact.search_version = bump_contacts_version(session, team_id)
     session.flush()
     return contact
 

@@ -160,17 +160,17 @@ def import_contacts(session: Session, team_id: str, source: TextIO | str) -> Imp
     for row, no in zip(companies + people, numbers, strict=True):
         row.no = no
     now = utcnow()
+    version = bump_contacts_version(session, team_id)
     ordered = companies + people
     # The planner's figures for a fresh table say it is empty, and PostgreSQL then checks each person's
     # company (a foreign key to this same table) by a scan that grows with every row written: quadratic,
     # 100,000 contacts took over 10 minutes. Counting a first small batch makes it an index lookup again.
     first = ordered[:FIRST_CHUNK] if len(ordered) > FIRST_CHUNK else []
     if first:
-        session.execute(insert(Contact), [_contact_values(team_id, row, now) for row in first])
+        session.execute(insert(Contact), [_contact_values(team_id, row, now, version) for row in first])
         analyze(session, Contact)
     for part in chunks(ordered[len(first) :], CHUNK):
-        session.execute(insert(Contact), [_contact_values(team_id, row, now) for row in part])
-    bump_contacts_version(session, team_id)
+        session.execute(insert(Contact), [_contact_values(team_id, row, now, version) for row in part])
     return ImportResult(len(companies), len(people), numbers)
 
 
@@ -354,7 +354,7 @@ def _workspace_contacts(
             yield _Known(no, name, kind, search_name)
 
 
-def _contact_values(team_id: str, row: _Row, now: datetime) -> dict[str, Any]:
+def _contact_values(team_id: str, row: _Row, now: datetime, version: int) -> dict[str, Any]:
     values = row.values
     # A person without a company points to itself, as add_contact does.
     company_no = row.company_row.no if row.company_row is not None else row.company_no or row.no
@@ -368,4 +368,5 @@ def _contact_values(team_id: str, row: _Row, now: datetime) -> dict[str, Any]:
         "language_code": values.get("language_code", "").upper(),
         "correspondence_type": CORRESPONDENCE_WORDS[values.get("correspondence_type", "").lower()].value,
         "created_at": now,
+        "search_version": version,
     }

@@ -63,6 +63,7 @@ class Contact(Base):
         Index(None, "team_id", "search_name"),
         Index(None, "team_id", "email"),
         Index(None, "team_id", "company_no"),
+        Index(None, "team_id", "search_version"),
     )
 
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
@@ -82,6 +83,9 @@ class Contact(Base):
     salesperson: Mapped[str] = mapped_column(String(50), default="")
     correspondence_type: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    search_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """The workspace's contacts_version when the name or e-mail was last written: a process's search index
+    of the workspace catches up by reading only the contacts newer than its own version."""
 
 
 class InteractionGroup(Base):

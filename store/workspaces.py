@@ -15,9 +15,15 @@ def ensure_workspace(session: Session, team_id: str, name: str = "") -> None:
     )
 
 
-def bump_contacts_version(session: Session, team_id: str) -> None:
-    session.execute(
-        update(Workspace)
-        .where(Workspace.team_id == team_id)
-        .values(contacts_version=Workspace.contacts_version + 1)
+def bump_contacts_version(session: Session, team_id: str) -> int:
+    """The workspace's next contacts_version, for the contacts this transaction adds or renames to carry
+    (`Contact.search_version`). The row stays locked until commit, so versions commit in order."""
+    return (
+        session.execute(
+            update(Workspace)
+            .where(Workspace.team_id == team_id)
+            .values(contacts_version=Workspace.contacts_version + 1)
+            .returning(Workspace.contacts_version)
+        ).scalar()
+        or 0
     )

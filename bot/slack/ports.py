@@ -39,6 +39,8 @@ class Commands:
     """(context, a message to log) -> the Create Interaction form pre-filled from it."""
     warm_up: Callable[[], None] = charts.warm_up
     """Slow first work done in the background once the server runs (matplotlib, for the first chart)."""
+    warm: Callable[[sessionmaker[Session]], object] = lambda sessions: None
+    """(sessions) -> builds what the first query would otherwise wait for (Tell Me's contact indexes)."""
 
 
 def default_commands() -> Commands:
@@ -55,4 +57,5 @@ def default_commands() -> Commands:
         ROUTER.is_read_only,
         attach_file,
         background_kinds=ROUTER.background_kinds(),
+        warm=ROUTER.warm,
     )

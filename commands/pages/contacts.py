@@ -220,8 +220,8 @@ CONTACTS = Action(
         Arg("after", inputs.CONTACT_NUMBER),
         Arg("before", inputs.CONTACT_NUMBER),
     ),
-    keywords=("contacts", "people", "customers", "companies", "address book", "find contact"),
-    keywords_es=("contactos", "clientes", "empresas", "personas", "agenda", "buscar contacto"),
+    keywords=("contacts", "people", "customers", "companies", "address book", "find contact", "who is"),
+    keywords_es=("contactos", "clientes", "empresas", "personas", "agenda", "buscar contacto", "quién es"),
     policy=Policy(read_only=True),
 )
 CONTACT_CARD = Action(
@@ -294,7 +294,7 @@ IMPORT_CONTACTS = Action(
     summary_es="Cómo cargar contactos desde un archivo CSV.",
     command=("import", "contacts"),
     handler=how_to_import,
-    keywords=("import", "upload contacts", "load contacts", "csv", "bulk add contacts"),
+    keywords=("import", "upload contacts", "load contacts", "csv", "bulk add contacts", "spreadsheet"),
     keywords_es=("importar", "cargar contactos", "subir contactos"),
     policy=Policy(admin_only=True),
 )

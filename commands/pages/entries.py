@@ -192,6 +192,7 @@ LOG_ENTRIES = Action(
         "calls made",
         "list interactions",
         "show interactions",
+        "logged interactions",
     ),
     keywords_es=(
         "historial",
@@ -214,8 +215,13 @@ ENTRY_DETAILS = Action(
     command=("entry", "{entry_no}"),
     handler=entry_details,
     args=(ENTRY_NO,),
-    keywords=("entry details", "show entry", "open entry", "attachments", "entry info"),
-    keywords_es=("detalle del movimiento", "ver movimiento", "adjuntos", "detalles"),
+    keywords=("entry details", "show entry", "open entry", "entry info", "entry comments"),
+    keywords_es=(
+        "detalle del movimiento",
+        "ver movimiento",
+        "detalles",
+        "comentarios del movimiento",
+    ),
     policy=Policy(read_only=True),
 )
 SHOW_ATTACHMENT = Action(
@@ -244,7 +250,7 @@ COMMENT_ENTRY = Action(
         ENTRY_NO,
         Arg("text", inputs.COMMENT, required=True, ask="Give the entry number, then the comment."),
     ),
-    keywords=("comment", "add note", "annotate", "remark"),
+    keywords=("comment", "add note", "annotate", "remark", "add to entry"),
     keywords_es=("comentario", "comentar", "añadir nota", "nota"),
     form=FormSpec(comment_form, read_comment, check=check_entries, subject="entry_no"),
 )
@@ -259,8 +265,8 @@ CANCEL_ENTRY = Action(
     featured=True,
     handler=cancel,
     args=(ENTRY_NOS,),
-    keywords=("cancel", "cancel entry", "void", "mark canceled"),
-    keywords_es=("cancelar", "anular", "cancelar movimiento", "deshacer interacción"),
+    keywords=("cancel", "cancel entry", "void", "mark canceled", "delete entry"),
+    keywords_es=("cancelar", "anular", "cancelar movimiento", "anular interacción", "borrar movimiento"),
     policy=Policy(destructive="undo"),
 )
 RESTORE_ENTRY = Action(
@@ -300,6 +306,7 @@ EVALUATE = Action(
         "neutral",
         "negative",
         "very negative",
+        "rate entry",
     ),
     keywords_es=(
         "evaluar",
@@ -312,6 +319,7 @@ EVALUATE = Action(
         "neutra",
         "negativa",
         "muy negativa",
+        "evaluar movimiento",
     ),
     form=FormSpec(evaluate_form, read_evaluate, check=check_entries, subject="entry_nos"),
 )

@@ -216,8 +216,8 @@ SEGMENTS = Action(
     summary_es="Lista los segmentos: grupos de contactos con los que registrar una interacción a la vez.",
     command=("segments|segment",),
     handler=segments,
-    keywords=("segments", "mailing lists", "contact lists", "target groups"),
-    keywords_es=("segmentos", "listas de contactos", "listas de correo"),
+    keywords=("segments", "mailing lists", "target groups"),
+    keywords_es=("segmentos", "listas de correo"),
     policy=Policy(read_only=True),
 )
 ADD_SEGMENT = Action(
@@ -257,8 +257,15 @@ LOG_SEGMENT = Action(
     command=("log", "{template}"),
     handler=log,
     args=(Arg("template", inputs.TEMPLATE, required=True), Arg("segment", inputs.SEGMENT, required=True)),
-    keywords=("log segment", "send to segment", "mass log", "log for all contacts", "mailing"),
-    keywords_es=("grabar segmento", "registrar segmento", "registrar", "envío masivo"),
+    keywords=(
+        "log segment",
+        "send to segment",
+        "mass log",
+        "log for all contacts",
+        "mailing",
+        "for everyone",
+    ),
+    keywords_es=("grabar segmento", "registrar segmento", "registrar", "envío masivo", "para todos"),
     background=Background(segment_size, threshold=2_000, working=logging_segment),
     form=FormSpec(log_form, read_log_form, check=check_log, subject="segment"),
 )

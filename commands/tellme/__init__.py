@@ -12,15 +12,24 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from commands.action import Action
-from commands.tellme.arguments import read_arguments
-from commands.tellme.normalize import words
-from commands.tellme.ranking import Ranker
+from commands.tellme.arguments import Arguments, read_arguments
+from commands.tellme.intent import intent, plural_noun
+from commands.tellme.lexicon import ENTRY_NOUNS, VERBS
+from commands.tellme.normalize import STOPWORDS, Word, concept, words
+from commands.tellme.ranking import Ranker, near_tie, reorder
 from store.frecency import frecency_scores
 
-RUN_SCORE = 80.0
-"""A winner at least this good, and far enough ahead of the next, runs (or asks to confirm) at once."""
-RUN_MARGIN = 10.0
-OFFER_SCORE = 55.0
+RUN_SCORE = 68.0
+"""A winner at least this good, and far enough ahead of the next, runs (or asks to confirm) at once.
+Calibrated on bench/tellme/tuning.jsonl: the lowest values at which no sentence that should match
+nothing runs, and a wrong action runs for at most one sentence in fifty."""
+RUN_MARGIN = 4.0
+ALONE_SCORE = 56.0
+"""... or one this good with nothing else near it."""
+ALONE_MARGIN = 20.0
+UNDERSTOOD = 0.4
+"""Nothing runs from a sentence with less than this share of words Tell Me knows ("cancela mi vuelo")."""
+OFFER_SCORE = 58.0
 """Below this nothing is offered; the closest actions are still listed."""
 
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
@@ -32,9 +41,18 @@ class Match:
     score: float
     """0 to 100."""
     args: dict[str, Any] = field(default_factory=dict)
+    understood: float = 1.0
+    """The share of the sentence's words Tell Me knows: words of its vocabulary, or arguments read."""
+    named: bool = True
+    """Whether the sentence says what to act on (a thing, or an argument), not just a verb: "sube el
+    volumen" says only "upload", and what to upload is no word Tell Me knows."""
 
     def command_text(self) -> str:
         return self.action.command_text(self.args)
+
+    def complete(self) -> bool:
+        """Whether the sentence gave every argument the action requires."""
+        return all(arg.name in self.args for arg in self.action.args if arg.required)
 
 
 @dataclass(frozen=True)
@@ -68,20 +86,50 @@ def search(
     if not found:
         return []
     args = read_arguments(found, engine, today or date.today(), session, team_id)
-    frecency: dict[str, float] = {}
-    if session is not None and team_id is not None and user_id is not None:
-        frecency = frecency_scores(session, team_id, user_id)
-    ranked = engine.rank([word.text for word in found], args.used, frecency, args.evidence(), args.hidden)
-    return [Match(action, score, args.for_action(action)) for action, score in ranked[:limit]]
+    # "meetings with Adatum", "las llamadas de hoy": log entries of that kind.
+    kinds = ["entry" for word in found if plural_noun(word) and concept(word.text) in ENTRY_NOUNS]
+    said = [word.text for word in found] + kinds[:1]
+    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, intent(found))
+    if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
+        ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
+    share = understood(found, engine, args)
+    named = bool(set(args.used) - {"name"}) or any(
+        meaning not in VERBS
+        for word in found
+        if word.text not in STOPWORDS
+        for meaning, sure in engine.resolve(word.text).items()
+        if sure >= 80.0
+    )
+    return [Match(action, score, args.for_action(action), share, named) for action, score in ranked[:limit]]
+
+
+def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
+    # Words left over for a new name or a search are not understood: "entries zzqx wobble" is not.
+    taken = {word for name, words in args.used.items() if name != "name" for word in words}
+    content = [word.text for word in found if word.text not in STOPWORDS and not word.text.isdigit()]
+    known = [
+        word for word in content if word in taken or max(engine.resolve(word).values(), default=0.0) >= 80.0
+    ]
+    return len(known) / len(content) if content else 1.0
 
 
 def decide(matches: list[Match]) -> Decision:
-    if not matches or matches[0].score < OFFER_SCORE:
+    if not matches or matches[0].score < OFFER_SCORE or matches[0].understood < UNDERSTOOD:
         return Decision("nothing", tuple(matches[:3]))
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
-    if best.score >= RUN_SCORE and best.score - runner_up >= RUN_MARGIN:
-        return Decision("confirm" if best.action.policy.destructive == "undo" else "run", (best,))
+    lead = best.score - runner_up
+    clear = (best.score >= RUN_SCORE and lead >= RUN_MARGIN) or (
+        best.score >= ALONE_SCORE and lead >= ALONE_MARGIN
+    )
+    sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0)
+    # Missing what the action needs, every other word must be known: "log a call" opens the form,
+    # "call my mom" does not.
+    if clear and sure and (best.complete() or best.understood == 1.0):
+        if best.action.policy.destructive != "undo":
+            return Decision("run", (best,))
+        if best.complete():  # "cancel entry 7?" is asked; "cancel my flight" names nothing to cancel
+            return Decision("confirm", (best,))
     return Decision("choose", tuple(m for m in matches[:3] if m.score >= OFFER_SCORE))
 
 

@@ -6,30 +6,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands import inputs
 from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
-from commands.tellme.normalize import STOPWORDS, Word, concept
+from commands.tellme.normalize import STOPWORDS, Word, concept, fold
 from commands.tellme.ranking import Ranker
-from store.contact_search import search_contacts
+from store.contact_search import name_tokens, search_contacts, spot_contact
 from store.enums import DocumentKind, Evaluation
-from store.segments import segment_descriptions
-from store.templates import template_descriptions
+from store.vocabulary import Codes, workspace_codes
 
 MIN_CONTACT_SCORE = 75.0
 TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
 RATED = {
     **dict.fromkeys(("great", "genial", "excelente", "excellent", "maravilla"), Evaluation.VERY_POSITIVE),
     **dict.fromkeys(("terrible", "disaster", "desastre"), Evaluation.VERY_NEGATIVE),
-    **dict.fromkeys(("fine", "bien", "bueno"), Evaluation.POSITIVE),
-    **dict.fromkeys(("mal", "malo"), Evaluation.NEGATIVE),
+    **dict.fromkeys(("fine", "bien", "bueno", "well", "nicely"), Evaluation.POSITIVE),
+    **dict.fromkeys(("mal", "malo", "badly", "poorly", "awful", "fatal"), Evaluation.NEGATIVE),
     **dict.fromkeys(("meh", "regular"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
-VERY = {"very", "muy"}
+VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
 VERY_OF = {Evaluation.POSITIVE: Evaluation.VERY_POSITIVE, Evaluation.NEGATIVE: Evaluation.VERY_NEGATIVE}
 FAILED = {
     "failed",
@@ -43,11 +43,43 @@ FAILED = {
     "nadie",
     "voicemail",
     "buzon",
+    "busy",
+    "comunicaba",
+    "ocupado",
+    "unreachable",
+    "ilocalizable",
 }
-UNANSWERED = ("contest", "respond", "answer", "atend", "cog")
-"""After "no": "no contestó", "no answer" say the attempt failed."""
+UNANSWERED = ("contest", "respond", "answer", "atend", "cog", "pick", "reach", "pill", "got")
+"""After a "no" ("no contestó", "didn't pick up", "no me cogió"): the attempt failed."""
+NOT = {"no", "not", "didn", "didnt", "never", "nunca", "couldn", "couldnt", "wasn", "t", "nobody", "nadie"}
+DURATION = {
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "minuto",
+    "minutos",
+    "m",
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "hora",
+    "horas",
+}
+COMPANY_AT = {"at", "from", "of", "de", "del", "en", "@"}
+"""Before a company in a new contact's name: "Jane Doe at Fabrikam", "Diego Castro, de Adatum"."""
+CODE_WORDS = {"code", "codigo"}
+CALLED = {"called", "named", "llamado", "llamada", "nombre", "name"}
+"""... before a new code in capitals ("a template called LUNCH"); "called María" is a call."""
+PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular"}
+GROUP_WORDS = {"group", "grupo", "groups", "grupos"}
+SAYING = {"que", "diga", "saying", "says", "that", "reads", "text", "texto", "with"}
+"""Before a comment's words: "a comment on 31 saying ...", "que diga ..."."""
+CONTACT_TYPES = {"company": "company", "empresa": "company", "person": "person", "persona": "person"}
 FORMATS = {"csv", "json"}
-ABOUT = {"about", "regarding", "re", "sobre", "acerca", "concerning"}
+ABOUT = {"about", "regarding", "sobre", "acerca", "concerning"}
 NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
 KIND_WORDS = {
     "factura": "invoice",
@@ -82,6 +114,7 @@ FIELD_WORDS = {"number", "address", "numero", "direccion"}
 """After (or, in Spanish, before) "phone" or "e-mail", these make it a contact's field, not an interaction."""
 ASKING = {"what", "cual", "que"}
 BEING = {"is", "es"}
+NEW_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 
 
 @dataclass
@@ -98,6 +131,10 @@ class Arguments:
     """Per argument, words that do not mean here what they usually do ("e-mail" in "Kim's e-mail" is no
     interaction): they count only for the actions that take that argument."""
     leftover: str = ""
+    contacts: list[str] = field(default_factory=list)
+    contact_words: str = ""
+    """The words that named the contact, as typed: what a search for contacts looks for."""
+    """Every contact named, in order (to add several to a segment)."""
 
     def take(self, name: str, value: Any, found: list[Word]) -> None:
         self.values[name] = value
@@ -112,7 +149,11 @@ class Arguments:
         """Per argument found, the argument names an action must take to make use of it."""
         found: list[tuple[str, ...]] = []
         if self.numbers or self.segment_no is not None:
-            found.append(("entry_nos", "entry_no", "segment") if self.segment_no is None else ("segment",))
+            found.append(
+                ("entry_nos", "entry_no", "segment", "task_no", "entry")
+                if self.segment_no is None
+                else ("segment_no", "segment")
+            )
         for names in (
             ("contact", "contacts"),
             ("from", "to", "date", "due"),
@@ -126,6 +167,8 @@ class Arguments:
             name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
             if name not in self.values:
                 continue
+            if name in ("from", "to") and self.values.get("from") != self.values.get("to"):
+                names = ("from", "to")  # a period, or since or until a day: not one date
             in_text = self.tail and self.used.get(name, frozenset()) <= self.tail
             found.append((*names, "text") if in_text else names)
         return found
@@ -147,10 +190,14 @@ class Arguments:
             elif kind is inputs.DATE and name == "date" and "from" in self.values:
                 if self.values["from"] == self.values.get("to"):
                     chosen[name] = self.values["from"]
-            elif kind is inputs.CONTACTS and "contact" in self.values:
-                chosen[name] = [self.values["contact"]]
+            elif kind is inputs.CONTACTS and self.contacts:
+                chosen[name] = list(self.contacts)
+            elif kind is inputs.CONTACT_TYPE and "contact_type" in self.values:
+                chosen[name] = self.values["contact_type"]
             elif _follows_a_number(action, places, name) and self.after_first_number:
                 chosen[name] = self.after_first_number
+            elif name == "text" and self.contact_words and not {"contact", "entry_no"} & places_of(action):
+                chosen[name] = self.contact_words
             elif name in ("text", "name") and name not in self.values and self.leftover:
                 chosen[name] = self.leftover
             elif name in self.values and not (
@@ -158,6 +205,10 @@ class Arguments:
             ):
                 chosen[name] = self.values[name]
         return chosen
+
+
+def places_of(action: Action) -> set[str]:
+    return set(action.arg_by_name)
 
 
 def _follows_a_number(action: Action, places: list[str], name: str) -> bool:
@@ -186,26 +237,14 @@ def read_arguments(
         if period.last:
             claim("to", period.last.isoformat(), sorted(period.used))
         _due(found, period.used, claim)
-    for i, word in enumerate(found):
-        if i not in free:
-            continue
-        if word.text.isdigit() and len(word.text) <= 7:
-            previous = found[i - 1].text if i else ""
-            if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
-                args.segment_no = int(word.text)
-            else:
-                args.numbers.append(int(word.text))
-            if not args.after_first_number and i + 1 < len(found):
-                args.after_first_number = " ".join(w.raw for w in found[i + 1 :])
-                args.take("text", args.after_first_number, found[i + 1 :])
-                args.tail = frozenset(w.text for w in found[i + 1 :])
-            free.remove(i)
+    _phone(found, free, claim)
+    _numbers(found, free, args, claim)
     _evaluation(found, free, claim)
     _field(found, free, args, claim)
     for i in list(free):
         meaning = concept(found[i].text)
-        after_no = i > 0 and found[i - 1].text == "no" and found[i].text.startswith(UNANSWERED)
-        if found[i].text in FAILED or after_no:
+        said_no = any(found[j].text in NOT for j in range(max(0, i - 3), i))
+        if found[i].text in FAILED or (said_no and found[i].text.startswith(UNANSWERED)):
             claim("failed", True, [i])
         elif found[i].text in FORMATS:
             claim("format", found[i].text, [i])
@@ -213,14 +252,60 @@ def read_arguments(
             claim("by", meaning, [i - 1, i])
         elif meaning == "canceled":
             args.take("canceled", "yes", [found[i]])
+        elif found[i].text in CONTACT_TYPES:
+            args.values["contact_type"] = CONTACT_TYPES[found[i].text]  # the word still says "contact"
     if session is not None and team_id is not None:
-        _segment(found, free, session, team_id, claim)
+        codes = workspace_codes(session, team_id)
+        _segment(found, free, codes.segments, claim)
         for name in read_criteria(found, free, args.values, period, session, team_id, claim):
             args.forget(name)
-        _template(found, free, ranker, session, team_id, claim)
+        _template(found, free, ranker, codes.templates, claim)
+        _group(found, free, codes.groups, claim)
+        _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
     _document_kind(found, free, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args
+
+
+def _phone(found: list[Word], free: list[int], claim: Any) -> None:
+    """A phone number after "tel", "phone", "teléfono": its digits, groups and all ("55 1234 5678")."""
+    for i, word in enumerate(found[:-1]):
+        if word.text in PHONE_WORDS:
+            digits = []
+            for j in range(i + 1, len(found)):
+                if not found[j].text.lstrip("+").replace("-", "").isdigit():
+                    break
+                digits.append(j)
+            if digits:
+                claim("phone", " ".join(found[j].raw for j in digits), [i, *digits])
+                return
+
+
+def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """Entry (or logged segment) numbers, and a duration ("15 min"); the words after the first number
+    are what a comment says."""
+    for i, word in enumerate(found):
+        if i not in free or not word.text.isdigit() or len(word.text) > 7:
+            continue
+        following = found[i + 1].text if i + 1 < len(found) else ""
+        if following in DURATION:
+            minutes = int(word.text) * (60 if following.startswith("h") else 1)
+            claim("duration", minutes, [i, i + 1])
+            continue
+        previous = found[i - 1].text if i else ""
+        if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
+            args.segment_no = int(word.text)
+        else:
+            args.numbers.append(int(word.text))
+        if not args.after_first_number and i + 1 < len(found):
+            rest = found[i + 1 :]
+            while rest and rest[0].text in SAYING:  # "a comment on 31 saying ...", "que diga ..."
+                rest = rest[1:]
+            if rest:
+                args.after_first_number = " ".join(w.raw for w in rest)
+                args.take("text", args.after_first_number, found[i + 1 :])
+                args.tail = frozenset(w.text for w in found[i + 1 :])
+        free.remove(i)
 
 
 def _due(found: list[Word], used: frozenset[int], claim: Any) -> None:
@@ -240,8 +325,14 @@ def _about(found: list[Word], args: Arguments, claim: Any) -> None:
 
 
 def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
+    """How it went, by the evaluation's own words (misspelt too), the words sentences rate with ("it went
+    great", "fue un desastre") and "very" or "re" before them; "so-so" is neutral."""
     for i in list(free):
-        value = inputs.EVALUATION.words.get(found[i].text) or RATED.get(found[i].text)
+        text = found[i].text
+        if text == "so" and i + 1 < len(found) and found[i + 1].text == "so":
+            claim("evaluation", Evaluation.NEUTRAL.value, [i, i + 1])
+            return
+        value = inputs.EVALUATION.words.get(text) or RATED.get(text) or _misspelt_rating(text)
         if value is None:
             continue
         stronger = VERY_OF.get(value)
@@ -252,29 +343,52 @@ def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
         return
 
 
+RATINGS = {word: value for word, value in {**inputs.EVALUATION.words, **RATED}.items() if len(word) >= 6}
+
+
+def _misspelt_rating(text: str) -> Evaluation | None:
+    if len(text) < 6:
+        return None
+    found = process.extractOne(text, list(RATINGS), scorer=fuzz.ratio, score_cutoff=80)
+    return RATINGS[found[0]] if found else None
+
+
 def _template(
-    found: list[Word], free: list[int], ranker: Ranker, session: Session, team_id: str, claim: Any
+    found: list[Word], free: list[int], ranker: Ranker, rows: list[tuple[str, str]], claim: Any
 ) -> None:
-    rows = template_descriptions(session, team_id)
+    """A code typed in capitals ("INVOICE") is the surest sign; then a kind of interaction said as a
+    verb or noun ("called", "llamada", "presupuesto") that a template's code or description names; then
+    a code in lower case."""
     if not rows:
         return
     by_code = {code.casefold(): code for code, _ in rows}
-    # A code typed in capitals ("INVOICE") is the surest sign; then any exact code; then a kind of
-    # interaction ("call", "llamada") that a template's code or description also names.
-    for i in sorted(free, key=lambda i: (not found[i].raw.isupper(), -i)):
-        if found[i].text in by_code:
+    for i in free:
+        if found[i].raw.isupper() and found[i].text in by_code:
             claim("template", by_code[found[i].text], [i])
             return
     kinds = {}
     for code, description in rows:
         for word in f"{code} {description}".casefold().replace("-", " ").split():
             kinds.setdefault(concept(word), code)
+            kinds.setdefault(word, code)
+    if any(concept(word.text) == "template" for word in found):
+        free = []  # a sentence about templates ("a template for video calls") names one by its code only
     for i in free:
-        meanings = ranker.resolve(found[i].text) if found[i].text not in STOPWORDS else {}
+        if found[i].text in STOPWORDS or _named(found, i):
+            continue
+        meanings = ranker.resolve(found[i].text)
         for kind in TEMPLATE_KINDS:
             if meanings.get(kind, 0.0) >= 80.0 and kind in kinds:
                 claim("template", kinds[kind], [i])
                 return
+        said = KIND_WORDS.get(found[i].text)
+        if said in kinds and said not in ("sales", "purchase", "emails", "call"):
+            claim("template", kinds[said], [i])
+            return
+    for i in free:
+        if found[i].text in by_code:
+            claim("template", by_code[found[i].text], [i])
+            return
 
 
 def _a_field(found: list[Word], i: int) -> bool:
@@ -304,20 +418,80 @@ def _field(found: list[Word], free: list[int], args: Arguments, claim: Any) -> N
         return
 
 
-def _segment(found: list[Word], free: list[int], session: Session, team_id: str, claim: Any) -> None:
-    rows = segment_descriptions(session, team_id)
+def _group(found: list[Word], free: list[int], rows: list[tuple[str, str]], claim: Any) -> None:
+    """A group by its code: in capitals, or after "group"/"grupo" ("stats for the SALES group")."""
+    by_code = {code.casefold(): code for code, _ in rows}
+    for i in free:
+        near = {found[j].text for j in (i - 1, i + 1) if 0 <= j < len(found)}
+        if found[i].text in by_code and (found[i].raw.isupper() or near & GROUP_WORDS):
+            said = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and found[j].text in GROUP_WORDS]
+            claim("group", by_code[found[i].text], [i, *said[:1]])  # "group MEET" says the group
+            return
+
+
+def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], claim: Any) -> None:
     by_no = {no.casefold(): no for no, _ in rows}
     for i in free:
         if found[i].text in by_no:
             claim("segment", by_no[found[i].text], [i])
             return
-    wanted = {found[i].text: i for i in free if found[i].text not in STOPWORDS and len(found[i].text) > 3}
+    wanted = {found[i].text: i for i in free if found[i].text not in STOPWORDS and len(found[i].text) > 2}
+    said_segment = any(concept(word.text) == "segment" for word in found)
+    best: tuple[int, str, list[int]] | None = None
     for no, description in rows:
-        words = {w for w in description.casefold().split() if w not in STOPWORDS and len(w) > 3}
-        hits = [wanted[w] for w in words if w in wanted]
-        if hits and len(hits) >= min(2, len(words)):
-            claim("segment", no, hits)
-            return
+        words = {w for w in fold(description).split() if w not in STOPWORDS and len(w) > 2}
+        hits = []
+        for word in words:
+            if word in wanted:
+                hits.append(wanted[word])
+            elif len(word) >= 5:  # "newsleter", "trade fiar"
+                close = process.extractOne(word, list(wanted), scorer=fuzz.ratio, score_cutoff=80)
+                if close:
+                    hits.append(wanted[close[0]])
+        distinctive = len(hits) == 1 and len(found[hits[0]].text) >= 6 and said_segment
+        if (
+            hits
+            and (len(hits) >= min(2, len(words)) or distinctive)
+            and (best is None or len(hits) > best[0])
+        ):
+            best = (len(hits), no, hits)
+    if best is not None:
+        claim("segment", best[1], best[2])
+
+
+def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments, claim: Any) -> None:
+    """The code of something new (a group, template or segment to create): a word in capitals that is
+    no known code ("create group EVENTS Trade events"), or the word after "code"/"llamado"; what follows
+    it, up to "in group ...", describes it."""
+    known = {code.casefold() for rows in (codes.templates, codes.groups, codes.segments) for code, _ in rows}
+    for i in list(free):
+        word = found[i]
+        capitals = bool(NEW_CODE.match(word.raw)) and not word.raw.isdigit()
+        before = found[i - 1].text if i else ""
+        after_called = (before in CODE_WORDS and word.text not in STOPWORDS) or (
+            before in CALLED and capitals
+        )
+        if word.text in known or not (capitals or after_called or CODE.match(word.text)):
+            continue
+        lower_code = CODE.match(word.text) and not capitals and not after_called
+        if lower_code and not any(concept(w.text) == "segment" for w in found):
+            continue  # "creat segmnet sm00005" is a new segment's code; "ct000123" is not
+        taken = [i - 1, i] if after_called else [i]
+        claim("code", word.raw.upper(), taken)
+        rest = []
+        for j in range(i + 1, len(found)):
+            if j not in free or found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
+                break
+            rest.append(j)
+        if rest:
+            claim("description", " ".join(found[j].raw for j in rest), rest)
+        return
+
+
+def _named(found: list[Word], i: int) -> bool:
+    """Typed like a name: capitalized, not in capitals, and not opening the sentence ("Emily", "Lucía")."""
+    raw = found[i].raw
+    return i > 0 and raw[:1].isupper() and not raw.isupper() and concept(found[i].text) == found[i].text
 
 
 KIND_PARTS = {part for kind in DocumentKind for part in kind.value.split("-")}
@@ -349,26 +523,70 @@ def _contact(
     args: Arguments,
     claim: Any,
 ) -> None:
+    """Contacts named anywhere in the sentence: by number or e-mail address; else by the runs of words
+    that are no action's (see store.contact_search.ContactIndex.spot: a whole name first, then words of
+    names, then a misspelt name). Several that fit equally are named by the words typed, for the
+    command to ask which one. A contact after "at", "from" or "de" is also a new contact's company; the
+    words left are a new contact's name or a search."""
     names = [
         i
         for i in free
         if found[i].text not in STOPWORDS
-        and (CODE.match(found[i].text) or not _is_action_word(ranker, found[i]))
+        and not found[i].text.isdigit()
+        and (CODE.match(found[i].text) or _named(found, i) or not _is_action_word(ranker, found[i]))
     ]
     if not names:
         return
-    args.leftover = " ".join(found[i].raw for i in names)
-    if session is None or team_id is None:
-        return
-    for i in names:  # a contact number or an e-mail address settles it
-        if CODE.match(found[i].text) or "@" in found[i].text:
-            exact = search_contacts(session, team_id, found[i].raw, limit=1)
-            if exact and exact[0].score == 100.0:
-                claim("contact", exact[0].no, [i])
-                return
-    matches = search_contacts(session, team_id, args.leftover, limit=1)
-    if matches and matches[0].score >= MIN_CONTACT_SCORE:
-        claim("contact", matches[0].no, names)
+    spotted: list[tuple[int, int]] = []
+    if session is not None and team_id is not None:
+        for i in names:  # a contact number or an e-mail address settles it
+            if CODE.match(found[i].text) or "@" in found[i].text:
+                exact = search_contacts(session, team_id, found[i].raw, limit=1)
+                if exact and exact[0].score == 100.0:
+                    claim("contact", exact[0].no, [i])
+                    args.contacts.append(exact[0].no)
+                    spotted.append((i, i + 1))
+                elif "@" in found[i].text:  # nobody's yet: a new contact's address
+                    claim("email", found[i].raw, [i])
+        for run in _runs([i for i in names if i in free]):
+            while run:
+                tokens = ["".join(name_tokens(found[i].raw)) for i in run]
+                capitalized = [_named(found, i) for i in run]
+                seen = spot_contact(session, team_id, tokens, capitalized)
+                if seen is None:
+                    break
+                at = run[seen.start : seen.end]
+                value = seen.nos[0] if len(seen.nos) == 1 else " ".join(found[i].raw for i in at)
+                if "contact" not in args.values:
+                    claim("contact", value, at)
+                    args.contact_words = " ".join(found[i].raw for i in at)
+                else:
+                    args.take("contact", args.values["contact"], [found[i] for i in at])
+                    for i in at:
+                        free.remove(i)
+                args.contacts.append(value)
+                if at[0] > 0 and found[at[0] - 1].text in COMPANY_AT:
+                    args.values.setdefault("company", value)
+                    spotted.append((at[0] - 1, at[-1] + 1))
+                else:
+                    spotted.append((at[0], at[-1] + 1))
+                run = run[seen.end :]
+    taken = {i for start, end in spotted for i in range(start, end)}
+    rest = [i for i in names if i in free and i not in taken]
+    if rest:
+        args.leftover = " ".join(found[i].raw for i in rest)
+        args.take("name", args.leftover, [found[i] for i in rest])
+
+
+def _runs(positions: list[int]) -> list[list[int]]:
+    """Positions next to each other, in runs: "log a call with John Smith today" has one, "John Smith"."""
+    runs: list[list[int]] = []
+    for i in positions:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _is_action_word(ranker: Ranker, word: Word) -> bool:

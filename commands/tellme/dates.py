@@ -68,8 +68,9 @@ SINCE = {"since", "desde", "after", "despues"}
 UNTIL = {"before", "until", "till", "hasta", "antes"}
 FILLER = {"from", "de", "del", "el", "la", "on", "in", "during", "durante", "en", "of", "the", "this", "last"}
 LAST = {"last", "past", "previous", "pasado", "pasada", "anterior"}
+COMING = {"next", "proxima", "proximo", "siguiente"}
 THIS = {"this", "current", "este", "esta", "actual"}
-DAY_WORDS = {"today": 0, "hoy": 0, "yesterday": 1, "ayer": 1, "anteayer": 2}
+DAY_WORDS = {"today": 0, "hoy": 0, "yesterday": 1, "ayer": 1, "anteayer": 2, "tomorrow": -1, "manana": -1}
 UNITS = {"week": "week", "semana": "week", "month": "month", "mes": "month", "year": "year", "ano": "year"}
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
@@ -97,6 +98,8 @@ def _unit_span(unit: str, today: date, back: int) -> tuple[date, date]:
         year, month = today.year, today.month - back
         while month < 1:
             year, month = year - 1, month + 12
+        while month > 12:
+            year, month = year + 1, month - 12
         return _month_span(year, month)
     return date(today.year - back, 1, 1), date(today.year - back, 12, 31)
 
@@ -118,10 +121,14 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
         return (day, day), 1
     if word in LAST and following in UNITS:
         return _unit_span(UNITS[following], today, 1), 2
+    if word in COMING and following in UNITS:  # "next week": a due date, read forward
+        return _unit_span(UNITS[following], today, -1), 2
     if word in THIS and following in UNITS:
         return _unit_span(UNITS[following], today, 0), 2
     if word in UNITS and following in LAST:  # "la semana pasada", "el mes pasado"
         return _unit_span(UNITS[word], today, 1), 2
+    if word in UNITS and following == "que" and after == "viene":  # "la semana que viene"
+        return _unit_span(UNITS[word], today, -1), 3
     if word in UNITS and following in THIS:
         return _unit_span(UNITS[word], today, 0), 2
     if word in WEEKDAYS:

@@ -8,7 +8,23 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from commands.tellme.lexicon import ABBREVIATIONS, CONCEPTS, DOTTED_ABBREVIATIONS, STOPWORDS
+from commands.tellme.lexicon import (
+    ABBREVIATIONS,
+    ACCIDENT,
+    COMPOUNDS,
+    CONCEPTS,
+    DOTTED_ABBREVIATIONS,
+    ENTRY_NOUNS,
+    INVERSE,
+    NAMED_THINGS,
+    NAMING,
+    PARTICIPLES,
+    PARTICLE_VERBS,
+    RELATIVE,
+    REVERSAL,
+    STOPWORDS,
+    WORD_FORMS_ONLY,
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +54,23 @@ def _strip_accents(text: str) -> str:
 
 
 def words(text: str) -> list[Word]:
-    """The words of `text` with their positions; e-mail addresses and dates stay whole."""
-    plain = re.sub(r"(?i)\be-mail", "email", _strip_accents(text))
+    """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
+    of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
+    word turns the concept after it round ("undo the cancel" is "restore")."""
+    return _reverse(_entries(_particles(_expressions(_tokens(text)))))
+
+
+def _tokens(text: str) -> list[Word]:
+    typed = re.sub(r"(?i)\be-mail", "email", unicodedata.normalize("NFC", text))
+    plain = _strip_accents(typed)
+    found = _plain_tokens(plain)
+    if len(plain) != len(typed):
+        return found
+    # Folded for reading, but as typed for what is kept: "Lucía Torres" is a new contact's name.
+    return [Word(w.text, typed[w.start : w.end], w.start, w.end) for w in found]
+
+
+def _plain_tokens(plain: str) -> list[Word]:
     found: list[Word] = []
     for match in WORD.finditer(plain):
         raw = match.group().strip(".-+")
@@ -74,25 +105,141 @@ def normalize(text: str) -> str:
     return " ".join(word.text for word in words(text))
 
 
-SURFACE: dict[str, str] = {
-    surface: concept for concept, surfaces in CONCEPTS.items() for surface in surfaces if " " not in surface
+SURFACE: dict[str, str] = {concept: concept for concept in CONCEPTS} | {
+    surface: concept
+    for concept, surfaces in CONCEPTS.items()
+    for surface in surfaces
+    if len(_tokens(surface)) == 1
 }
-
+EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(word.text for word in _tokens(surface)): (concept,)
+    for concept, surfaces in CONCEPTS.items()
+    for surface in surfaces
+    if len(_tokens(surface)) > 1
+} | {tuple(word.text for word in _tokens(surface)): said for surface, said in COMPOUNDS.items()}
+LONGEST = max(len(words) for words in EXPRESSIONS)
 
 STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
 CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")
 """Pronouns Spanish joins to a verb: "anúlalo" is "anula" + "lo", "apúntamelo" is "apunta" + "melo"."""
 
 
-def _stems(word: str) -> set[str]:
-    return {stemmer.stemWord(word) for stemmer in STEMMERS}
+@lru_cache(maxsize=100_000)
+def _stems(word: str) -> frozenset[str]:
+    return frozenset(stemmer.stemWord(word) for stemmer in STEMMERS)
+
+
+def _same_word(typed: str, known: str) -> bool:
+    """An expression's word as typed: itself, its plural, or another form with the same stem."""
+    if typed == known or typed == known + "s":
+        return True
+    return len(known) >= 4 and len(typed) >= 4 and bool(_stems(typed) & _stems(known))
+
+
+def _keys(word: str) -> set[str]:
+    keys = {word, word[:-1]} if word.endswith("s") else {word}
+    return keys | _stems(word) if len(word) >= 4 else keys
+
+
+_STARTING: dict[str, list[tuple[str, ...]]] = {}
+
+
+def _starting(word: str) -> list[tuple[str, ...]]:
+    """The expressions that may start with this word, longest first."""
+    if not _STARTING:
+        for known in sorted(EXPRESSIONS, key=len, reverse=True):
+            for key in _keys(known[0]):
+                _STARTING.setdefault(key, []).append(known)
+    found = {known for key in _keys(word) for known in _STARTING.get(key, ())}
+    return sorted(found, key=lambda known: (-len(known), known[0] != word))
+
+
+def _expressions(found: list[Word]) -> list[Word]:
+    merged: list[Word] = []
+    i = 0
+    while i < len(found):
+        for known in _starting(found[i].text):
+            typed = [word.text for word in found[i : i + len(known)]]
+            if len(typed) == len(known) and all(map(_same_word, typed, known)):
+                first, last = found[i], found[i + len(known) - 1]
+                raw = " ".join(word.raw for word in found[i : i + len(known)])
+                merged += [Word(meaning, raw, first.start, last.end) for meaning in EXPRESSIONS[known]]
+                i += len(known)
+                break
+        else:
+            merged.append(found[i])
+            i += 1
+    return merged
+
+
+def _entries(found: list[Word]) -> list[Word]:
+    """A kind of interaction followed by a number is that log entry: "la reunión 8" is entry 8."""
+    return [
+        Word("entry", word.raw, word.start, word.end)
+        if i + 1 < len(found)
+        and found[i + 1].text.isdigit()
+        and (word.text in ENTRY_NOUNS or concept(word.text) in ENTRY_NOUNS)
+        else word
+        for i, word in enumerate(found)
+    ]
+
+
+def _particles(found: list[Word]) -> list[Word]:
+    """A verb and its particle a few words on ("bring entry 9 back") are one word for their concept; a
+    word that names a thing after it ("a company called Northwind") is left out."""
+    joined = list(found)
+    for i in range(len(joined) - 1, -1, -1):
+        if i >= len(joined):
+            continue
+        if joined[i].text in NAMING and i > 0 and concept(joined[i - 1].text) in NAMED_THINGS:
+            del joined[i]
+            continue
+        meaning = concept(joined[i].text)
+        before = [word.text for word in joined[max(0, i - 2) : i]]
+        if (
+            meaning in PARTICIPLES
+            and before
+            and before[-1] in RELATIVE
+            and {"que", "that", "which"} & set(before)
+        ):
+            joined[i] = Word(PARTICIPLES[meaning], joined[i].raw, joined[i].start, joined[i].end)
+            continue
+        for j in range(i + 2, min(i + 5, len(joined))):
+            meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
+            if meaning is not None:
+                joined[i] = Word(meaning, joined[i].raw, joined[i].start, joined[i].end)
+                del joined[j]
+                break
+    return joined
+
+
+def _reverse(found: list[Word]) -> list[Word]:
+    turned = list(found)
+    for i in range(len(turned) - 1, -1, -1):
+        if turned[i].text == ACCIDENT:
+            for j in range(i - 1, max(-1, i - 5), -1):
+                meaning = concept(turned[j].text)
+                if meaning in INVERSE:
+                    turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
+                    break
+            del turned[i]
+            continue
+        if turned[i].text not in REVERSAL:
+            continue
+        for j in range(i + 1, min(i + 6, len(turned))):
+            meaning = concept(turned[j].text)
+            if meaning in INVERSE:
+                turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
+                del turned[i]
+                break
+    return turned
 
 
 def _stem_concepts() -> dict[str, str]:
     """Each stem of a known word, when every known word with that stem means the same."""
     meanings: dict[str, set[str]] = {}
     for surface, meaning in SURFACE.items():
-        if len(surface) >= 4:
+        if len(surface) >= 4 and meaning not in WORD_FORMS_ONLY:
             for stem in _stems(surface):
                 meanings.setdefault(stem, set()).add(meaning)
     return {stem: found.pop() for stem, found in meanings.items() if len(found) == 1 and len(stem) >= 3}

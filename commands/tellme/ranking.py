@@ -12,8 +12,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
+from commands import inputs
 from commands.action import Action
+from commands.tellme.intent import NEUTRAL, SHOWING, Intent
 from commands.tellme.normalize import STOPWORDS, SURFACE, concept, fold, words
 
 ALIGNMENT_SHARE = 0.8
@@ -22,6 +25,9 @@ ARGUMENT_WEIGHT = 0.8
 STOPWORD_WEIGHT = 0.15
 GENERIC = "show"
 """Words like "show" or "list" help a phrase match but say little about which action is meant."""
+GENERIC_PHRASE = 0.6
+ALTERNATIVE = 3.0
+"""How close to its best reading another reading of a misspelt word must be to count."""
 ARGUMENT_CONCEPTS = {
     "template": "template",
     "contact": "contact",
@@ -29,12 +35,35 @@ ARGUMENT_CONCEPTS = {
     "document_kind": "document",
     "field": "details",
     "criteria": "contact",
+    "evaluation": "evaluate",
+    "entry_nos": "entry",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
 "what's Kim's e-mail?" asks for details."""
 SELECTION = "criteria"
 """The argument whose words say which contacts, not which action (a segment step's criteria)."""
+MISFIT = {
+    "entry_nos": 0.85,
+    "contact": 0.92,
+    "segment": 0.9,
+    "template": 0.9,
+    "evaluation": 0.85,
+    "document_kind": 0.75,
+}
+"""How much an action loses for each argument found that it cannot take: an entry number said to an
+action that takes none is a strong sign against it; other kinds, by default, a weaker one."""
+OTHER_MISFIT = 0.95
+NUMBER_MISSING = 0.93
+"""An action that needs an entry (or task, or segment) number, when the sentence names none: "interaction
+log entries" lists them rather than showing one."""
+INTENT_MISFIT = 0.8
+"""A sentence asking to be shown something, for an action that changes something; and the other way."""
+EXACT_POINTS = 6.0
+"""For a sentence that is a title or keyword exactly: "add contacts to segment" is that action, not the
+one titled "Add Contacts"."""
 FRECENCY_POINTS = 3.0
+COMPARED = 12
+"""Actions whose titles and keywords are compared with the whole text: the best by the other scores."""
 """At most this many points for what the user runs often and lately: enough to settle a near-tie."""
 
 Resolved = dict[str, float]
@@ -51,9 +80,26 @@ class Phrase:
     """The sum of its concepts' weights."""
 
 
+def _slip(typed: str, known: str) -> bool:
+    """Whether `typed` is `known` with a slip or two of the keyboard: a letter wrong, missing, extra or
+    swapped (two in a long word), not another word that shares letters ("contesto" is no "conteo")."""
+    slips = 1 if len(known) <= 5 else 2
+    return abs(len(typed) - len(known)) <= 1 and DamerauLevenshtein.distance(typed, known) <= slips
+
+
 def acronym(title: str) -> str:
     initials = [word.text[0] for word in words(title) if word.text not in STOPWORDS]
     return "".join(initials) if len(initials) >= 3 else ""
+
+
+def reorder(ranked: list[tuple[Action, float]], frecency: Mapping[str, float]) -> list[tuple[Action, float]]:
+    """What the user runs often and lately only settles a near-tie: it reorders, it adds no points (a
+    sentence that is not clear enough to run does not run because it was run before)."""
+    return sorted(ranked, key=lambda pair: -(pair[1] + FRECENCY_POINTS * frecency.get(pair[0].id, 0.0)))
+
+
+def near_tie(ranked: list[tuple[Action, float]]) -> bool:
+    return len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FRECENCY_POINTS
 
 
 class Ranker:
@@ -64,8 +110,11 @@ class Ranker:
             for text, weight in self._texts(action):
                 found = [word.text for word in words(text)]
                 content = [concept(word) for word in found if word not in STOPWORDS]
+                if content and all(c == GENERIC for c in content):
+                    weight *= GENERIC_PHRASE  # "listado" alone says little about what is listed
                 self.phrases.append(Phrase(action, fold(text), tuple(content or found), weight))
         self.phrase_texts = [phrase.text for phrase in self.phrases]
+        self.acronyms = {initials for action in self.actions for _, initials in self._initials(action)}
         self.by_action: dict[str, list[Phrase]] = {}
         for phrase in self.phrases:
             self.by_action.setdefault(phrase.action.id, []).append(phrase)
@@ -83,10 +132,37 @@ class Ranker:
         self.by_action = {}
         for phrase in self.phrases:
             self.by_action.setdefault(phrase.action.id, []).append(phrase)
+        self.holding: dict[str, list[tuple[int, float]]] = {}
+        """Per concept, the phrases that hold it, with its weight in each (a concept said twice in a
+        phrase counts twice, as in its total)."""
+        for index, phrase in enumerate(self.phrases):
+            for c in phrase.concepts:
+                self.holding.setdefault(c, []).append((index, self.idf[c]))
         # Whole-text comparison uses titles and keywords, not acronyms (short strings match anything).
         self.compared = sorted(
             {(p.text, p.action.id, p.weight) for p in self.phrases if " " in p.text or p.weight >= 0.96}
         )
+        self.exact: dict[str, set[str]] = {}
+        for action in self.actions:
+            for text, _ in self._texts(action):
+                said = " ".join(w.text for w in words(text) if not w.text.isdigit())
+                self.exact.setdefault(said, set()).add(action.id)
+        self.shows = {
+            action.id: action.policy.read_only
+            or next((concept(w.text) for w in words(action.title) if w.text not in STOPWORDS), "")
+            in (SHOWING, "export")
+            for action in self.actions
+        }
+        self.takes_number = {
+            action.id: any(isinstance(arg.kind, inputs.Number | inputs.Numbers) for arg in action.args)
+            for action in self.actions
+        }
+        self.needs_number = {
+            action.id: any(
+                arg.required and isinstance(arg.kind, inputs.Number | inputs.Numbers) for arg in action.args
+            )
+            for action in self.actions
+        }
         vocabulary = set(SURFACE) | {word for phrase in self.phrase_texts for word in phrase.split()}
         self.vocabulary = sorted(word for word in vocabulary if word not in STOPWORDS and not word.isdigit())
 
@@ -96,9 +172,14 @@ class Ranker:
         yield action.title_es, 1.0
         for keyword in (*action.keywords, *action.keywords_es):
             yield keyword, 0.96
+        for initials, _ in Ranker._initials(action):
+            yield initials, 0.95
+
+    @staticmethod
+    def _initials(action: Action) -> Iterable[tuple[str, str]]:
         for title in (action.title, action.title_es):
             if initials := acronym(title):
-                yield initials, 0.95
+                yield initials, initials
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Ranker lives as long as the process
     def resolve(self, word: str) -> Resolved:
@@ -111,6 +192,8 @@ class Ranker:
             for candidate, score, _ in process.extract(
                 word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6
             ):
+                if not _slip(word, candidate):
+                    continue
                 meaning = concept(candidate)
                 found[meaning] = max(found.get(meaning, 0.0), score)
         if len(word) >= 2:
@@ -118,11 +201,15 @@ class Ranker:
             for candidate in self.vocabulary[start : start + 40]:
                 if not candidate.startswith(word):
                     break
-                if candidate != word:
+                if candidate != word and (len(word) >= 5 or len(word) >= 0.6 * len(candidate)):
                     meaning = concept(candidate)
                     score = 70.0 + 25.0 * len(word) / len(candidate)
                     found[meaning] = max(found.get(meaning, 0.0), score)
-        return {meaning: score for meaning, score in found.items() if meaning in self.idf}
+        known = {meaning: score for meaning, score in found.items() if meaning in self.idf}
+        # A misspelt word means what it is closest to; a weaker likeness ("restroe" to "register") is
+        # noise that would count for any action with that concept.
+        top = max(known.values(), default=0.0)
+        return {meaning: score for meaning, score in known.items() if score >= top - ALTERNATIVE}
 
     def weight(self, resolved: Resolved) -> float:
         if not resolved:
@@ -137,6 +224,7 @@ class Ranker:
         frecency: Mapping[str, float] | None = None,
         evidence: Iterable[tuple[str, ...]] = (),
         hidden: Mapping[str, frozenset[str]] | None = None,
+        intent: Intent = NEUTRAL,
     ) -> list[tuple[Action, float]]:
         """Every action with its score, best first.
 
@@ -152,9 +240,16 @@ class Ranker:
         content = [word for word in query_words if not word.isdigit()]
         only_stopwords = all(word in STOPWORDS for word in content)  # "its": an acronym after all
         resolved = [
-            (word, {} if word in STOPWORDS and not only_stopwords else self.resolve(word)) for word in content
+            (word, self.resolve(word) if word not in STOPWORDS or word in self.acronyms else {})
+            if only_stopwords
+            else (word, {} if word in STOPWORDS else self.resolve(word))
+            for word in content
         ]
-        stand_in_names = [names for names in evidence if names[0] in ARGUMENT_CONCEPTS]
+        stand_in_names = [
+            names
+            for names in evidence
+            if names[0] in ARGUMENT_CONCEPTS and (names[0] != "entry_nos" or content)  # not "42" alone
+        ]
         stand_ins = [{ARGUMENT_CONCEPTS[names[0]]: 90.0} for names in stand_in_names]
         hidden = hidden or {}
         # Words read as what to select ("the companies in Sevilla") say nothing of the action to an
@@ -165,9 +260,12 @@ class Ranker:
             for stand_in, names in zip(stand_ins, stand_in_names, strict=True)
             if names[0] != SELECTION
         ]
-        views: dict[tuple[frozenset[str], bool], tuple[list[tuple[str, Resolved]], Resolved]] = {}
-        string_scores = self._string_scores(" ".join(content))
-        ranked = []
+        # What an action sees of the sentence: not the words only an argument it lacks reads otherwise
+        # (`hidden`), nor the criteria when it selects nothing. Few views, each worked out once.
+        views: dict[tuple[frozenset[str], bool], tuple[list[tuple[str, Resolved]], dict[str, float]]] = {}
+        exact = self.exact.get(" ".join(content), set())
+        numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
+        aligned = []
         for action in self.actions:
             unseen = frozenset(w for name, ws in hidden.items() if name not in action.arg_by_name for w in ws)
             selects = SELECTION in action.arg_by_name or not selection
@@ -177,28 +275,73 @@ class Ranker:
                     for word, meanings in resolved
                     if word not in unseen
                 ]
-                views[unseen, selects] = (seen, _best(seen, stand_ins if selects else others))
-            seen, best = views[unseen, selects]
-            taken = {word for arg in action.arg_by_name for word in explained.get(arg, ())}
-            usable = sum(ARGUMENT_WEIGHT for names in evidence if set(names) & action.arg_by_name.keys())
-            coverage = self._coverage(action, best)
+                views[unseen, selects] = (
+                    seen,
+                    self._coverages(_best(seen, stand_ins if selects else others)),
+                )
+            seen, coverages = views[unseen, selects]
+            takes = set(action.arg_by_name)
+            if self.shows[action.id] and "text" in takes:
+                takes.add("contact")  # a contact's name is what a list of them is searched by
+            taken = {word for arg in takes for word in explained.get(arg, ())}
+            usable = sum(ARGUMENT_WEIGHT for names in evidence if self._takes(action, names))
+            coverage = coverages.get(action.id, 0.0)
             precision = self._precision(action, seen, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
+            aligned.append((alignment, self._fit(action, evidence, intent, numbered), action))
+        # The whole-text comparison is the slow part: only for the actions that could end up in front
+        # (what it adds cannot lift one from further back).
+        aligned.sort(key=lambda item: -item[0] * item[1])
+        leading = {action.id for _, _, action in aligned[:COMPARED]}
+        string_scores = self._string_scores(" ".join(content), leading)
+        ranked = []
+        for alignment, fit, action in aligned:
             score = ALIGNMENT_SHARE * alignment + (1 - ALIGNMENT_SHARE) * string_scores.get(action.id, 0.0)
-            score = min(100.0, score + FRECENCY_POINTS * frecency.get(action.id, 0.0))
+            score = min(100.0, score * fit)
+            if action.id in exact and only_stopwords:  # "what can you do": Help's own words
+                score = 100.0
+            if exact:  # the sentence is this action's title or keyword, or another's
+                score = (
+                    min(100.0, score + EXACT_POINTS) if action.id in exact else min(score, 100 - EXACT_POINTS)
+                )
             ranked.append((action, round(score, 1)))
-        ranked.sort(key=lambda pair: -pair[1])
-        return ranked
+        return reorder(ranked, frecency)
 
-    def _coverage(self, action: Action, best: Resolved) -> float:
-        """How much of the action's best-matching title or keyword phrase the query says, 0 to 1."""
-        return max(
-            phrase.weight
-            * sum(self.idf[c] * best.get(c, 0.0) for c in phrase.concepts)
-            / phrase.total
-            / 100.0
-            for phrase in self.by_action[action.id]
-        )
+    def _takes(self, action: Action, names: tuple[str, ...]) -> bool:
+        """Whether the action takes an argument found, which any of `names` could be."""
+        if names[0] == "entry_nos":  # a bare number: only as a number ("segment" may be a code)
+            return self.takes_number[action.id]
+        takes = action.arg_by_name.keys()
+        searched = names[0] == "contact" and self.shows[action.id] and "text" in takes
+        return searched or bool(set(names) & takes)
+
+    def _fit(self, action: Action, evidence: list[tuple[str, ...]], intent: Intent, numbered: bool) -> float:
+        """1 for an action that takes every argument found and does what the sentence asks (shows or
+        changes), less for each that it does not."""
+        fit = 1.0
+        for names in evidence:
+            if not self._takes(action, names):
+                fit *= MISFIT.get(names[0], OTHER_MISFIT)
+        if self.needs_number[action.id] and not numbered:
+            fit *= NUMBER_MISSING
+        if (intent.reading and not self.shows[action.id]) or (intent.changing and self.shows[action.id]):
+            fit *= INTENT_MISFIT
+        return fit
+
+    def _coverages(self, best: Resolved) -> dict[str, float]:
+        """Per action, how much of its best-matching title or keyword phrase the query says, 0 to 1:
+        summed over the phrases that hold a concept of the query only."""
+        said: dict[int, float] = {}
+        for c, sure in best.items():
+            for index, part in self.holding.get(c, ()):
+                said[index] = said.get(index, 0.0) + part * sure
+        coverages: dict[str, float] = {}
+        for index, amount in said.items():
+            phrase = self.phrases[index]
+            share = phrase.weight * amount / phrase.total / 100.0
+            if share > coverages.get(phrase.action.id, 0.0):
+                coverages[phrase.action.id] = share
+        return coverages
 
     def _precision(
         self,
@@ -224,13 +367,14 @@ class Ranker:
             explained += weight * max((s for c, s in meanings.items() if c in concepts), default=0.0) / 100
         return explained / wanted if wanted else 1.0
 
-    def _string_scores(self, query: str) -> dict[str, float]:
+    def _string_scores(self, query: str, leading: set[str]) -> dict[str, float]:
         scores: dict[str, float] = {}
         if not query:
             return scores
-        texts = [text for text, _, _ in self.compared]
+        compared = [item for item in self.compared if item[1] in leading]
+        texts = [text for text, _, _ in compared]
         for _, score, index in process.extract(query, texts, scorer=fuzz.WRatio, limit=None, score_cutoff=50):
-            _, action_id, weight = self.compared[index]
+            _, action_id, weight = compared[index]
             scores[action_id] = max(scores.get(action_id, 0.0), score * weight)
         return scores
 

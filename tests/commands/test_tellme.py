@@ -6,21 +6,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app
+from commands import inputs
+from commands.context import Context
+from commands.reply import Reply
 from commands.router import ROUTER
 from commands.tellme import Match, decide
 from commands.tellme import search as find
 from store.contact_search import normalize_name, search_contacts
+from store.contacts import NewContact, add_contact
 from store.frecency import frecency_scores, record_use
 from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace
+from store.segments import add_segment_lines
 
 ACTIONS = ROUTER.actions
 BY_ID = ROUTER.by_id
 TODAY = date(2026, 11, 24)  # a Tuesday, as in bench/tellme/
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 QUERIES = [
     json.loads(line)
     for line in (Path(__file__).parents[2] / "bench" / "tellme" / "legacy.jsonl")
@@ -220,7 +225,9 @@ def test_an_action_that_asks_first_is_run_to_ask_its_question(query: str) -> Non
 
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a.policy.destructive == "undo"], ids=lambda a: a.id)
 def test_no_score_makes_an_undoable_action_run_directly(action: Any) -> None:
-    assert decide([Match(action, 100.0)]).kind == "confirm"
+    given = {arg.name: [1] if arg.kind is inputs.ENTRY_NOS else 1 for arg in action.args if arg.required}
+    assert decide([Match(action, 100.0, given)]).kind == "confirm"
+    assert decide([Match(action, 100.0)]).kind == "choose"  # nothing to cancel named: only offered
 
 
 def test_an_ambiguous_sentence_offers_up_to_three_choices() -> None:
@@ -269,16 +276,14 @@ def test_contact_search_ranks_exact_number_and_email_first(
         assert misspelt[0].score < 100.0
 
 
-def test_contact_search_sees_a_contact_added_after_the_index_was_built(
+def test_a_contact_added_after_the_index_was_built_is_read_in_a_sentence(
     sessions: sessionmaker[Session], workspace: str
 ) -> None:
     with sessions() as session:
         assert not search_contacts(session, workspace, "Zoltan Kovacs")
     with sessions.begin() as session:
-        session.add(_contact(workspace, 99, "Zoltán Kovács"))
-        session.execute(update(Workspace).where(Workspace.team_id == workspace).values(contacts_version=2))
-    with sessions() as session:
-        assert search_contacts(session, workspace, "zoltan kovacs")[0].score == 100.0
+        added = add_contact(session, workspace, NewContact("Zoltán Kovács")).no
+    assert ask(sessions, workspace, "log a call with zoltan kovacs")[0].args["contact"] == added
 
 
 def test_what_a_user_runs_often_settles_a_near_tie_only(
@@ -321,3 +326,307 @@ def test_cli_prints_json_best_first_and_an_empty_list_for_nonsense() -> None:
     assert [item["score"] for item in listed] == sorted((item["score"] for item in listed), reverse=True)
     nothing = runner.invoke(app, ["tellme", "--json", "order", "a", "pizza"])
     assert json.loads(nothing.stdout) == []
+
+
+# --- Routing: what typing a sentence after /crm does ---------------------------------------------------
+
+
+@pytest.fixture
+def admin(sessions: sessionmaker[Session], workspace: str) -> Context:
+    return Context(sessions, workspace, "U1", is_admin=True, timezone="UTC", fixed_now=NOW)
+
+
+def logged(ctx: Context, text: str) -> Reply:
+    return ROUTER.run(ctx, text)
+
+
+@pytest.mark.parametrize("text", ["cancel entry 1", "cancela la entrada 1, porfa"])
+def test_a_sentence_that_opens_with_a_command_word_is_read_whole_and_asks_before_cancelling(
+    admin: Context, text: str
+) -> None:
+    logged(admin, "log PHONE CT000001")
+    reply = logged(admin, text)
+    assert reply.text.startswith("Did you mean *Cancel Interaction Log Entry*?")
+    assert reply.buttons[0].command == "cancel 1" and reply.buttons[0].confirm
+    assert logged(admin, "entries canceled=yes").text.endswith("none found.")  # nothing canceled yet
+
+
+@pytest.mark.parametrize("text", ["stats for Fabrikam", "estadísticas de Fabrikam"])
+def test_a_command_word_with_a_sentence_after_it_runs_what_the_sentence_says(
+    admin: Context, text: str
+) -> None:
+    logged(admin, "log PHONE CT000004")
+    reply = logged(admin, text)
+    assert reply.text.startswith("Understood: Interaction Statistics.")
+    assert reply.table is not None and reply.table.rows[0][1] == "1"  # its one interaction
+
+
+@pytest.mark.parametrize("text", ["segments please", "segmentos porfa"])
+def test_a_command_with_only_polite_words_added_runs(admin: Context, text: str) -> None:
+    assert logged(admin, text).text.startswith("Understood: Segments.")
+
+
+def test_words_a_command_cannot_take_and_tell_me_does_not_know_keep_the_commands_reason(
+    admin: Context,
+) -> None:
+    reply = logged(admin, "segments zzqx wobble")
+    assert reply.error and "Unexpected" in reply.text
+
+
+def test_a_sentence_is_run_as_the_action_read_even_where_another_command_starts_the_same(
+    admin: Context,
+) -> None:
+    with admin.sessions.begin() as session:
+        add_segment_lines(session, admin.team_id, "SM00001", ["CT000001", "CT000002"])
+    reply = logged(admin, "log segment SM00001 as a letter")
+    assert reply.text.startswith("Understood: Log Segment.")
+    listed = logged(admin, "logged-segments").table
+    assert listed is not None and len(listed.rows) == 1
+
+
+@pytest.mark.parametrize("text", ["log PHONE John Smith didn't answer", "what's John Smith's phone?"])
+def test_an_apostrophe_in_free_text_is_part_of_the_word(admin: Context, text: str) -> None:
+    assert "A quote is not closed" not in logged(admin, text).text
+
+
+def test_a_quote_left_open_is_still_said(admin: Context) -> None:
+    assert logged(admin, 'log PHONE "John Smith').text == "A quote is not closed."
+
+
+# --- Decisions: run, confirm, offer, or nothing -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order lunch for the team",
+        "change my status to away",
+        "thanks!",
+        "el",
+        "pide una pizza",
+        "cambia mi estado a ausente",
+        "sube el volumen",
+        "cancela mi vuelo a Lima",
+        "buenos días",
+    ],
+)
+def test_small_talk_and_other_apps_requests_never_run_anything(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind in ("nothing", "choose")
+
+
+@pytest.mark.parametrize("text", ["order lunch for the team", "thanks!", "el", "gracias", "pon música"])
+def test_nonsense_is_not_even_offered(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize("text", ["kill entry 8", "quítame la 8"])
+def test_a_cancel_naming_its_entry_is_asked_about_and_one_naming_none_is_only_offered(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "confirm" and decision.best is not None
+    assert (decision.best.action.id, decision.best.args) == ("cancel_entry", {"entry_nos": [8]})
+    assert decide(ask(sessions, workspace, "cancel an entry")).kind == "choose"
+
+
+@pytest.mark.parametrize("text", ["show me the interaction templates", "enséñame las plantillas"])
+def test_a_clear_reading_winner_runs_in_both_languages(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "templates"
+
+
+# --- Understanding: vocabulary, forms of words, questions, reversal -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("get rid of entry 5", "cancel_entry"),
+        ("da de baja la interacción 5", "cancel_entry"),
+        ("anúlala, la 5", "cancel_entry"),
+        ("undo the cancel on entry 5", "restore_entry"),
+        ("deshaz la cancelación de la 5", "restore_entry"),
+        ("canceled 5 by accident", "restore_entry"),
+        ("la 5 la anulé sin querer", "restore_entry"),
+        ("bring entry 5 back", "restore_entry"),
+        ("un-postpone 5", "resume_interaction"),
+        ("undo the channel link", "unlink_channel"),
+        ("look up Fabrikam", "contacts"),
+        ("búscame a Fabrikam", "contacts"),
+    ],
+)
+def test_colloquial_verbs_clitics_and_reversal_words_find_their_action(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("what comments does entry 5 have?", "entry_details"),
+        ("¿qué comentarios tiene la interacción 5?", "entry_details"),
+        ("how many calls did we make to Contoso?", "statistics"),
+        ("¿cuántas llamadas le hicimos a Contoso?", "statistics"),
+        ("any meetings with Fabrikam this year?", "log_entries"),
+        ("¿qué llamadas tuvimos con Fabrikam la semana pasada?", "log_entries"),
+        ("who is Peter Jones?", "contacts"),
+        ("¿quién es Peter Jones?", "contacts"),
+    ],
+)
+def test_questions_go_to_the_actions_that_answer_them(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+def test_a_question_shows_and_a_request_changes(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert ask(sessions, workspace, "show entry 5 with its comments")[0].action.id == "entry_details"
+    assert ask(sessions, workspace, "comment on entry 5: call back")[0].action.id == "comment_entry"
+
+
+# --- Arguments, by kind, from anywhere in the sentence ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("called John Smith this morning, nobody picked up", {"contact": "CT000001", "failed": True}),
+        ("llamé a María García pero no me contestó", {"contact": "CT000002", "failed": True}),
+        ("tried calling Contoso, the line was busy", {"contact": "CT000003", "failed": True}),
+        ("intenté llamar a Contoso pero comunicaba", {"contact": "CT000003", "failed": True}),
+    ],
+)
+def test_a_failed_attempt_and_the_contact_are_read_inside_the_sentence(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction"
+    assert best.args == {"template": "PHONE", **args}
+
+
+@pytest.mark.parametrize(
+    ("text", "evaluation"),
+    [
+        ("met Fabrikam today, it went great", "very-positive"),
+        ("reunión con Fabrikam hoy, fue un desastre", "very-negative"),
+        ("meeting with Fabrikam, it was so-so", "neutral"),
+        ("reunión con Fabrikam, salió re mal", "very-negative"),
+    ],
+)
+def test_how_it_went_is_read_as_the_evaluation(
+    sessions: sessionmaker[Session], workspace: str, text: str, evaluation: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction"
+    assert (best.args["contact"], best.args["evaluation"]) == ("CT000004", evaluation)
+
+
+@pytest.mark.parametrize("text", ["evalute 14 positve", "evalua la 14 positiba"])
+def test_a_misspelt_evaluation_is_read(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert ask(sessions, workspace, text)[0].args == {"entry_nos": [14], "evaluation": "positive"}
+
+
+@pytest.mark.parametrize("text", ["la reunión 8 fue muy buena", "the meeting in entry 8 went very well"])
+def test_a_kind_of_interaction_before_a_number_is_that_entry(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("evaluate", {"entry_nos": [8], "evaluation": "very-positive"})
+
+
+def test_a_contact_is_read_by_a_word_of_its_name(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert ask(sessions, workspace, "log a call with Adatum")[0].args["contact"] == "CT000008"
+    assert ask(sessions, workspace, "movimientos de fabrikan")[0].args == {"contact": "CT000004"}
+
+
+def test_a_name_several_contacts_share_is_asked_about_with_buttons(admin: Context) -> None:
+    with admin.sessions.begin() as session:
+        add_contact(session, admin.team_id, NewContact("Peter Parker"))
+    matches = ask(admin.sessions, admin.team_id, "log a call with Peter")
+    assert matches[0].args == {"template": "PHONE", "contact": "Peter"}
+    reply = logged(admin, "log a call with Peter")
+    assert "More than one contact could be “Peter”" in reply.text
+    assert {b.label.split(" (")[0] for b in reply.buttons} >= {"Peter Jones", "Peter Parker"}
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("add contact Jane Roe at Fabrikam", {"name": "Jane Roe", "company": "CT000004"}),
+        ("añade el contacto Lucía Torres de Fabrikam", {"name": "Lucía Torres", "company": "CT000004"}),
+        (
+            "add contact Raj Kumar, email raj@kumar.example",
+            {"name": "Raj Kumar", "email": "raj@kumar.example"},
+        ),
+        (
+            "alta de contacto Diego Castro, tel 55 1234 5678",
+            {"name": "Diego Castro", "phone": "55 1234 5678"},
+        ),
+        ("create a company called Northwind Traders", {"name": "Northwind Traders", "type": "company"}),
+    ],
+)
+def test_a_new_contact_s_name_company_email_phone_and_type_are_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "add_contact"
+    assert {name: str(value) for name, value in best.args.items()} == args
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id", "args"),
+    [
+        ("create group EVENTS Trade events", "add_group", {"code": "EVENTS", "description": "Trade events"}),
+        ("crea el segmento VIP Clientes VIP", "add_segment", {"code": "VIP", "description": "Clientes VIP"}),
+        ("new template DEMO Product demo in group GENERAL", "add_template", {"code": "DEMO"}),
+        ("stats for the GENERAL group", "statistics", {"group": "GENERAL"}),
+    ],
+)
+def test_codes_and_descriptions_are_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == action_id
+    assert {name: best.args.get(name) for name in args} == args
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("calls with Contoso last week", {"from": "2026-11-16", "to": "2026-11-22"}),
+        ("llamadas con Contoso la semana pasada", {"from": "2026-11-16", "to": "2026-11-22"}),
+        ("calls with Contoso since monday", {"from": "2026-11-23"}),
+        ("llamadas con Contoso desde el lunes", {"from": "2026-11-23"}),
+    ],
+)
+def test_periods_are_read_in_both_languages(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "log_entries"
+    assert best.args == {"contact": "CT000003", "template": "PHONE", **args}
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("remind me to email Fabrikam tomorrow", "tomorrow"),
+        ("recuérdame llamar a Fabrikam la semana que viene", "semana"),
+    ],
+)
+def test_a_task_reads_its_due_date_forward(
+    sessions: sessionmaker[Session], workspace: str, text: str, due: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "add_task" and best.args["contact"] == "CT000004"
+    assert due in best.args["due"]
+
+
+def test_a_duration_is_no_entry_number(sessions: sessionmaker[Session], workspace: str) -> None:
+    best = ask(sessions, workspace, "log call Carlos Ruiz 15 min")[0]
+    assert best.args == {"template": "PHONE", "contact": "CT000010", "duration": 15}

@@ -1,9 +1,11 @@
 import pytest
 
-from store.contact_search import search_contacts
+from store.contact_search import contact_index, forget_indexes, search_contacts, warm_contact_indexes
 from store.contacts import NewContact, add_contact, change_contact, find_contact, list_contacts
+from store.db import reading
 from store.enums import ContactType
 from store.errors import Ambiguous, Conflict, Invalid, NotFound
+from store.imports import import_contacts
 from store.interactions import InteractionInput, create_interaction
 
 
@@ -124,3 +126,52 @@ def test_the_start_of_a_name_is_enough_when_only_one_contact_fits(session, team,
     assert find_contact(session, team, "adatum").no == workspace.adatum
     assert find_contact(session, team, "fabri").no == workspace.fabrikam
     assert find_contact(session, team, "Doe").no == workspace.jane
+
+
+def test_the_search_index_catches_up_with_added_renamed_and_imported_contacts_without_a_rebuild(
+    sessions, team, workspace
+):
+    with sessions() as s:
+        built = contact_index(s, team)
+        assert search_contacts(s, team, "Zoltan Kovacs") == []
+    with sessions.begin() as s:
+        zoltan = add_contact(s, team, NewContact("Zoltán Kovács", email="zk@example.com")).no
+        change_contact(s, team, workspace.jane, name="Priya Raman", email="priya@adatum.example")
+        import_contacts(s, team, "name,email\nLitware Inc,hello@litware.example\n")
+    with sessions() as s:
+        assert search_contacts(s, team, "zoltan kovacs")[0].no == zoltan
+        assert search_contacts(s, team, "zk@example.com")[0].no == zoltan
+        assert search_contacts(s, team, "Priya Raman")[0].no == workspace.jane
+        assert search_contacts(s, team, "priya@adatum.example")[0].no == workspace.jane
+        assert all(m.no != workspace.jane for m in search_contacts(s, team, "Jane Doe"))
+        assert search_contacts(s, team, "litwar")[0].name == "Litware Inc"  # a new word, misspelt
+        assert contact_index(s, team) is built
+
+
+def test_a_name_given_up_by_its_only_contact_is_no_longer_found(session, team, workspace):
+    assert search_contacts(session, team, "Fabrikam")[0].no == workspace.fabrikam
+    change_contact(session, team, workspace.fabrikam, name="Northwind Traders")
+    assert search_contacts(session, team, "Fabrikam") == []
+    assert search_contacts(session, team, "Nortwind")[0].no == workspace.fabrikam
+
+
+def test_every_workspace_index_is_built_when_the_server_starts(sessions, team, workspace):
+    with sessions.begin() as s:
+        add_contact(s, team + "X", NewContact("Litware"))
+    forget_indexes()
+    assert warm_contact_indexes(sessions) >= 2
+    with sessions() as s:
+        warmed = contact_index(s, team + "X")
+        assert search_contacts(s, team + "X", "litware")[0].name == "Litware"
+        assert contact_index(s, team + "X") is warmed
+
+
+def test_a_reader_that_began_before_a_change_uses_the_index_already_past_it(sessions, team, workspace):
+    with reading(sessions) as before:
+        contact_index(before, team)  # its transaction (and, on SQLite, its snapshot) has begun
+        with sessions.begin() as s:
+            add_contact(s, team, NewContact("Zoltán Kovács"))
+        with sessions() as after:
+            caught_up = contact_index(after, team)
+            assert search_contacts(after, team, "zoltan kovacs")[0].score == 100.0
+        assert contact_index(before, team) is caught_up
