@@ -67,7 +67,7 @@ def _tokens(text: str) -> list[Word]:
     if len(plain) != len(typed):
         return found
     # Folded for reading, but as typed for what is kept: "Lucía Torres" is a new contact's name.
-    return [Word(w.text, typed[w.start : w.end], w.start, w.end) for w in found]
+    return [replace(w, raw=typed[w.start : w.end]) for w in found]
 
 
 def _plain_tokens(plain: str) -> list[Word]:
@@ -163,7 +163,7 @@ def _expressions(found: list[Word]) -> list[Word]:
             if len(typed) == len(known) and all(map(_same_word, typed, known)):
                 first, last = found[i], found[i + len(known) - 1]
                 raw = " ".join(word.raw for word in found[i : i + len(known)])
-                merged += [Word(meaning, raw, first.start, last.end) for meaning in EXPRESSIONS[known]]
+                merged += [Word(meaning, raw, first.start, last.end, last.possessive) for meaning in EXPRESSIONS[known]]
                 i += len(known)
                 break
         else:
@@ -175,7 +175,7 @@ def _expressions(found: list[Word]) -> list[Word]:
 def _entries(found: list[Word]) -> list[Word]:
     """A kind of interaction followed by a number is that log entry: "la reunión 8" is entry 8."""
     return [
-        Word("entry", word.raw, word.start, word.end)
+        replace(word, text="entry")
         if i + 1 < len(found)
         and found[i + 1].text.isdigit()
         and (word.text in ENTRY_NOUNS or concept(word.text) in ENTRY_NOUNS)
@@ -202,12 +202,12 @@ def _particles(found: list[Word]) -> list[Word]:
             and before[-1] in RELATIVE
             and {"que", "that", "which"} & set(before)
         ):
-            joined[i] = Word(PARTICIPLES[meaning], joined[i].raw, joined[i].start, joined[i].end)
+            joined[i] = replace(joined[i], text=PARTICIPLES[meaning])
             continue
         for j in range(i + 2, min(i + 5, len(joined))):
             meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
             if meaning is not None:
-                joined[i] = Word(meaning, joined[i].raw, joined[i].start, joined[i].end)
+                joined[i] = replace(joined[i], text=meaning)
                 del joined[j]
                 break
     return joined
@@ -220,7 +220,7 @@ def _reverse(found: list[Word]) -> list[Word]:
             for j in range(i - 1, max(-1, i - 5), -1):
                 meaning = concept(turned[j].text)
                 if meaning in INVERSE:
-                    turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
+                    turned[j] = replace(turned[j], text=INVERSE[meaning])
                     break
             del turned[i]
             continue
@@ -229,7 +229,7 @@ def _reverse(found: list[Word]) -> list[Word]:
         for j in range(i + 1, min(i + 6, len(turned))):
             meaning = concept(turned[j].text)
             if meaning in INVERSE:
-                turned[j] = Word(INVERSE[meaning], turned[j].raw, turned[j].start, turned[j].end)
+                turned[j] = replace(turned[j], text=INVERSE[meaning])
                 del turned[i]
                 break
     return turned
