@@ -65,6 +65,8 @@ class Router:
         reading: grammar.Reading | None = None
         try:
             reading = grammar.read(action, words, ctx)
+            if reading.missing and not _placed(action, words):
+                reread = False  # `contact`, `log contact=CT000001`: the command itself, asking what it lacks
             if reading.missing and reread:
                 # "log segment" is a sentence, not the template SEGMENT with a contact to ask for.
                 other = assistant.clear_reading(ctx, " ".join(words), self)
@@ -257,6 +259,11 @@ def _stands(action: Action, reading: grammar.Reading | None, words: list[str], r
     return criteria or (reading is not None and bool(set(reading.args) - set(reread)))
 
 
+def _placed(action: Action, words: list[str]) -> bool:
+    """Whether words beyond the command's own stand in its places (`log segment`), not only options."""
+    return len([word for word in words if not grammar.OPTION.match(word)]) > len(action.literals())
+
+
 def _typed(action: Action, reading: grammar.Reading | None) -> str:
     return action.command_text(reading.args) if reading is not None else ""
 
@@ -278,11 +285,12 @@ def _choose(failure: Ambiguous, action: Action, args: Args) -> Reply:
 
 
 def _asks_again(action: Action, refused: Exception, args: Args) -> bool:
-    """Whether Tell Me's reading leaves out a required value typed as one word in its place that did
-    not read (a typo, not a sentence's words: those may well be another argument's)."""
+    """Whether Tell Me's reading leaves out a value typed as one word in its place that did not read (a
+    typo or a value too long, not a sentence's words: those may well be another argument's): running
+    without it would drop what was typed."""
     if not isinstance(refused, grammar.PlacedValueError) or " " in refused.text.strip():
         return False
-    return refused.name not in args and action.arg_by_name[refused.name].required
+    return refused.name not in args
 
 
 def _opens_form(action: Action, reading: grammar.Reading) -> bool:
