@@ -891,7 +891,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "chequear",
         "checar",
         "chequea",
-        "look up",
         "pull up",
         "look at",
         "check",
@@ -913,14 +912,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "let me see",
         "bring up",
         "open up",
-        "busca",
-        "buscame",
-        "buscas",
-        "find me",
         "display me",
         "fetch",
-        "look for",
-        "search for",
         "mirar",
         "mira",
         "revisar",
@@ -932,7 +925,20 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "fijate",
         "listame",
     ),
-    "find": ("find", "search", "buscar", "lookup", "look"),
+    "find": (
+        "find",
+        "search",
+        "buscar",
+        "lookup",
+        "look",
+        "look up",
+        "busca",
+        "buscame",
+        "buscas",
+        "find me",
+        "look for",
+        "search for",
+    ),
     "document": ("document", "documents", "documento", "documentos"),
     "attachment": (
         "attachment",
@@ -1223,7 +1229,7 @@ WRITE_VERBS = frozenset(
 """Concepts that, said as a verb, ask for something to be changed."""
 NOUNS_TOO = frozenset({"comment", "call", "visit", "email", "meeting", "log", "letter", "evaluate"})
 """... and that, in the plural ("its comments", "visitas"), name things to show instead."""
-VERBS = WRITE_VERBS - NOUNS_TOO | {"show", "restore", "resume", "help"}
+VERBS = WRITE_VERBS - NOUNS_TOO | {"show", "find", "restore", "resume", "help"}
 """Concepts that say what to do, not what to do it to."""
 
 PARTICLE_VERBS: dict[tuple[str, str], str] = {
@@ -1232,7 +1238,7 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("put", "back"): "restore",
     ("pick", "up"): "resume",
     ("wrap", "up"): "resume",
-    ("look", "up"): "show",
+    ("look", "up"): "find",
     ("pull", "up"): "show",
     ("call", "off"): "cancel",
     ("clear", "out"): "delete",

@@ -163,7 +163,10 @@ def _expressions(found: list[Word]) -> list[Word]:
             if len(typed) == len(known) and all(map(_same_word, typed, known)):
                 first, last = found[i], found[i + len(known) - 1]
                 raw = " ".join(word.raw for word in found[i : i + len(known)])
-                merged += [Word(meaning, raw, first.start, last.end, last.possessive) for meaning in EXPRESSIONS[known]]
+                merged += [
+                    Word(meaning, raw, first.start, last.end, last.possessive)
+                    for meaning in EXPRESSIONS[known]
+                ]
                 i += len(known)
                 break
         else:
