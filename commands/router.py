@@ -93,7 +93,7 @@ class Router:
                 raise refused
             if _asks_again(action, refused, match.args):
                 raise refused  # the form would ask for the very value refused: say why it was
-            if _stands(action, reading, words, match.args):
+            if _stands(action, reading, words, match.args) or _refused_as_read(refused, reading, match.args):
                 raise refused
             opens_form = any(arg.required and arg.name not in match.args for arg in action.args)
             if action.policy.read_only or opens_form or isinstance(refused, NotFound):
@@ -257,6 +257,14 @@ def _stands(action: Action, reading: grammar.Reading | None, words: list[str], r
         return False
     criteria = any(grammar.OPTION.match(word) for word in words)
     return criteria or (reading is not None and bool(set(reading.args) - set(reread)))
+
+
+def _refused_as_read(refused: Exception, reading: grammar.Reading | None, reread: Args) -> bool:
+    """Whether the action itself refused what the grammar read in full (`link John Smith` in a direct
+    message), and Tell Me reads no argument more: read again, it would be refused the same way."""
+    if reading is None or reading.missing or isinstance(refused, NotFound):
+        return False
+    return set(reread) <= set(reading.args)
 
 
 def _placed(action: Action, words: list[str]) -> bool:
