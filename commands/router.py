@@ -19,7 +19,7 @@ from commands.context import Context
 from commands.forms import Form, FormErrors
 from commands.inputs import QUOTES, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
-from commands.tellme import Ranker
+from commands.tellme import Match, Ranker
 from store.contact_search import warm_contact_indexes
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
 
@@ -83,7 +83,7 @@ class Router:
             # "log a call with jon smth", "cancel entry 14" are sentences: the words the grammar cannot take
             # go to Tell Me whole, and what it reads completely (another action, or this one with what it
             # found) is done; otherwise the grammar's reason stands.
-            match = assistant.complete_reading(ctx, " ".join(words), self) if reread else None
+            match = _reread(ctx, action, words, self) if reread else None
             again = match.command_text() if match is not None else ""
             if match is None or again == _typed(action, reading):
                 raise refused
@@ -91,7 +91,7 @@ class Router:
                 return assistant.carry_out(ctx, match, self)
             if not match.args and match.understood < 1.0:  # "entries zzqx wobble"; not "segments pls"
                 raise refused
-            if _asks_again(action, refused, match.args):
+            if _asks_again(refused, reading, match.args):
                 raise refused  # the form would ask for the very value refused: say why it was
             if _stands(action, reading, words, match.args) or _refused_as_read(refused, reading, match.args):
                 raise refused
@@ -267,6 +267,17 @@ def _refused_as_read(refused: Exception, reading: grammar.Reading | None, reread
     return set(reread) <= set(reading.args)
 
 
+def _reread(ctx: Context, action: Action, words: list[str], router: Router) -> Match | None:
+    """Tell Me's reading of a refused command's words: a complete one, or this very action's with what it
+    read for its form to open with ("log a phone call about the quote": the form, template PHONE)."""
+    sentence = " ".join(words)
+    match = assistant.complete_reading(ctx, sentence, router)
+    if match is None:
+        match = assistant.clear_reading(ctx, sentence, router)
+        return match if match is not None and match.action is action else None
+    return match
+
+
 def _placed(action: Action, words: list[str]) -> bool:
     """Whether words beyond the command's own stand in its places (`log segment`), not only options."""
     return len([word for word in words if not grammar.OPTION.match(word)]) > len(action.literals())
@@ -292,13 +303,20 @@ def _choose(failure: Ambiguous, action: Action, args: Args) -> Reply:
     return Reply(failure.message, buttons=tuple(choices), error=True)
 
 
-def _asks_again(action: Action, refused: Exception, args: Args) -> bool:
+def _asks_again(refused: Exception, reading: grammar.Reading | None, args: Args) -> bool:
     """Whether Tell Me's reading leaves out a value typed as one word in its place that did not read (a
-    typo or a value too long, not a sentence's words: those may well be another argument's): running
-    without it would drop what was typed."""
-    if not isinstance(refused, grammar.PlacedValueError) or " " in refused.text.strip():
+    typo, a value too long, a template NOPE that does not exist; not a sentence's words: those may well
+    be another argument's): the form would ask for the very value refused, so its reason is said."""
+    if isinstance(refused, grammar.PlacedValueError):
+        name, text = refused.name, refused.text
+    elif isinstance(refused, NotFound) and reading is not None:
+        named = [(name, text) for name, text in reading.texts.items() if text and text in refused.message]
+        if not named:
+            return False
+        name, text = named[0]
+    else:
         return False
-    return refused.name not in args
+    return " " not in text.strip() and name not in args
 
 
 def _opens_form(action: Action, reading: grammar.Reading) -> bool:
