@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent, plural_noun
@@ -53,6 +54,12 @@ class Match:
     def complete(self) -> bool:
         """Whether the sentence gave every argument the action requires."""
         return all(arg.name in self.args for arg in self.action.args if arg.required)
+
+    def lacks_only_text(self) -> bool:
+        """Whether all the action still needs is free text, which words Tell Me does not know may well be
+        ("recuérdame enviar la oferta a Jane Doe el lunes": the task's description); a contact is not."""
+        missing = [arg for arg in self.action.args if arg.required and arg.name not in self.args]
+        return bool(missing) and all(isinstance(arg.kind, inputs.Text) for arg in missing)
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,9 @@ def decide(matches: list[Match]) -> Decision:
         best.score >= ALONE_SCORE and lead >= ALONE_MARGIN
     )
     sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0)
-    # Missing what the action needs, every other word must be known: "log a call" opens the form,
-    # "call my mom" does not.
-    if clear and sure and (best.complete() or best.understood == 1.0):
+    # Missing what the action needs, every other word must be known, or be the text it still needs: "log a
+    # call" opens the form, "call my mom" does not.
+    if clear and sure and (best.complete() or best.understood == 1.0 or best.lacks_only_text()):
         if best.action.policy.destructive != "undo":
             return Decision("run", (best,))
         if best.complete():  # "cancel entry 7?" is asked; "cancel my flight" names nothing to cancel
