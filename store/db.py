@@ -20,6 +20,9 @@ SQLITE_BUSY_SECONDS = 30
 CONNECT_SECONDS = 10
 """How long connecting to PostgreSQL may take: a host that drops packets answers "unreachable" after
 this, rather than after the system's TCP timeout (two minutes)."""
+NO_SYNC = {"synchronize_session": False}
+"""For an UPDATE or DELETE of many rows: the session's objects are not looked up and kept in step (the
+callers load none of the rows they change)."""
 IN_LIST = 1000
 """Values per IN (...) list: far below every database's limit on bound parameters (65,535 on PostgreSQL)."""
 
