@@ -165,7 +165,7 @@ def serve_bare(port: int) -> None:
 
 def build_database(name: str, scale: Any, folder: Path, stack: ExitStack) -> str:
     """A filled workspace; its URL. PostgreSQL gets a schema of its own, dropped at the end."""
-    from store.db import make_engine, refresh_statistics, session_factory
+    from store.db import make_engine, postgres_schema, refresh_statistics, session_factory
 
     started = time.monotonic()
     if name == "SQLite":
@@ -178,19 +178,7 @@ def build_database(name: str, scale: Any, folder: Path, stack: ExitStack) -> str
             refresh_statistics(session)
         engine.dispose()
     else:
-        given = os.environ["TEST_DATABASE_URL"]
-        schema = f"crm_load_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(given)
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-
-        def drop() -> None:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
-
-        stack.callback(drop)
-        url = f"{given}{'&' if '?' in given else '?'}options=-csearch_path%3D{schema}"
+        url = stack.enter_context(postgres_schema(os.environ["TEST_DATABASE_URL"], "crm_load"))
         engine = make_engine(url)
         workload.build_postgres(engine, scale)
         engine.dispose()

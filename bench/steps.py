@@ -6,9 +6,8 @@ back between runs). Both sides must leave the same lines and step records, or th
 
 import re
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -260,21 +259,6 @@ def foreign_key_checks(url: str, cases: Sequence[StepCase], team: str, user: str
 
 def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-@contextmanager
-def postgres_schema(given: str) -> Iterator[str]:
-    """A schema of the bench's own on the server `given` names; its URL. Dropped at the end."""
-    schema = f"crm_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(given)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{given}{'&' if '?' in given else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 def built(url: str, team: str) -> dict[str, list[tuple[Any, ...]]]:

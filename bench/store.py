@@ -50,7 +50,7 @@ from rich.table import Table  # noqa: E402
 from sqlalchemy import Engine, event  # noqa: E402
 
 from store.cancellation import delete_canceled_entries  # noqa: E402
-from store.db import make_engine, refresh_statistics, session_factory  # noqa: E402
+from store.db import make_engine, postgres_schema, refresh_statistics, session_factory  # noqa: E402
 from store.enums import CorrespondenceType  # noqa: E402
 from store.filters import CanceledFilter, EntryFilter  # noqa: E402
 from store.interactions import local_now  # noqa: E402
@@ -685,7 +685,7 @@ def add_step_figures(report: Report, figures: Sequence[Any]) -> None:
 
 def bench_steps_postgres(given: str, scale: Scale, report: Report) -> float:
     """Section 4 on PostgreSQL, in a schema of its own; returns the setup's seconds."""
-    with steps.postgres_schema(given) as database:
+    with postgres_schema(given, "crm_bench") as database:
         engine = make_engine(database)
         began = time.perf_counter()
         with stopwatch(f"PostgreSQL: schema, {scale.contacts:,} contacts and {scale.entries:,} entries"):

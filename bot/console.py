@@ -87,7 +87,7 @@ class ConsoleChat:
         form = ROUTER.form(kind, self.ctx, values)
         self.console.print(f"[bold]{form.title}[/bold] (Enter keeps the value in brackets)")
         if form.intro:
-            self.console.print(plain(form.intro))
+            self.console.print(plain(form.intro, self.ctx.timezone))
         for field in form.fields:
             if field.dispatch:
                 values[field.name] = self._ask_field(field)

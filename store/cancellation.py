@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from store import audit
 from store.attachments import drop_unused_attachments
-from store.db import chunks, refresh_statistics
+from store.db import NO_SYNC, chunks, refresh_statistics
 from store.errors import Conflict, NotFound
 from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import entries_by_no
@@ -25,7 +25,6 @@ from store.models import InteractionLogEntry, LoggedSegment, NumberSeries
 from store.numbering import reserve
 
 # Bulk statements: the session need not chase the rows they touch, which may be hundreds of thousands.
-NO_SYNC = {"synchronize_session": False}
 SERIES = "cancellation"
 
 

@@ -10,7 +10,7 @@ from store.contacts import find_contact
 from store.deliveries import first_delivery
 from store.enums import DocumentKind, InformationFlow, InitiatedBy
 from store.errors import Invalid
-from store.interactions import MAX_DESCRIPTION, InteractionInput, create_interaction
+from store.interactions import InteractionInput, create_interaction, fit_description
 from store.models import ChannelLink, Contact, InteractionLogEntry
 from store.templates import template_for_document
 
@@ -72,8 +72,7 @@ def log_channel_message(
         return None
     if not first_delivery(session, DELIVERY_SOURCE, f"{team_id}:{message.channel_id}:{message.ts}", team_id):
         return None
-    text = " ".join(message.text.split()) or template.description or "Slack message"
-    description = text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+    description = fit_description(message.text) or template.description or "Slack message"
     given = InteractionInput(
         contact=contact_no,
         template=template.code,

@@ -3,6 +3,7 @@ current folder, in WAL mode with foreign keys enforced."""
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -20,6 +21,9 @@ SQLITE_BUSY_SECONDS = 30
 CONNECT_SECONDS = 10
 """How long connecting to PostgreSQL may take: a host that drops packets answers "unreachable" after
 this, rather than after the system's TCP timeout (two minutes)."""
+NO_SYNC = {"synchronize_session": False}
+"""For an UPDATE or DELETE of many rows: the session's objects are not looked up and kept in step (the
+callers load none of the rows they change)."""
 IN_LIST = 1000
 """Values per IN (...) list: far below every database's limit on bound parameters (65,535 on PostgreSQL)."""
 
@@ -160,3 +164,20 @@ def chunks(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]
 def dialect_insert(session: Session) -> Any:
     """`insert` of the session's database, which knows ON CONFLICT: PostgreSQL's, else SQLite's."""
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+@contextmanager
+def postgres_schema(given: str, prefix: str = "crm_test") -> Iterator[str]:
+    """The URL of a new, empty schema in the PostgreSQL database `given` names (a test run's, a
+    benchmark's), dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(given)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in given else "?"
+    try:
+        yield f"{given}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

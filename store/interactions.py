@@ -27,7 +27,6 @@ from store.types import to_money
 MAX_DESCRIPTION = 100
 MAX_COMMENT = 2000
 MAX_DURATION = 60 * 24 * 366
-MAX_COMMENT = 2000
 COMMENT_WIDTH = 80
 """A comment line holds 80 characters, as in Business Central; a longer comment takes several lines."""
 
@@ -56,6 +55,12 @@ class InteractionInput:
     document_no: str = ""
     version_no: int = 0
     doc_no_occurrence: int = 0
+
+
+def fit_description(text: str) -> str:
+    """Words from elsewhere (a chat message) as a description: on one line, cut to fit with "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
 
 
 def local_now(now: datetime | None) -> tuple[date, time]:

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ColumnElement, Insert, Integer, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from store.db import refresh_table_statistics
+from store.db import NO_SYNC, refresh_table_statistics
 from store.errors import Conflict, Invalid, not_found
 from store.models import Contact, LoggedSegment, Segment, SegmentLine
 from store.numbering import reserve
@@ -16,7 +16,6 @@ from store.segment_models import SegmentStep, SegmentStepLine
 from store.segments import add_segment, get_segment, is_logged
 
 LINE_STEP = 10000
-NO_SYNC = {"synchronize_session": False}
 """Bulk DML leaves the session's objects alone: SQLAlchemy would otherwise fetch every deleted row's key
 back (RETURNING) to look for it in the session, a third of a step over 100,000 lines."""
 MANY_LINES = 5000

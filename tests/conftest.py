@@ -4,7 +4,6 @@ other's rows, on SQLite or on the PostgreSQL named by TEST_DATABASE_URL."""
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.cancellation import cancel_entries
 from store.contacts import NewContact, add_contact
-from store.db import make_engine, session_factory
+from store.db import make_engine, postgres_schema, session_factory
 from store.enums import ContactType, CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from store.interactions import InteractionInput, create_interaction
 from store.migrate import upgrade
@@ -26,22 +25,6 @@ from store.templates import TemplateDefaults, add_group, add_template
 
 # numpy is imported whole here, before any served app warms matplotlib up in a thread of its own:
 # hypothesis looks numpy up in sys.modules while drawing examples and would find it half-imported.
-
-
-@contextmanager
-def postgres_schema(given: str, prefix: str = "crm_test") -> Iterator[str]:
-    """The URL of a new, empty schema in the PostgreSQL database `given` names; dropped afterwards."""
-    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(given)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in given else "?"
-    try:
-        yield f"{given}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

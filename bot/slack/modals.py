@@ -31,7 +31,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack import payload
-from bot.slack.render import clip, escape
+from bot.slack.render import clip, clip_markup, escape
 from commands.forms import Field, Form
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def modal(form: Form, state: FormState, labels: Mapping[str, str] | None = None)
     The form's intro (what it is about) goes above the fields; its note (a live count) under them."""
     blocks: list[Block] = []
     if form.intro.strip():
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(form.intro), 3000))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip_markup(escape(form.intro), 3000))))
     blocks += [
         InputBlock(
             block_id=f"{f.name}~{state.revision}",

@@ -24,7 +24,12 @@ from store.channels import linked_contact
 from store.contacts import contact_with_email, find_contact, list_contacts
 from store.db import reading
 from store.enums import Evaluation, InformationFlow, InitiatedBy
-from store.interactions import MAX_DESCRIPTION, InteractionInput, add_comment, create_interaction
+from store.interactions import (
+    InteractionInput,
+    add_comment,
+    create_interaction,
+    fit_description,
+)
 from store.models import InteractionTemplate
 from store.templates import list_templates
 
@@ -200,9 +205,7 @@ def message_form(ctx: Context, message: ChatMessage) -> Reply:
     """The Create Interaction form pre-filled from a message: its words as the description (cut to fit),
     the contact of its channel (`/crm link`) or the one with its author's e-mail address, and the link
     to it as the entry's comment."""
-    text = " ".join(message.text.split())
-    if len(text) > MAX_DESCRIPTION:
-        text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+    text = fit_description(message.text)
     with reading(ctx.sessions) as session:
         contact = linked_contact(session, ctx.team_id, message.channel_id) if message.channel_id else None
         if contact is None and message.author_email:

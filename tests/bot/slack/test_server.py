@@ -22,10 +22,9 @@ from bot.server import create_server
 from bot.slack.listeners.shortcuts import LOG_INTERACTION, LOG_MESSAGE
 from bot.slack.settings import BOT_SCOPES, Settings
 from commands.router import ROUTER
-from store.db import make_engine, session_factory
+from store.db import make_engine, postgres_schema, session_factory
 from store.migrate import upgrade
 from tests import slack_requests as rq
-from tests.conftest import postgres_schema
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import FORM, JSON, SECRET, Slack, get, post, slash_command
 
