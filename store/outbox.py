@@ -116,40 +116,12 @@ def conversation_of(team_id: str, *where: str) -> str:
     return hashlib.sha256("\x1f".join((team_id, *where)).encode()).hexdigest()[:64]
 
 
-def put(
-    sessions: sessionmaker[Session],
-    *,
-    team_id: str,
-    user_id: str,
-    destination: str,
-    conversation: str,
-    target: dict[str, Any],
-    body: dict[str, Any],
-    give_up_after: timedelta,
-    file: bytes | None = None,
-    enterprise_id: str = "",
-    send_now: bool = True,
-    supersede: bool = False,
-) -> Outgoing | None:
-    """Keep a message to deliver. With `send_now`, it comes back claimed for the caller to try at once,
-    unless an earlier message to the same conversation is still on its way: then it waits its turn (None).
-    `supersede`: earlier messages to the conversation still waiting for a try are dropped (the one being
-    tried goes on), and this one waits as long as they were to (a Retry-After Slack asked for)."""
+def put(sessions: sessionmaker[Session], *, send_now: bool = True, **message: Any) -> Outgoing | None:
+    """Keep a message to deliver (`message`: the fields `put_in` takes), in a transaction of its own.
+    With `send_now`, it comes back claimed for the caller to try at once, unless an earlier message to
+    the same conversation is still on its way: then it waits its turn (None)."""
     with sessions.begin() as session:
-        return put_in(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            destination=destination,
-            conversation=conversation,
-            target=target,
-            body=body,
-            give_up_after=give_up_after,
-            file=file,
-            enterprise_id=enterprise_id,
-            send_now=send_now,
-            supersede=supersede,
-        )
+        return put_in(session, send_now=send_now, **message)
 
 
 def put_in(
@@ -167,7 +139,9 @@ def put_in(
     send_now: bool = False,
     supersede: bool = False,
 ) -> Outgoing | None:
-    """`put` within the caller's transaction (the message is kept only if the rest of its work is)."""
+    """`put` within the caller's transaction (the message is kept only if the rest of its work is).
+    `supersede`: earlier messages to the conversation still waiting for a try are dropped (the one being
+    tried goes on), and this one waits as long as they were to (a Retry-After Slack asked for)."""
     now = utcnow()
     not_before = now
     if supersede:
