@@ -4,9 +4,13 @@ them); with --socket-mode it connects out to Slack instead and needs no public U
 
 import logging
 import os
+import socket
+from dataclasses import dataclass
+from typing import Any
 
 import typer
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from bot.slack.settings import Settings
 
@@ -17,7 +21,7 @@ def run_uvicorn(factory: str, host: str, port: int, workers: int, threads: int) 
     """How `crm serve` serves (bench/load.py serves its bare Bolt app the same way): `factory` names the
     function that builds the ASGI app in each worker process."""
     os.environ["CRM_THREADS"] = str(threads)  # read by the factory in each worker process
-    uvicorn.run(
+    config = uvicorn.Config(
         factory,
         factory=True,
         host=host,
@@ -28,6 +32,42 @@ def run_uvicorn(factory: str, host: str, port: int, workers: int, threads: int) 
         limit_concurrency=1000,
         log_level="info",
     )
+    if workers < 2 or not hasattr(socket, "SO_REUSEPORT"):
+        uvicorn.Server(config).run()
+        return
+    # Workers sharing one listening socket share its connections unevenly: whichever wakes first accepts
+    # every connection waiting, so a burst of keep-alive connections can leave one worker with nearly all
+    # of them (one core busy, the other idle). Each worker listens on a socket of its own instead, and
+    # the kernel spreads new connections over them (SO_REUSEPORT). This process holds the address too,
+    # without listening, so a port already taken is reported here, once.
+    with _own_socket(host, port):
+        Multiprocess(config, sockets=[_WorkerSocket(host, port)]).run()  # type: ignore[list-item]
+
+
+def _own_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+@dataclass(frozen=True)
+class _WorkerSocket:
+    """Stands for a listening socket in the list uvicorn hands each worker process: unpickled there, it
+    becomes that worker's own socket on the address."""
+
+    host: str
+    port: int
+
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
+        return _own_socket, (self.host, self.port)
 
 
 def check(settings: Settings, socket_mode: bool) -> list[str]:

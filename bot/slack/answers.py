@@ -17,6 +17,7 @@ FORM_NOT_OPENED = "Slack did not open the form just now. Press *Open the form* t
 Send = Callable[[render.Message | None], None]
 OpenForm = Callable[[WebClient, Origin, Context, Modal], bool]
 Enqueue = Callable[[Origin, Context, BackgroundWork], int]
+Later = Callable[[Callable[[], None]], None]
 
 
 def answer(
@@ -30,11 +31,14 @@ def answer(
     enqueue: Enqueue,
     send: Send | None = None,
     share: str | None = None,
+    later: Later | None = None,
 ) -> None:
     """`send` delivers the message part (or None when the reply has nothing to say), exactly once; by
-    default back to the origin, through the outbox. A slash command passes its ack(). Background work is
-    queued only once the message is kept (the outbox delivers a conversation's messages in order): its
-    result must not arrive first and then be replaced by "Working on it…"."""
+        default back to the origin, through the outbox. A slash command passes its ack(). Background work is
+        queued only once the message is kept (the outbox delivers a conversation's messages in order): its
+        result must not arrive first and then be replaced by "Working on it…". `later` is given what waits on
+    Slack after the message (opening the form, uploading the file) when the caller must return first, as a
+    slash command's listener does before Slack gets its acknowledgement."""
     opens_form = reply.modal is not None and bool(origin.trigger_id)
     message = None if opens_form else render.message(reply, share=share, form_button=True)
     if send is None:
@@ -42,10 +46,17 @@ def answer(
             outbox.send(client, origin, message, replace=reply.replace_original)
     else:
         send(message)
-    if opens_form and reply.modal is not None and not open_form(client, origin, ctx, reply.modal):
-        unopened = replace(reply, text=FORM_NOT_OPENED, paragraphs=(), error=True)
-        outbox.send(client, origin, render.message(unopened, form_button=True))
     if reply.background is not None:
         enqueue(origin, ctx, reply.background)
-    if reply.file is not None:
-        outbox.upload(client, origin, reply.file)
+
+    def then() -> None:
+        if opens_form and reply.modal is not None and not open_form(client, origin, ctx, reply.modal):
+            unopened = replace(reply, text=FORM_NOT_OPENED, paragraphs=(), error=True)
+            outbox.send(client, origin, render.message(unopened, form_button=True))
+        if reply.file is not None:
+            outbox.upload(client, origin, reply.file)
+
+    if later is not None and (opens_form or reply.file is not None):
+        later(then)
+    else:
+        then()

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
-from slack_sdk.webhook import WebhookClient
 
 from bot.slack import payload
-from bot.slack.runtime import EVENT_SOURCE, SOMETHING_WRONG, Runtime
+from bot.slack.runtime import EVENT_SOURCE, SOMETHING_WRONG, Runtime, apologise
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ def register(app: App, runtime: Runtime) -> None:
         return next()
 
     @app.error
-    def apologise(
+    def handle_error(
         error: Exception, body: dict[str, Any], response: BoltResponse | None
     ) -> BoltResponse | None:
         log.error("Slack request failed (%s)", body.get("type") or body.get("command"), exc_info=error)
@@ -45,12 +44,5 @@ def register(app: App, runtime: Runtime) -> None:
                     status=200, body='{"options": []}', headers={"content-type": "application/json"}
                 )
             return BoltResponse(status=200, body=SOMETHING_WRONG)
-        url = payload.url(body, "response_url")
-        if url:
-            try:
-                WebhookClient(url).send(
-                    text=SOMETHING_WRONG, response_type="ephemeral", replace_original=False
-                )
-            except Exception:
-                log.exception("could not tell the user that their request failed")
+        apologise(body)
         return None

@@ -10,9 +10,10 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack import answers, deliver, forms, notices, queue, render
+from bot.slack import answers, deliver, forms, notices, payload, queue, render
 from bot.slack.deliver import Origin
 from bot.slack.outbox import Outbox
 from bot.slack.people import People
@@ -40,6 +41,8 @@ JOB_ABANDONED = (
 )
 EVENT_SOURCE = "slack"
 CLICK_SOURCE = "slack-click"
+FOLLOW_UP_THREADS = 32
+"""Threads for what listeners do after acknowledging; they mostly wait on Slack or the database."""
 REMINDER_ROUNDS = 10
 REMINDER_TIMEOUT = 5.0
 """A reminder Slack does not take at once stays claimed, and is sent again when its claim runs out."""
@@ -57,6 +60,7 @@ class Runtime:
         self.client_for = client_for
         self.people = People(sessions, settings.admins)
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="crm-command")
+        self.follow_ups = ThreadPoolExecutor(FOLLOW_UP_THREADS, thread_name_prefix="crm-after-ack")
         self.outbox = Outbox(sessions, client_for)
         self.worker = JobWorker(
             sessions,
@@ -91,6 +95,21 @@ class Runtime:
         self.worker.stop()
         self.sender.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.follow_ups.shutdown(wait=False, cancel_futures=True)
+
+    def after_ack(self, body: dict[str, Any], work: Callable[[], None]) -> None:
+        """Do `work` once the listener has returned: Bolt answers Slack only then (the app processes before
+        responding), so what may wait on Slack or take a while is not done on the request's thread. A
+        failure is logged and, where the request has a response_url, the user is told."""
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("Slack request failed after its acknowledgement (%s)", _kind(body))
+                apologise(body)
+
+        self.follow_ups.submit(run)
 
     def context(self, client: WebClient, origin: Origin) -> Context:
         return self.people.context(
@@ -141,6 +160,7 @@ class Runtime:
         *,
         send: answers.Send | None = None,
         share: str | None = None,
+        later: answers.Later | None = None,
     ) -> None:
         answers.answer(
             client,
@@ -152,6 +172,7 @@ class Runtime:
             enqueue=self.enqueue,
             send=send,
             share=share,
+            later=later,
         )
 
     def send(self, client: WebClient, origin: Origin, reply: Reply, *, replace: bool = False) -> None:
@@ -250,3 +271,18 @@ class Runtime:
                 continue
             if not self.commands.notice_sent(self.sessions, notice, now):
                 log.warning("a reminder to %s was sent after its claim was taken over", notice.user_id)
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return payload.text(body, "type") or payload.text(body, "command") or "request"
+
+
+def apologise(body: dict[str, Any]) -> None:
+    """Tell the user, through the request's response_url, that their request failed on our side."""
+    url = payload.url(body, "response_url")
+    if not url:
+        return
+    try:
+        WebhookClient(url).send(text=SOMETHING_WRONG, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.exception("could not tell the user that their request failed")

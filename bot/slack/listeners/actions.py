@@ -9,12 +9,13 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import notices, payload, render
 from bot.slack.answers import FORM_NOT_OPENED
 from bot.slack.deliver import Origin
+from bot.slack.listeners.acknowledged import interaction
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.modals import FIELD_ACTION
 from bot.slack.runtime import CLICK_SOURCE, Runtime
@@ -27,29 +28,28 @@ DOUBLE_CLICK = timedelta(seconds=3)
 
 
 def register(app: App) -> None:
-    app.action(re.compile(r"^crm:run:\d+$"))(run_command)
-    app.action(re.compile("^" + re.escape(render.MENU_ACTION) + r"\d+$"))(run_command)
-    app.action(render.SHARE_ACTION)(share)
-    app.action(render.OPEN_FORM_ACTION)(open_form)
-    app.action(re.compile("^" + re.escape(FIELD_ACTION)))(field_changed)
-    app.action(re.compile("^" + re.escape(notices.DISMISS_ACTION) + r"\d+$"))(dismiss)
+    app.action(re.compile(r"^crm:run:\d+$"))(interaction(run_command))
+    app.action(re.compile("^" + re.escape(render.MENU_ACTION) + r"\d+$"))(interaction(run_command))
+    app.action(render.SHARE_ACTION)(interaction(share))
+    app.action(render.OPEN_FORM_ACTION)(interaction(open_form))
+    app.action(re.compile("^" + re.escape(FIELD_ACTION)))(interaction(field_changed))
+    app.action(re.compile("^" + re.escape(notices.DISMISS_ACTION) + r"\d+$"))(interaction(dismiss))
 
 
 def _clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, *, runs: bool = False
+    body: dict[str, Any], context: BoltContext, client: WebClient, *, runs: bool = False
 ) -> tuple[Runtime, Origin, Context]:
-    """Acknowledge at once (what follows may take longer than Slack waits), then say who clicked where.
-    `runs`: the click runs the button's command, which makes its destructive actions possible."""
-    ack()
+    """Who clicked where. `runs`: the click runs the button's command, which makes its destructive
+    actions possible."""
     runtime = Runtime.of(context)
     origin = of_interaction(body, context, clicked=runs)
     return runtime, origin, runtime.context(client, origin)
 
 
 def run_command(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    runtime, origin, ctx = _clicked(ack, body, context, client, runs=True)
+    runtime, origin, ctx = _clicked(body, context, client, runs=True)
     if not _first_click(runtime, body, action, origin):
         log.info("ignoring a repeated click on %s", action.get("action_id"))
         return
@@ -83,11 +83,9 @@ def _first_click(runtime: Runtime, body: dict[str, Any], action: dict[str, Any],
     return runtime.first_delivery(CLICK_SOURCE, digest, origin.team_id, within=DOUBLE_CLICK)
 
 
-def share(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def share(body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Show a private answer to the whole channel: the (read-only) command runs again, as of now."""
-    runtime, origin, ctx = _clicked(ack, body, context, client)
+    runtime, origin, ctx = _clicked(body, context, client)
     command = payload.text(action, "value")
     if not runtime.shareable(command):  # only a forged click carries a command that changes something
         runtime.send(client, origin, error("Only answers that show data can be shared."))
@@ -99,11 +97,9 @@ def share(
     runtime.outbox.share(client, origin, render.message(reply))
 
 
-def open_form(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def open_form(body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """The button offered where a form was asked for without a way to open one (a DM, a mention)."""
-    runtime, origin, ctx = _clicked(ack, body, context, client)
+    runtime, origin, ctx = _clicked(body, context, client)
     try:
         spec = json.loads(payload.text(action, "value") or "{}")
     except ValueError:
@@ -114,16 +110,16 @@ def open_form(
         runtime.send(client, origin, Reply(FORM_NOT_OPENED, error=True))
 
 
-def field_changed(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    runtime, _, ctx = _clicked(ack, body, context, client)
+def field_changed(
+    body: dict[str, Any], _action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    runtime, _, ctx = _clicked(body, context, client)
     runtime.update_form(client, ctx, payload.mapping(body, "view"))
 
 
-def dismiss(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def dismiss(body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Dismiss a notice of an undelivered answer on the App Home; only the user's own can be."""
-    runtime, origin, ctx = _clicked(ack, body, context, client)
+    runtime, origin, ctx = _clicked(body, context, client)
     value = payload.text(action, "value")
     if value.isdigit() and len(value) < 19:
         runtime.dismiss(client, origin, ctx, int(value))

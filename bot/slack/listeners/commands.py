@@ -3,6 +3,7 @@ acknowledgement itself; one that takes longer is acknowledged with "Working on i
 the response_url when it is done."""
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -50,7 +51,10 @@ def crm(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient)
         else:
             ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
-    runtime.answer(client, origin, ctx, reply, send=acknowledge, share=share)
+    def later(work: Callable[[], None]) -> None:
+        runtime.after_ack(body, work)
+
+    runtime.answer(client, origin, ctx, reply, send=acknowledge, share=share, later=later)
 
 
 def _answer_late(

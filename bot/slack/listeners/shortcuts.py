@@ -11,10 +11,11 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import payload
+from bot.slack.listeners.acknowledged import interaction
 from bot.slack.listeners.origins import of_interaction
 from bot.slack.render import readable
 from bot.slack.runtime import Runtime
@@ -36,21 +37,23 @@ T = TypeVar("T")
 
 
 def register(app: App) -> None:
-    app.message_shortcut(LOG_MESSAGE)(log_message)
-    app.global_shortcut(LOG_INTERACTION)(log_interaction)
+    app.message_shortcut(LOG_MESSAGE)(interaction(log_message))
+    app.global_shortcut(LOG_INTERACTION)(interaction(log_interaction))
 
 
-def log_interaction(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def log_interaction(
+    body: dict[str, Any], _action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """The empty form, as `/crm log` alone opens it."""
-    ack()
     runtime = Runtime.of(context)
     origin = of_interaction(body, context)
     ctx = runtime.context(client, origin)
     runtime.answer(client, origin, ctx, runtime.run(ctx, CREATE_INTERACTION.command_text()))
 
 
-def log_message(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ack()
+def log_message(
+    body: dict[str, Any], _action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     runtime = Runtime.of(context)
     origin = of_interaction(body, context)
     message = payload.mapping(body, "message")

@@ -42,7 +42,7 @@ def submit(
         ack(response_action="errors", errors=modals.block_errors(view, {"": SOMETHING_WRONG}))
         return
     ack()
-    runtime.answer(client, origin, ctx, reply)
+    runtime.after_ack(body, lambda: runtime.answer(client, origin, ctx, reply))
 
 
 def suggest(

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from bot.slack.runtime import SOMETHING_WRONG
 from store.models import InteractionLogEntry
 from tests.conftest import Workspace
 from tests.fake_slack import button, buttons, text_of, within_limits
@@ -151,3 +152,27 @@ def test_a_forged_share_click_runs_nothing_that_changes_data(
     assert "Only answers that show data can be shared" in answer["text"]
     assert answer["response_type"] == "ephemeral"
     assert not entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]
+
+
+def test_a_click_is_acknowledged_at_once_while_its_answer_waits_on_a_slow_slack(
+    slack: Slack, workspace: Workspace
+) -> None:
+    listed = slack.ask("entries")
+    slack.fake.fail("/response/", 200, {"ok": True}, times=1, delay=2.5)
+    started = time.monotonic()
+    response_url = slack.click(buttons(listed)[0])
+    assert time.monotonic() - started < 1.5
+    assert slack.answer(response_url)  # type: ignore[arg-type]
+
+
+def test_a_click_that_fails_after_its_acknowledgement_is_told_with_an_apology(
+    slack: Slack, workspace: Workspace, monkeypatch: Any
+) -> None:
+    listed = slack.ask("entries")
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("users.info exploded in an unexpected way")
+
+    monkeypatch.setattr(slack.server.bot.runtime, "context", broken)
+    answer = slack.answer(slack.click(buttons(listed)[0]))  # type: ignore[arg-type]
+    assert answer["text"] == SOMETHING_WRONG and answer["response_type"] == "ephemeral"
