@@ -1,6 +1,6 @@
 """Per-workspace number series. A new number is always above the highest one in use, even when rows
 were added by other means, and two concurrent writers never get the same one: the series row is locked
-(an UPDATE) before the highest number in use is read.
+(the UPDATE that hands the numbers out) before the highest number in use is read.
 
 Bulk work (a segment logged, contacts imported, a segment's merged documents) reserves its numbers `apart`:
 in a short transaction of its own, committed at once, so the series row is not held while the rows are
@@ -39,20 +39,23 @@ def reserve(
     if apart and not mine and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         with Session(bind) as own, own.begin():
             return reserve(own, team_id, series, count, in_use=in_use)
-    insert = dialect_insert(session)
-    session.execute(
-        insert(NumberSeries)
-        .values(team_id=team_id, series=series, last_no=0)
-        .on_conflict_do_nothing(index_elements=["team_id", "series"])
-    )
-    held[(team_id, series)] = session.get_transaction()
     key = (NumberSeries.team_id == team_id) & (NumberSeries.series == series)
-    last = session.execute(
-        update(NumberSeries).where(key).values(last_no=NumberSeries.last_no).returning(NumberSeries.last_no)
-    ).scalar_one()
+    last: ColumnElement[int] = NumberSeries.last_no
     if in_use is not None:
         column, scope = in_use
-        highest = session.execute(select(func.max(column)).where(scope)).scalar() or 0
-        last = max(last, highest)
-    session.execute(update(NumberSeries).where(key).values(last_no=last + count))
-    return last + 1
+        highest = select(func.coalesce(func.max(column), 0)).where(scope).scalar_subquery()
+        greatest = func.greatest if bind.dialect.name == "postgresql" else func.max  # SQLite's max(a, b)
+        last = greatest(last, highest)
+    # One statement: the row is locked, stepped over the highest number in use, and the new last number
+    # returned. The first number of a series needs its row first (ON CONFLICT: another writer's is fine).
+    step = update(NumberSeries).where(key).values(last_no=last + count).returning(NumberSeries.last_no)
+    reserved = session.execute(step).scalar()
+    if reserved is None:
+        session.execute(
+            dialect_insert(session)(NumberSeries)
+            .values(team_id=team_id, series=series, last_no=0)
+            .on_conflict_do_nothing(index_elements=["team_id", "series"])
+        )
+        reserved = session.execute(step).scalar_one()
+    held[(team_id, series)] = session.get_transaction()
+    return reserved - count + 1
