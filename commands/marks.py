@@ -66,6 +66,8 @@ def write(
 ) -> str:
     """The text as a renderer writes it: `plain` for the text between marks (its escaping), `person` and
     `moment` for the marks. A stray mark character (text pretending to hold a mark) is dropped."""
+    if _OPEN not in text and _CLOSE not in text:  # most text: no mark, nothing stray
+        return plain(text)
     pieces = _MARK.split(text)
     written: list[str] = []
     for index in range(0, len(pieces), 3):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from store.contacts import get_contact
 from store.enums import ContactType, InitiatedBy
-from store.errors import Invalid
+from store.errors import Invalid, NotFound
 from store.filters import CanceledFilter, EntryFilter, contact_scope
 from store.models import Contact, InteractionLogEntry
 from store.types import to_money
@@ -54,6 +54,19 @@ class Page:
     rows: list[EntryRow]
     next_before: Cursor | None
     """Pass as `before` to get the next (older) page; None when this is the last."""
+
+
+def entry_row(session: Session, team_id: str, entry_no: int) -> EntryRow:
+    """One entry with its contact's name, in one query."""
+    entry = InteractionLogEntry
+    found = session.execute(
+        select(entry, Contact.name)
+        .outerjoin(Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no))
+        .where(entry.team_id == team_id, entry.entry_no == entry_no)
+    ).first()
+    if found is None:
+        raise NotFound(f"Interaction log entry {entry_no} does not exist.")
+    return EntryRow(found[0], found[1] or "")
 
 
 def list_entries(

@@ -37,10 +37,6 @@ class SlackBot:
         self.runtime.close()
 
 
-def build_app(settings: Settings, sessions: sessionmaker[Session], client: WebClient | None = None) -> App:
-    return build_bot(settings, sessions, client).app
-
-
 def build_bot(
     settings: Settings,
     sessions: sessionmaker[Session],

@@ -21,11 +21,10 @@ from commands.reply import Button, File, Reply
 from commands.views import document_text, entry_item, entry_when, follow_up, plural
 from store.attachments import entry_attachment
 from store.cancellation import cancel_entries, restore_entries
-from store.contacts import find_contact
 from store.db import reading
 from store.interactions import add_comment, comments, evaluate, get_entry
 from store.models import CommentLine
-from store.queries import list_entries
+from store.queries import entry_row, list_entries
 
 PAGE = 10
 BEFORE = Arg("before", inputs.PAGE_CURSOR)
@@ -61,16 +60,16 @@ def entry_page(ctx: Context, args: Args, action: Action, *, postponed: bool = Fa
 def entry_details(ctx: Context, args: Args) -> Reply:
     entry_no = args["entry_no"]
     with reading(ctx.sessions) as session:
-        entry = get_entry(session, ctx.team_id, entry_no)
-        contact = find_contact(session, ctx.team_id, entry.contact_no)
+        row = entry_row(session, ctx.team_id, entry_no)
         lines = comments(session, ctx.team_id, entry_no)
+    entry = row.entry
     version = (
         f"{entry.version_no} (logged {plural(entry.doc_no_occurrence, 'time')} for this document)"
         if entry.version_no
         else ""
     )
     fields = (
-        ("Contact", f"{contact.name} ({contact.no})"),
+        ("Contact", f"{row.contact_name} ({entry.contact_no})"),
         ("Date", entry_when(entry)),
         ("Template", f"{entry.template_code} (group {entry.group_code})"),
         ("Description", entry.description),

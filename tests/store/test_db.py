@@ -73,3 +73,26 @@ def test_a_writer_that_failed_or_whose_connection_broke_gives_up_its_turn(sqlite
     threading.Thread(target=write, daemon=True).start()
     assert done.wait(10), "the next writer did not get its turn"
     assert _count(sqlite_sessions) == 3
+
+
+def test_writers_of_two_processes_on_one_file_take_turns_and_lose_nothing(
+    sqlite_sessions, tmp_path: Path
+) -> None:
+    """A second engine on the same file stands for another process (`crm serve`'s other worker): its
+    writers meet this one's on the lock file beside the database."""
+    other = session_factory(make_engine(f"sqlite:///{tmp_path / 'turns.db'}"))
+
+    def add(sessions, times: int) -> None:
+        for _ in range(times):
+            with sessions.begin() as session:
+                n = session.execute(text("SELECT n FROM counter")).scalar_one()
+                session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+
+    threads = [threading.Thread(target=add, args=(s, 50)) for s in (sqlite_sessions, other) * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert _count(sqlite_sessions) == 300
+    assert (tmp_path / "turns.db-writers").exists()
+    other.kw["bind"].dispose()
