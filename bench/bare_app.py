@@ -1,5 +1,5 @@
-"""The bare Bolt app bench/load.py compares `crm serve` with: the same App class, request handler and
-serving stack, with handlers that only acknowledge."""
+"""The bare Bolt app bench/load.py compares `crm serve` with: the same App class and settings, request
+handler and serving stack, with handlers that only acknowledge."""
 
 import os
 import re
@@ -16,7 +16,8 @@ SECRET = os.environ.get("BENCH_SIGNING_SECRET", "bench-signing-secret")
 
 def create_app() -> BufferedRequests:
     web = WebClient(token="xoxb-bench", base_url=os.environ["SLACK_API_URL"])
-    app = App(signing_secret=SECRET, client=web)
+    # As bot.slack.app builds ours: listeners on the request's thread, Bolt answering when they return.
+    app = App(signing_secret=SECRET, client=web, process_before_response=True)
     app.command("/crm")(lambda ack: ack())
     app.action(re.compile(".*"))(lambda ack: ack())
     handler = SlackRequestHandler(app)

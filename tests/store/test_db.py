@@ -1,6 +1,7 @@
 """Which database a URL names, whatever form the hosting gives it in; how writers of one process take
 their turns on SQLite."""
 
+import os
 import threading
 from pathlib import Path
 
@@ -96,3 +97,24 @@ def test_writers_of_two_processes_on_one_file_take_turns_and_lose_nothing(
     assert _count(sqlite_sessions) == 300
     assert (tmp_path / "turns.db-writers").exists()
     other.kw["bind"].dispose()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"), reason="a PostgreSQL server's own"
+)
+def test_a_pooled_connection_the_server_closed_while_idle_is_replaced_unseen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = make_engine(os.environ["TEST_DATABASE_URL"], pool_size=1, max_overflow=0)
+    with engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with engine.connect() as again:  # the same pooled connection, handed out again without a ping
+        assert again.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() == pid
+    killer = make_engine(os.environ["TEST_DATABASE_URL"])
+    with killer.begin() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+    killer.dispose()
+    monkeypatch.setattr("store.db.IDLE_PING_SECONDS", 0.0)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() != pid
+    engine.dispose()
