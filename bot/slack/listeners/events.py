@@ -9,16 +9,16 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import channel_log, payload, template_files
-from bot.slack.listeners import acknowledged
+from bot.slack.listeners.acknowledged import event as acknowledged
 from bot.slack.listeners.origins import of_home, of_message
 from bot.slack.render import unescape
 from bot.slack.runtime import Runtime
 
 
 def register(app: App) -> None:
-    app.event("app_mention")(acknowledged.event(mentioned))
-    app.event("message")(acknowledged.event(message))
-    app.event("app_home_opened")(acknowledged.event(home_opened))
+    app.event("app_mention")(acknowledged(mentioned))
+    app.event("message")(acknowledged(message))
+    app.event("app_home_opened")(acknowledged(home_opened))
 
 
 def mentioned(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
