@@ -32,26 +32,40 @@ def run_uvicorn(factory: str, host: str, port: int, workers: int, threads: int) 
         limit_concurrency=1000,
         log_level="info",
     )
-    if workers < 2 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.Server(config).run(sockets=[_own_socket(host, port)])
-        return
-    # Workers sharing one listening socket share its connections unevenly: whichever wakes first accepts
-    # every connection waiting, so a burst of keep-alive connections can leave one worker with nearly all
-    # of them (one core busy, the other idle). Each worker listens on a socket of its own instead, and
-    # the kernel spreads new connections over them (SO_REUSEPORT). This process holds the address too,
-    # without listening, so a port already taken is reported here, once.
-    with _own_socket(host, port):
-        Multiprocess(config, sockets=[_WorkerSocket(host, port)]).run()  # type: ignore[list-item]
+    try:
+        sock = _own_socket(host, port, shared=False)  # a port already taken is reported here, once
+    except OSError as failure:
+        log.error("cannot listen on %s:%s: %s", host, port, failure.strerror or failure)
+        raise SystemExit(3) from None
+    log.info("serving on http://%s:%s with %d worker(s) of %d threads", host, port, workers, threads)
+    try:
+        if workers < 2:
+            uvicorn.Server(config).run(sockets=[sock])
+        elif not hasattr(socket, "SO_REUSEPORT"):
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            # Workers sharing one listening socket share its connections unevenly: whichever wakes first
+            # accepts every connection waiting, so a burst of keep-alive connections can leave one worker
+            # with nearly all of them (one core busy, the other idle). Each worker listens on a socket of
+            # its own instead, and the kernel spreads new connections over them (SO_REUSEPORT). Connections
+            # waiting for a worker that stops are reset (Linux 5.14's net.ipv4.tcp_migrate_req=1 hands
+            # them to another worker). This process holds the address too, without listening.
+            sock.close()
+            with _own_socket(host, port, shared=True):
+                Multiprocess(config, sockets=[_WorkerSocket(host, port)]).run()  # type: ignore[list-item]
+    except KeyboardInterrupt:
+        pass
 
 
-def _own_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to the address. Its protocol is named: asyncio turns Nagle's algorithm off
-    (TCP_NODELAY) only on the connections of such a socket, and with it on, a response written as headers
-    then body waited for the client's delayed ACK of the headers: 40 ms on every answer with a body."""
+def _own_socket(host: str, port: int, *, shared: bool) -> socket.socket:
+    """A TCP socket bound to the address; `shared` with the other workers (SO_REUSEPORT). Its protocol is
+    named: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on the connections of such a socket, and
+    with it on, an answer written as headers then body waited for the client's delayed ACK of the
+    headers, 40 ms on every answer with a body."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if hasattr(socket, "SO_REUSEPORT"):
+    if shared:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
@@ -71,7 +85,11 @@ class _WorkerSocket:
     port: int
 
     def __reduce__(self) -> tuple[Any, tuple[str, int]]:
-        return _own_socket, (self.host, self.port)
+        return _shared_socket, (self.host, self.port)
+
+
+def _shared_socket(host: str, port: int) -> socket.socket:
+    return _own_socket(host, port, shared=True)
 
 
 def check(settings: Settings, socket_mode: bool) -> list[str]:

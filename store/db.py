@@ -1,6 +1,7 @@
 """Engine and session setup. `DATABASE_URL` picks the database; the default is `crm.db` (SQLite) in the
 current folder, in WAL mode with foreign keys enforced."""
 
+import logging
 import os
 import threading
 import time
@@ -18,6 +19,8 @@ try:
     import fcntl
 except ImportError:  # Windows: processes meet SQLite's own wait
     fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///crm.db"
 READ_ONLY = "crm_read_only"
@@ -55,8 +58,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         turn = _WriterTurn(make_url(url).database)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", turn.begin)
-        event.listen(engine, "commit", turn.end)
-        event.listen(engine, "rollback", turn.end)
+        turn.follow(engine.dialect)
         event.listen(engine, "checkin", turn.given_back)
         event.listen(engine, "invalidate", turn.given_back)
         return engine
@@ -75,8 +77,8 @@ def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
 def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """A connection back from the pool after IDLE_PING_SECONDS may have been closed by the server (a
     restart, an idle timeout): it is tried first, and replaced if it does not answer. A ping on every
-    checkout (pool_pre_ping) was a third of a request's CPU; a connection that breaks while in steady
-    use is found by the statement that fails, and SQLAlchemy then replaces every connection of the pool."""
+    checkout (pool_pre_ping) was a round trip per checkout; a connection that breaks while in steady use
+    is found by the statement that fails, and SQLAlchemy then replaces every connection of the pool."""
     since = record.info.get("checked_in")
     if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
         return
@@ -94,60 +96,58 @@ class _WriterTurn:
     writer committed in between, so writers take SQLite's write lock up front (BEGIN IMMEDIATE). Readers
     (see `reading`) don't: in WAL mode they go on while a writer works.
 
-    Writers queue here before asking SQLite, whose own wait sleeps 1, 2, 5 … 100 ms between looks: under
-    load a writer slept long after the lock was free (p90 of 130 ms, up to 1.6 s, for locks held a few
-    milliseconds). Writers of one process queue on a lock, in order; processes on one file (the workers
-    of `crm serve`, a command-line import) take turns on an advisory lock of a file beside it (flock),
-    which the kernel hands to the next waiter the moment it is let go, and lets go by itself when a
-    process dies."""
+    Writers wait for their turn here before asking SQLite, whose own wait sleeps 1, 2, 5 … 100 ms between
+    looks: under load a writer slept long after the lock was free (p90 of 130 ms, up to 1.6 s, for locks
+    held a few milliseconds). The writers of one process wait on a lock; processes on one file (the
+    workers of `crm serve`, a command-line import) on an advisory lock of a file beside it (flock), a wait
+    in the kernel that wakes as soon as the lock is let go, and that the kernel lets go of by itself when a
+    process dies. Neither lock keeps waiters in order. A turn ends once COMMIT or ROLLBACK has run (the
+    dialect's own calls, wrapped by `follow`): SQLAlchemy's commit and rollback events come before them,
+    when the next writer's BEGIN IMMEDIATE would still meet SQLite's lock."""
 
     def __init__(self, database: str | None) -> None:
         self.lock = threading.Lock()
         self.holder: object | None = None
-        self.path = f"{database}-writers" if database and database != ":memory:" and fcntl else None
-        self.file: int | None = None
+        self.file = _lock_file(database)
         self.file_held = False
+
+    def follow(self, dialect: Any) -> None:
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_connection: Any) -> None:
+            try:
+                commit(dbapi_connection)
+            finally:
+                self.given_back(dbapi_connection)
+
+        def do_rollback(dbapi_connection: Any) -> None:
+            try:
+                rollback(dbapi_connection)
+            finally:
+                self.given_back(dbapi_connection)
+
+        dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
 
     def begin(self, connection: Connection) -> None:
         if connection.get_execution_options().get(READ_ONLY, False):
             connection.exec_driver_sql("BEGIN")
             return
-        deadline = time.monotonic() + SQLITE_BUSY_SECONDS
         if not self.lock.acquire(timeout=SQLITE_BUSY_SECONDS):
             raise _locked()
         self.holder = connection.connection.dbapi_connection
         try:
-            self._take_file(deadline)
+            if self.file is not None:
+                fcntl.flock(self.file, fcntl.LOCK_EX)  # the GIL is let go while the kernel waits
+                self.file_held = True
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             self._release(self.holder)
             raise
 
-    def _take_file(self, deadline: float) -> None:
-        """The lock between processes; looked at every few milliseconds at most (flock has no timeout)."""
-        if self.path is None:
-            return
-        if self.file is None:
-            self.file = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        pause = 0.0005
-        while True:
-            try:
-                fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self.file_held = True
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise _locked() from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.005)
-
-    def end(self, connection: Connection) -> None:
-        if not connection.invalidated:  # else its turn ended as it broke (given_back)
-            self._release(connection.connection.dbapi_connection)
-
     def given_back(self, dbapi_connection: Any, *_: Any) -> None:
-        """A connection given back or broken without commit or rollback: its turn ends."""
-        self._release(dbapi_connection)
+        """A connection that committed, rolled back, or was given back or broken without either: its
+        turn ends."""
+        self._release(getattr(dbapi_connection, "dbapi_connection", dbapi_connection))
 
     def _release(self, dbapi_connection: Any) -> None:
         if dbapi_connection is not None and self.holder is dbapi_connection:
@@ -158,6 +158,18 @@ class _WriterTurn:
                     fcntl.flock(self.file, fcntl.LOCK_UN)
             finally:
                 self.lock.release()
+
+
+def _lock_file(database: str | None) -> int | None:
+    """The lock file of the writers of `database`; None for an in-memory database, where there is no
+    fcntl (Windows: SQLite's own wait), or where it cannot be opened (they meet SQLite's wait then)."""
+    if not database or database == ":memory:" or fcntl is None:
+        return None
+    try:
+        return os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as failure:
+        log.warning("SQLite writers of several processes will meet SQLite's own wait: %s", failure)
+        return None
 
 
 def _locked() -> OperationalError:

@@ -1,5 +1,5 @@
-"""Carrying out a Reply in the order Slack needs: send its message (or open its form), then queue its
-background work, then upload its file."""
+"""Carrying out a Reply in the order Slack needs: send its message, queue its background work, then open
+its form and upload its file (which a slash command's listener hands on, to return first)."""
 
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,9 +34,9 @@ def answer(
     later: Later | None = None,
 ) -> None:
     """`send` delivers the message part (or None when the reply has nothing to say), exactly once; by
-        default back to the origin, through the outbox. A slash command passes its ack(). Background work is
-        queued only once the message is kept (the outbox delivers a conversation's messages in order): its
-        result must not arrive first and then be replaced by "Working on it…". `later` is given what waits on
+    default back to the origin, through the outbox. A slash command passes its ack(). Background work is
+    queued only once the message is kept (the outbox delivers a conversation's messages in order): its
+    result must not arrive first and then be replaced by "Working on it…". `later` is given what waits on
     Slack after the message (opening the form, uploading the file) when the caller must return first, as a
     slash command's listener does before Slack gets its acknowledgement."""
     opens_form = reply.modal is not None and bool(origin.trigger_id)

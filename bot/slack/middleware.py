@@ -32,7 +32,7 @@ def register(app: App, runtime: Runtime) -> None:
     ) -> BoltResponse | None:
         log.error("Slack request failed (%s)", body.get("type") or body.get("command"), exc_info=error)
         if response is not None and response.status >= 500:
-            # Not acknowledged yet: the apology is the acknowledgement.
+            # The listener failed before Slack got its answer: the apology is the answer.
             kind = body.get("type")
             if kind == "view_submission":
                 return BoltResponse(status=200, body="")

@@ -43,6 +43,7 @@ EVENT_SOURCE = "slack"
 CLICK_SOURCE = "slack-click"
 FOLLOW_UP_THREADS = 32
 """Threads for what listeners do after acknowledging; they mostly wait on Slack or the database."""
+TRIGGER_THREADS = 4
 REMINDER_ROUNDS = 10
 REMINDER_TIMEOUT = 5.0
 """A reminder Slack does not take at once stays claimed, and is sent again when its claim runs out."""
@@ -61,6 +62,8 @@ class Runtime:
         self.people = People(sessions, settings.admins)
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="crm-command")
         self.follow_ups = ThreadPoolExecutor(FOLLOW_UP_THREADS, thread_name_prefix="crm-after-ack")
+        self.triggered = ThreadPoolExecutor(TRIGGER_THREADS, thread_name_prefix="crm-trigger")
+        """For what must reach Slack within a trigger's 3 seconds (opening a form), ahead of the rest."""
         self.outbox = Outbox(sessions, client_for)
         self.worker = JobWorker(
             sessions,
@@ -95,12 +98,17 @@ class Runtime:
         self.worker.stop()
         self.sender.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
-        self.follow_ups.shutdown(wait=False, cancel_futures=True)
+        # What Slack was told is being done is done: the queued follow-ups still run before the process
+        # ends (Python waits for the pool's threads at exit).
+        self.follow_ups.shutdown(wait=False)
+        self.triggered.shutdown(wait=False)
 
-    def after_ack(self, body: dict[str, Any], work: Callable[[], None]) -> None:
-        """Do `work` once the listener has returned: Bolt answers Slack only then (the app processes before
-        responding), so what may wait on Slack or take a while is not done on the request's thread. A
-        failure is logged and, where the request has a response_url, the user is told."""
+    def after_ack(self, body: dict[str, Any], work: Callable[[], None], *, triggered: bool = False) -> None:
+        """Do `work` on another thread, now: Bolt answers Slack only when the listener returns (the app
+        processes before responding), so what may wait on Slack or take a while is not done on the
+        request's thread. `triggered`: work that must use the request's trigger (open a form) in time,
+        on threads of its own. A failure is logged and, where the request has a response_url, the user is
+        told."""
 
         def run() -> None:
             try:
@@ -109,7 +117,7 @@ class Runtime:
                 log.exception("Slack request failed after its acknowledgement (%s)", _kind(body))
                 apologise(body)
 
-        self.follow_ups.submit(run)
+        (self.triggered if triggered else self.follow_ups).submit(run)
 
     def context(self, client: WebClient, origin: Origin) -> Context:
         return self.people.context(

@@ -1,12 +1,13 @@
 """Which database a URL names, whatever form the hosting gives it in; how writers of one process take
 their turns on SQLite."""
 
+import fcntl
 import os
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from store.db import make_engine, normalized_url, reading, session_factory
 
@@ -76,27 +77,67 @@ def test_a_writer_that_failed_or_whose_connection_broke_gives_up_its_turn(sqlite
     assert _count(sqlite_sessions) == 3
 
 
-def test_writers_of_two_processes_on_one_file_take_turns_and_lose_nothing(
+def _impatient(engine) -> None:
+    """SQLite answers "database is locked" at once instead of waiting: a writer that meets the lock
+    failed to wait for its turn."""
+    event.listen(
+        engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA busy_timeout=0")
+    )
+
+
+def test_writers_of_two_processes_on_one_file_never_meet_the_database_locked(
     sqlite_sessions, tmp_path: Path
 ) -> None:
-    """A second engine on the same file stands for another process (`crm serve`'s other worker): its
-    writers meet this one's on the lock file beside the database."""
-    other = session_factory(make_engine(f"sqlite:///{tmp_path / 'turns.db'}"))
+    """A second engine on the same file stands for another process (`crm serve`'s other worker). With
+    SQLite's own wait turned off, a writer that asked SQLite before the previous one had committed would
+    fail at once."""
+    here = sqlite_sessions.kw["bind"]
+    here.dispose()
+    _impatient(here)
+    other_engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    _impatient(other_engine)
+    other = session_factory(other_engine)
+    failures: list[Exception] = []
 
     def add(sessions, times: int) -> None:
         for _ in range(times):
-            with sessions.begin() as session:
-                n = session.execute(text("SELECT n FROM counter")).scalar_one()
-                session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+            try:
+                with sessions.begin() as session:
+                    n = session.execute(text("SELECT n FROM counter")).scalar_one()
+                    session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+            except Exception as failure:
+                failures.append(failure)
 
-    threads = [threading.Thread(target=add, args=(s, 50)) for s in (sqlite_sessions, other) * 3]
+    threads = [threading.Thread(target=add, args=(s, 100)) for s in (sqlite_sessions, other) * 2]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert _count(sqlite_sessions) == 300
-    assert (tmp_path / "turns.db-writers").exists()
-    other.kw["bind"].dispose()
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == [] and _count(sqlite_sessions) == 400
+    other_engine.dispose()
+
+
+def test_a_writer_waits_while_another_process_holds_the_writers_lock(sqlite_sessions, tmp_path: Path) -> None:
+    with sqlite_sessions.begin() as session:  # the lock file exists once a writer has written
+        session.execute(text("UPDATE counter SET n = 1"))
+    holder = os.open(tmp_path / "turns.db-writers", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # as another process's writer would
+    done = threading.Event()
+
+    def write() -> None:
+        with sqlite_sessions.begin() as session:
+            session.execute(text("UPDATE counter SET n = 2"))
+        done.set()
+
+    threading.Thread(target=write, daemon=True).start()
+    try:
+        assert not done.wait(0.5), "the writer went ahead while another process held the lock"
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    assert done.wait(10), "the writer did not get its turn once the lock was let go"
+    assert _count(sqlite_sessions) == 2
 
 
 @pytest.mark.skipif(
@@ -108,8 +149,6 @@ def test_a_pooled_connection_the_server_closed_while_idle_is_replaced_unseen(
     engine = make_engine(os.environ["TEST_DATABASE_URL"], pool_size=1, max_overflow=0)
     with engine.connect() as connection:
         pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-    with engine.connect() as again:  # the same pooled connection, handed out again without a ping
-        assert again.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() == pid
     killer = make_engine(os.environ["TEST_DATABASE_URL"])
     with killer.begin() as connection:
         connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.slack import deliver, payload
 from bot.slack.listeners.origins import of_command
 from bot.slack.render import Message, unescape
-from bot.slack.runtime import Runtime
+from bot.slack.runtime import Runtime, apologise
 from commands.context import Context
 from commands.reply import Reply
 
@@ -42,7 +42,10 @@ def crm(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient)
         ctx, reply = future.result(timeout=runtime.ack_budget)
     except FutureTimeout:
         ack(text=WORKING)
-        future.add_done_callback(lambda done: _answer_late(runtime, client, origin, done, share))
+        # Not on this thread even when the work is done by now: the late answer must follow the ack.
+        future.add_done_callback(
+            lambda done: runtime.after_ack(body, lambda: _answer_late(runtime, client, origin, done, share))
+        )
         return
 
     def acknowledge(message: Message | None) -> None:
@@ -52,9 +55,16 @@ def crm(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient)
             ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
     def later(work: Callable[[], None]) -> None:
-        runtime.after_ack(body, work)
+        runtime.after_ack(body, work, triggered=True)
 
-    runtime.answer(client, origin, ctx, reply, send=acknowledge, share=share, later=later)
+    try:
+        runtime.answer(client, origin, ctx, reply, send=acknowledge, share=share, later=later)
+    except Exception:
+        if ack.response is None:
+            raise  # Bolt's error handler answers with the apology
+        # The answer was given (what it says was done is done): the apology follows it, not replaces it.
+        log.exception("/crm %s failed after its answer", text)
+        runtime.after_ack(body, lambda: apologise(body))
 
 
 def _answer_late(

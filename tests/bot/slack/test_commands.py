@@ -222,3 +222,20 @@ def test_a_file_asked_for_in_a_direct_message_goes_into_it(slack: Slack, workspa
     complete = slack.fake.wait_for("/files.completeUploadExternal")[-1]
     assert complete.body["channel_id"] == "D0SELLER" and "thread_ts" not in complete.body
     assert not slack.fake.calls_to("/conversations.open")
+
+
+def test_a_failure_after_the_answer_keeps_the_answer_and_apologises_after_it(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = slack.server.bot.runtime
+    answer = runtime.answer
+
+    def answers_then_fails(*args: Any, **kwargs: Any) -> None:
+        answer(*args, **kwargs)
+        raise RuntimeError("queueing the background work failed")
+
+    monkeypatch.setattr(runtime, "answer", answers_then_fails)
+    response = slack.command("help")
+    assert response.status == 200 and "help" in response.text.lower()
+    assert SOMETHING_WRONG not in response.text
+    assert slack.answer(response.response_url)["text"] == SOMETHING_WRONG
