@@ -50,10 +50,12 @@ def run_command(
     body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     runtime, origin, ctx = _clicked(body, context, client, runs=True)
-    if not _first_click(runtime, body, action, origin):
+    command = _command(action)
+    # A second click on a page only shows it again; one on anything that changes data is dropped.
+    if not runtime.shareable(command) and not _first_click(runtime, body, action, origin):
         log.info("ignoring a repeated click on %s", action.get("action_id"))
         return
-    reply = runtime.run(ctx, _command(action))
+    reply = runtime.run(ctx, command)
     runtime.answer(client, origin, ctx, reply)
     if payload.text(body, "view", "type") == "home":
         # The Home tab shows what the click may have changed (a canceled entry, a resumed one).
@@ -68,7 +70,8 @@ def _command(action: dict[str, Any]) -> str:
 
 
 def _first_click(runtime: Runtime, body: dict[str, Any], action: dict[str, Any], origin: Origin) -> bool:
-    """A double click sends two requests; only the first runs (a second `log` would record twice)."""
+    """A double click sends two requests; only the first runs (a second `log` would record twice). The
+    click is recorded in the database, so the second request may reach any process."""
     where = payload.text(body, "container", "message_ts") or payload.text(body, "view", "id")
     key = "|".join(
         (

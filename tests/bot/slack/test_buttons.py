@@ -90,6 +90,18 @@ def test_a_double_click_runs_the_command_once(slack: Slack, workspace: Workspace
     assert entry(sessions, workspace.team, number).canceled  # type: ignore[union-attr]
 
 
+def test_a_double_click_on_a_page_only_shows_it_again(slack: Slack, workspace: Workspace) -> None:
+    """Nothing changes, so nothing is written to tell the two clicks apart: each gets the page."""
+    for _ in range(12):
+        log_entry(slack)
+    next_page = button(slack.ask("entries"), "Next page")
+    response_url = slack.fake.response_url()
+    slack.click(next_page, response_url=response_url)
+    slack.click(next_page, response_url=response_url)
+    first, second = slack.fake.posts_to(response_url, 2)
+    assert first["text"] == second["text"] and "Interaction Log Entries" in first["text"]
+
+
 def test_share_reposts_the_answer_for_the_channel(slack: Slack, workspace: Workspace) -> None:
     log_entry(slack)
     listed = slack.ask("entries")
