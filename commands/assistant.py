@@ -118,12 +118,13 @@ def carry_out(ctx: Context, match: Match, router: Router) -> Reply:
     too little for the command to say (`segment <code> add where …` without the code), the action's form
     opens with what it did read."""
     action = match.action
-    if action.policy.destructive == "undo":
+    missing = any(arg.required and arg.name not in match.args for arg in action.args)
+    if action.policy.destructive == "undo" and not missing:
         return suggest(ctx, match)
     command = match.command_text()
-    missing = any(arg.required and arg.name not in match.args for arg in action.args)
     unsaid = missing and grammar.match(router.actions, split(command)) is not action
-    if unsaid and action.form is not None and action.may_run(ctx):
+    # Asking what is missing is asking first: a cancel's form names the entries, and its button cancels.
+    if (unsaid or action.destructive) and action.form_spec is not None and action.may_run(ctx):
         values = {name: action.arg_by_name[name].kind.render(v) for name, v in match.args.items()}
         return understood(ctx, match, Reply(f"Opening {action.title}…", modal=Modal(action.id, values)))
     return understood(ctx, match, router.run_as(ctx, action, command))
@@ -146,7 +147,7 @@ def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
     if decision.kind != "run" or best is None:
         return None
     missing = any(arg.required and arg.name not in best.args for arg in best.action.args)
-    return None if missing and best.action.form is None else best
+    return None if missing and best.action.form_spec is None else best
 
 
 def complete_reading(ctx: Context, sentence: str, router: Router) -> Match | None:

@@ -17,7 +17,7 @@ from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
-from commands.tellme.ranking import Ranker, near_tie, reorder
+from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
 
 RUN_SCORE = 68.0
@@ -96,7 +96,8 @@ def search(
     # "meetings with Adatum", "las llamadas de hoy": log entries of that kind.
     kinds = ["entry" for word in found if plural_noun(word) and concept(word.text) in ENTRY_NOUNS]
     said = [word.text for word in found] + kinds[:1]
-    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, intent(found))
+    numbers = said_numbers(found)
+    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, intent(found), numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
@@ -137,6 +138,8 @@ def decide(matches: list[Match]) -> Decision:
             return Decision("run", (best,))
         if best.complete():  # "cancel entry 7?" is asked; "cancel my flight" names nothing to cancel
             return Decision("confirm", (best,))
+        if best.understood == 1.0 and best.action.form_spec is not None:
+            return Decision("run", (best,))  # "cancel an entry": its form asks which
     return Decision("choose", tuple(m for m in matches[:3] if m.score >= OFFER_SCORE))
 
 
