@@ -101,6 +101,8 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     best = decision.best
     if decision.kind in ("run", "confirm") and best is not None:
         return carry_out(ctx, best, router)
+    if decision.leader is not None:
+        return suggest(ctx, decision.leader, decision.matches[1:])
     if decision.kind == "choose":
         return Reply(
             f"Which one did you mean by “{query}”?", buttons=tuple(_offer(ctx, m) for m in decision.matches)
@@ -130,12 +132,13 @@ def carry_out(ctx: Context, match: Match, router: Router) -> Reply:
     return understood(ctx, match, router.run_as(ctx, action, command))
 
 
-def suggest(ctx: Context, match: Match) -> Reply:
-    """Ask before running what Tell Me read: the command it would run, and a button for it."""
+def suggest(ctx: Context, match: Match, others: tuple[Match, ...] = ()) -> Reply:
+    """Ask before running what Tell Me read: the command it would run, and a button for it (then one for
+    each of the other actions it found, further behind)."""
     return Reply(
         f"Did you mean *{_title(ctx, match)}*?",
         paragraphs=(f"`/crm {match.command_text()}`",),
-        buttons=(_offer(ctx, match), Button("No", "keep")),
+        buttons=(_offer(ctx, match), *(_offer(ctx, other) for other in others), Button("No", "keep")),
     )
 
 

@@ -15,7 +15,7 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent, plural_noun
-from commands.tellme.lexicon import ENTRY_NOUNS, VERBS
+from commands.tellme.lexicon import ENTRY_NOUNS, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
@@ -32,7 +32,11 @@ UNDERSTOOD = 0.4
 """Nothing runs from a sentence with less than this share of words Tell Me knows ("cancela mi vuelo")."""
 OFFER_SCORE = 58.0
 """Below this nothing is offered; the closest actions are still listed."""
+LEAD = 10.0
+"""Of the actions offered, the first is suggested ("Did you mean ...?") when it leads the others by this
+much: not clear enough to run, but no even choice either."""
 
+FUNCTION_WORDS = OPENERS | QUESTION_WORDS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
 
@@ -72,6 +76,14 @@ class Decision:
     def best(self) -> Match | None:
         return self.matches[0] if self.matches else None
 
+    @property
+    def leader(self) -> Match | None:
+        """Of a choice, the one offered alone or well ahead of the others."""
+        if self.kind != "choose" or not self.matches:
+            return None
+        first, *others = self.matches
+        return first if not others or first.score - others[0].score >= LEAD else None
+
 
 def search(
     query: str,
@@ -101,6 +113,7 @@ def search(
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
+    counted = understood(found, engine, args, numbers=True)
     named = bool(set(args.used) - {"name"}) or any(
         meaning not in VERBS
         for word in found
@@ -108,13 +121,32 @@ def search(
         for meaning, sure in engine.resolve(word.text).items()
         if sure >= 80.0
     )
-    return [Match(action, score, args.for_action(action), share, named) for action, score in ranked[:limit]]
+    return [
+        Match(
+            action,
+            score,
+            args.for_action(action),
+            share if engine.takes_number[action.id] else counted,
+            named,
+        )
+        for action, score in ranked[:limit]
+    ]
 
 
-def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
-    # Words left over for a new name or a search are not understood: "entries zzqx wobble" is not.
-    taken = {word for name, words in args.used.items() if name != "name" for word in words}
-    content = [word.text for word in found if word.text not in STOPWORDS and not word.text.isdigit()]
+def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False) -> float:
+    """The share of the sentence's words Tell Me knows. Words left over for a new name or a search are
+    not known ("entries zzqx wobble"); fillers and question words ("che", "porfa", "¿hay ...?") ask for
+    nothing either way. `numbers`: numbers count too, known only when an argument read them (a date's
+    day): for an action that takes no number ("¿cuánto es 12 por 8?" is no statistic)."""
+    free = ("name", "text", "description") if numbers else ("name",)
+    taken = {word for name, words in args.used.items() if name not in free for word in words}
+    content = [
+        word.text
+        for word in found
+        if word.text not in STOPWORDS
+        and word.text not in FUNCTION_WORDS
+        and (numbers or not word.text.isdigit())
+    ]
     known = [
         word for word in content if word in taken or max(engine.resolve(word).values(), default=0.0) >= 80.0
     ]
@@ -123,6 +155,10 @@ def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
 
 def decide(matches: list[Match]) -> Decision:
     if not matches or matches[0].score < OFFER_SCORE or matches[0].understood < UNDERSTOOD:
+        return Decision("nothing", tuple(matches[:3]))
+    if not matches[0].named and matches[0].understood < 1.0:
+        # A verb alone among words Tell Me does not know ("cancela mi vuelo", "sube el volumen") asks
+        # another app for something.
         return Decision("nothing", tuple(matches[:3]))
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0

@@ -143,9 +143,10 @@ def test_tell_me_choices_ask_before_anything_destructive(ctx, workspace):
     assert "1 canceled interaction log entry would be deleted" in asked.text
     assert [b.label for b in asked.buttons] == ["Delete", "Keep"]
     assert run(ctx, "entries canceled=yes").items
-    offered = run(ctx, "tellme cancel stuff please")
-    assert offered.text.startswith("Which one did you mean") and offered.buttons
-    assert all(b.confirm and b.style == "danger" for b in offered.buttons if b.command.startswith("cancel"))
+    offered = run(ctx, "tellme cancel 1 2")
+    assert offered.text.startswith("Did you mean *Cancel Interaction Log Entry*?")
+    assert [b.command for b in offered.buttons] == ["cancel 1, 2", "keep"]
+    assert offered.buttons[0].confirm and offered.buttons[0].style == "danger"
     asked = run(ctx, "tellme cancel a logged segment")  # which one: its form asks, nothing is canceled
     assert asked.modal == Modal("cancel_logged_segment", {}) and not asked.buttons
 

@@ -632,3 +632,48 @@ def test_a_task_reads_its_due_date_forward(
 def test_a_duration_is_no_entry_number(sessions: sessionmaker[Session], workspace: str) -> None:
     best = ask(sessions, workspace, "log call Carlos Ruiz 15 min")[0]
     assert best.args == {"template": "PHONE", "contact": "CT000010", "duration": 15}
+
+
+@pytest.mark.parametrize("text", ["add a new contact", "añadir un contacto nuevo"])
+def test_a_noun_in_the_singular_asks_for_the_action_on_one(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "add_contact"
+
+
+@pytest.mark.parametrize("text", ["interaction log entries", "movimientos de registro de interacción"])
+def test_a_noun_in_the_plural_asks_for_the_list(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "log_entries"
+
+
+@pytest.mark.parametrize("text", ["che, ¿qué comandos hay?", "oye, ¿qué comandos hay, porfa?"])
+def test_fillers_and_question_words_do_not_make_a_sentence_unclear(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "help" and best.understood == 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["cancela mi vuelo a Lima", "sube el volumen", "¿cuánto es 12 por 8?", "cancel my flight to Lima"]
+)
+def test_a_verb_among_words_of_another_app_or_sums_is_not_even_offered(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+def test_an_action_well_ahead_of_the_others_is_suggested_with_them_after_it(admin: Context) -> None:
+    reply = logged(admin, "¿me pasas las estadísticas por grupo, porfa?")
+    assert reply.text.startswith("Did you mean *Interaction Statistics*?")
+    assert reply.buttons[0].command == "stats by=group" and reply.buttons[-1].command == "keep"
+
+
+@pytest.mark.parametrize("text", ["tellme cancel", "tellme anular"])
+def test_a_cancel_said_alone_asks_which_in_its_form(admin: Context, text: str) -> None:
+    reply = logged(admin, text)
+    assert reply.modal is not None and reply.modal.kind == "cancel_entry", reply.text
