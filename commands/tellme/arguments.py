@@ -13,7 +13,8 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
-from commands.tellme.normalize import STOPWORDS, Word, concept, fold
+from commands.tellme.lexicon import OPENERS
+from commands.tellme.normalize import STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
 from store.contact_search import name_tokens, search_contacts, spot_contact
 from store.enums import DocumentKind, Evaluation
@@ -252,8 +253,9 @@ def read_arguments(
             claim("by", meaning, [i - 1, i])
         elif meaning == "canceled":
             args.take("canceled", "yes", [found[i]])
-        elif found[i].text in CONTACT_TYPES:
-            args.values["contact_type"] = CONTACT_TYPES[found[i].text]  # the word still says "contact"
+        elif typed := [w for w in fold(found[i].raw).split() if w in CONTACT_TYPES]:
+            # The word still says "contact" (as "company record" does, read as one).
+            args.values["contact_type"] = CONTACT_TYPES[typed[0]]
     if session is not None and team_id is not None:
         codes = workspace_codes(session, team_id)
         _segment(found, free, codes.segments, claim)
@@ -263,6 +265,7 @@ def read_arguments(
         _group(found, free, codes.groups, claim)
         _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
     _document_kind(found, free, claim)
+    _described(found, free, args, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args
 
@@ -371,8 +374,15 @@ def _template(
         for word in f"{code} {description}".casefold().replace("-", " ").split():
             kinds.setdefault(concept(word), code)
             kinds.setdefault(word, code)
-    if any(concept(word.text) == "template" for word in found):
-        free = []  # a sentence about templates ("a template for video calls") names one by its code only
+    about = [i for i, word in enumerate(found) if concept(word.text) == "template"]
+    if about:
+        # A sentence about templates ("a template for video calls") names one by its code, or by a kind
+        # said right with the word: "the visit template", "la plantilla de visitas" (not a new one's).
+        new = any(concept(word.text) == "add" for word in found)
+        beside = {i - 1 for i in about} | {
+            i + 2 for i in about if i + 1 < len(found) and found[i + 1].text in ("de", "of")
+        }
+        free = [i for i in free if i in beside and not new]
     for i in free:
         if found[i].text in STOPWORDS or _named(found, i):
             continue
@@ -488,10 +498,31 @@ def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments,
         return
 
 
+NEW_THINGS = {"template", "segment", "group"}
+FOR = {"for", "de", "para", "of", "about", "sobre"}
+
+
+def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """What a new template, segment or group is for describes it ("a new template for video calls",
+    "un segmento nuevo para la feria"): those words ask for no action of their own, so only the actions
+    that create something with a code see them."""
+    if "description" in args.values or not any(concept(word.text) == "add" for word in found):
+        return
+    for i, word in enumerate(found[:-2]):
+        if concept(word.text) in NEW_THINGS and found[i + 1].text in FOR and i + 1 in free:
+            rest = [j for j in range(i + 2, len(found)) if j in free and found[j].text not in OPENERS]
+            if rest:
+                claim("description", " ".join(found[j].raw for j in rest), [i + 1, *rest])
+                args.hidden["code"] = frozenset(found[j].text for j in rest)
+            return
+
+
 def _named(found: list[Word], i: int) -> bool:
-    """Typed like a name: capitalized, not in capitals, and not opening the sentence ("Emily", "Lucía")."""
-    raw = found[i].raw
-    return i > 0 and raw[:1].isupper() and not raw.isupper() and concept(found[i].text) == found[i].text
+    """Typed like a name: capitalized, not in capitals, not opening the sentence, and no word Tell Me
+    knows as it is ("Emily", "Lucía"; not "Llamadas", though "Emily" has the stem of "emilio")."""
+    raw, text = found[i].raw, found[i].text
+    known = text in SURFACE or (text.endswith("s") and text[:-1] in SURFACE)
+    return i > 0 and raw[:1].isupper() and not raw.isupper() and not known
 
 
 KIND_PARTS = {part for kind in DocumentKind for part in kind.value.split("-")}

@@ -677,3 +677,41 @@ def test_an_action_well_ahead_of_the_others_is_suggested_with_them_after_it(admi
 def test_a_cancel_said_alone_asks_which_in_its_form(admin: Context, text: str) -> None:
     reply = logged(admin, text)
     assert reply.modal is not None and reply.modal.kind == "cancel_entry", reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "template"),
+    [
+        ("delete the meeting template", "MEETING"),
+        ("borra la plantilla de visitas", "VISIT"),
+        ("che, volá la plantilla de visitas", "VISIT"),
+    ],
+)
+def test_a_template_is_named_by_a_kind_said_with_the_word_template(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("delete_template", {"template": template})
+
+
+@pytest.mark.parametrize("text", ["nueva plantilla de visitas", "a new template for video calls"])
+def test_a_new_template_described_by_a_kind_names_no_template(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "add_template" and "template" not in best.args
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("add contact Emily Clarke", {"name": "Emily Clarke"}),
+        ("create a company record for Tailspin Toys", {"name": "Tailspin Toys", "type": "company"}),
+        ("nueva ficha de empresa para Tailspin Toys", {"name": "Tailspin Toys", "type": "company"}),
+    ],
+)
+def test_a_new_contact_s_name_is_read_whole_and_its_type_from_the_record_it_asks_for(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, str]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "add_contact" and {k: str(v) for k, v in best.args.items()} == args
