@@ -280,8 +280,10 @@ def _reread(ctx: Context, action: Action, words: list[str], router: Router) -> M
     sentence = " ".join(words)
     match = assistant.complete_reading(ctx, sentence, router)
     if match is None:
+        # Another action, when every word says it ("cancel a logged segment": its form asks which).
         match = assistant.clear_reading(ctx, sentence, router)
-        return match if match is not None and match.action is action else None
+        wanted = match is not None and (match.action is action or match.understood == 1.0)
+        return match if wanted else None
     return match
 
 

@@ -233,6 +233,8 @@ CREATE_INTERACTION = Action(
         "log interaction",
         "record interaction",
         "new interaction",
+        "add interaction",
+        "add activity",
         "log a call",
         "call",
         "phone call",
@@ -248,6 +250,8 @@ CREATE_INTERACTION = Action(
     keywords_es=(
         "registrar interacción",
         "nueva interacción",
+        "añadir interacción",
+        "añadir actividad",
         "llamada",
         "registrar llamada",
         "reunión",

@@ -34,7 +34,10 @@ OFFER_SCORE = 58.0
 """Below this nothing is offered; the closest actions are still listed."""
 LEAD = 10.0
 """Of the actions offered, the first is suggested ("Did you mean ...?") when it leads the others by this
-much: not clear enough to run, but no even choice either."""
+much: not clear enough to run, but no even choice either..."""
+LEAD_UNDERSTOOD = 0.6
+"""... and Tell Me knows this share of the sentence's words at least (of "reserva una sala para las 4" it
+knows too little for that)."""
 
 FUNCTION_WORDS = OPENERS | QUESTION_WORDS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
@@ -82,6 +85,8 @@ class Decision:
         if self.kind != "choose" or not self.matches:
             return None
         first, *others = self.matches
+        if first.understood < LEAD_UNDERSTOOD:
+            return None
         return first if not others or first.score - others[0].score >= LEAD else None
 
 

@@ -13,7 +13,7 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
-from commands.tellme.lexicon import OPENERS
+from commands.tellme.lexicon import OPENERS, QUESTION_WORDS
 from commands.tellme.normalize import STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
 from store.contact_search import name_tokens, search_contacts, spot_contact
@@ -80,6 +80,8 @@ SAYING = {"que", "diga", "saying", "says", "that", "reads", "text", "texto", "wi
 """Before a comment's words: "a comment on 31 saying ...", "que diga ..."."""
 CONTACT_TYPES = {"company": "company", "empresa": "company", "person": "person", "persona": "person"}
 FORMATS = {"csv", "json"}
+BY = {"by", "por", "per", "each", "cada"}
+"""Before "template" or "group": what statistics are counted by ("stats per template")."""
 ABOUT = {"about", "regarding", "sobre", "acerca", "concerning"}
 NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
 KIND_WORDS = {
@@ -184,6 +186,14 @@ class Arguments:
                 chosen[name] = list(self.numbers)
             elif kind is inputs.ENTRY_NO and self.numbers:
                 chosen[name] = self.numbers[0]
+            elif (
+                isinstance(kind, inputs.Number)
+                and kind is not inputs.LOGGED_SEGMENT_NO
+                and arg.required
+                and self.numbers
+                and name not in self.values
+            ):
+                chosen[name] = self.numbers[0]  # "mark task 3 as done", "la tarea 4"
             elif kind is inputs.LOGGED_SEGMENT_NO:
                 number = self.segment_no if self.segment_no is not None else next(iter(self.numbers), None)
                 if number is not None:
@@ -191,6 +201,8 @@ class Arguments:
             elif kind is inputs.DATE and name == "date" and "from" in self.values:
                 if self.values["from"] == self.values.get("to"):
                     chosen[name] = self.values["from"]
+            elif kind is inputs.WHEN and name != "due" and "due" in self.values:
+                chosen[name] = self.values["due"]  # "snooze task 4 to friday": until then
             elif kind is inputs.CONTACTS and self.contacts:
                 chosen[name] = list(self.contacts)
             elif kind is inputs.CONTACT_TYPE and "contact_type" in self.values:
@@ -249,7 +261,7 @@ def read_arguments(
             claim("failed", True, [i])
         elif found[i].text in FORMATS:
             claim("format", found[i].text, [i])
-        elif meaning in ("template", "group") and i > 0 and found[i - 1].text in ("by", "por"):
+        elif meaning in ("template", "group") and i > 0 and found[i - 1].text in BY:
             claim("by", meaning, [i - 1, i])
         elif meaning == "canceled":
             args.take("canceled", "yes", [found[i]])
@@ -378,7 +390,7 @@ def _template(
     if about:
         # A sentence about templates ("a template for video calls") names one by its code, or by a kind
         # said right with the word: "the visit template", "la plantilla de visitas" (not a new one's).
-        new = any(concept(word.text) == "add" for word in found)
+        new = any(concept(word.text) in ("add", "create") for word in found)
         beside = {i - 1 for i in about} | {
             i + 2 for i in about if i + 1 < len(found) and found[i + 1].text in ("de", "of")
         }
@@ -506,7 +518,7 @@ def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) 
     """What a new template, segment or group is for describes it ("a new template for video calls",
     "un segmento nuevo para la feria"): those words ask for no action of their own, so only the actions
     that create something with a code see them."""
-    if "description" in args.values or not any(concept(word.text) == "add" for word in found):
+    if "description" in args.values or not any(concept(word.text) in ("add", "create") for word in found):
         return
     for i, word in enumerate(found[:-2]):
         if concept(word.text) in NEW_THINGS and found[i + 1].text in FOR and i + 1 in free:
@@ -564,6 +576,7 @@ def _contact(
         for i in free
         if found[i].text not in STOPWORDS
         and not found[i].text.isdigit()
+        and (found[i].text not in QUESTION_WORDS or _named(found, i))  # "¿dónde ...?" names nobody
         and (CODE.match(found[i].text) or _named(found, i) or not _is_action_word(ranker, found[i]))
     ]
     if not names:

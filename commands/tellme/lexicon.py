@@ -124,17 +124,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "add": (
         "add",
-        "create",
-        "new",
-        "crear",
-        "nuevo",
-        "nueva",
         "anadir",
         "agregar",
-        "alta",
-        "make",
-        "crea",
-        "creame",
         "anade",
         "anadele",
         "agrega",
@@ -147,8 +138,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "incluyeme",
         "insert",
         "put in",
-        "armar",
-        "arma",
+        "ingresar",
+        "ingresa",
+        "agregame",
+        "anademe",
+    ),
+    "create": (
+        "create",
+        "new",
+        "crear",
+        "nuevo",
+        "nueva",
+        "make",
+        "crea",
+        "creame",
+        "alta",
         "dale de alta",
         "dar de alta",
         "da de alta",
@@ -158,14 +162,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "register a new",
         "set up a",
         "start a new",
-        "ingresar",
-        "ingresa",
+        "armar",
+        "arma",
         "montar",
         "monta",
         "generar",
         "genera",
-        "agregame",
-        "anademe",
     ),
     "delete": (
         "delete",
@@ -1070,6 +1072,11 @@ STOPWORDS = frozenset(
         "done",
         "hecho",
         "hecha",
+        "crm",
+        "app",
+        "puedo",
+        "puede",
+        "podemos",
     ]
 )
 
@@ -1208,6 +1215,7 @@ OPENERS = frozenset(
 WRITE_VERBS = frozenset(
     {
         "add",
+        "create",
         "delete",
         "cancel",
         "restore",
@@ -1243,6 +1251,8 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("call", "off"): "cancel",
     ("clear", "out"): "delete",
     ("take", "off"): "delete",
+    ("put", "in"): "add",
+    ("put", "into"): "add",
 }
 """Verbs whose particle may come after the object: "bring entry 9 back", "look Contoso up"."""
 NAMING = frozenset({"called", "named", "llamado", "llamada", "llamados", "llamadas"})
@@ -1252,6 +1262,9 @@ RELATIVE = frozenset({"que", "that", "which", "we", "i", "ya", "you", "yo"})
 """Before a verb that describes the thing instead of asking ("the segment that I canceled", "que
 cancelé"): the verb is then its participle."""
 PARTICIPLES = {"cancel": "canceled", "log": "logged"}
+RECORDS = frozenset({"contact", "template", "group", "task"})
+"""What "register" makes when it is said of one of these ("registra un contacto nuevo", "register a
+company"): a new record, not a logged interaction."""
 
 ENTRY_NOUNS = frozenset(
     {"interaction", "call", "meeting", "email", "visit", "letter", "entry", "record", "registro"}

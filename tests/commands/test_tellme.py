@@ -715,3 +715,69 @@ def test_a_new_contact_s_name_is_read_whole_and_its_type_from_the_record_it_asks
 ) -> None:
     best = ask(sessions, workspace, text)[0]
     assert best.action.id == "add_contact" and {k: str(v) for k, v in best.args.items()} == args
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("crea un segmento", "add_segment"),
+        ("make a new segment", "add_segment"),
+        ("where do I create a contact?", "add_contact"),
+        ("añade a John Smith al segmento SM00001", "add_contacts_to_segment"),
+        ("add an activity: visited Fabrikam on Monday", "create_interaction"),
+    ],
+)
+def test_creating_a_record_is_not_adding_to_one(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id", "args"),
+    [
+        ("mark task 3 as done", "complete_task", {"task_no": 3}),
+        ("pospón la tarea 4 al viernes", "snooze_task", {"task_no": 4, "until": "viernes"}),
+        ("snooze task 2 until next monday", "snooze_task", {"task_no": 2, "until": "next monday"}),
+        ("stats per template", "statistics", {"by": "template"}),
+        ("estadísticas por cada grupo", "statistics", {"by": "group"}),
+    ],
+)
+def test_a_task_s_number_its_new_date_and_what_statistics_count_by_are_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == (action_id, args)
+
+
+@pytest.mark.parametrize("text", ["cancel a logged segment", "anular un segmento grabado"])
+def test_a_command_word_whose_sentence_says_another_action_opens_that_one_s_form(
+    admin: Context, text: str
+) -> None:
+    reply = logged(admin, text)
+    assert reply.modal is not None and reply.modal.kind == "cancel_logged_segment", reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("registra un contacto nuevo", {}),
+        ("register a company called Tailspin", {"name": "Tailspin", "type": "company"}),
+        ("put Sofia Reyes in the CRM as a person", {"name": "Sofia Reyes", "type": "person"}),
+        ("where do I create a contact?", {}),
+        ("¿dónde puedo crear un contacto?", {}),
+    ],
+)
+def test_registering_a_record_or_asking_where_to_makes_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, str]
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert (decision.best.action.id, {k: str(v) for k, v in decision.best.args.items()}) == (
+        "add_contact",
+        args,
+    )
+
+
+def test_registering_a_segment_still_logs_it(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert ask(sessions, workspace, "registra el segmento de la feria")[0].action.id == "log_segment"
