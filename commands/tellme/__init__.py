@@ -15,7 +15,7 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent, plural_noun
-from commands.tellme.lexicon import ENTRY_NOUNS, OPENERS, QUESTION_WORDS, VERBS
+from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
@@ -39,7 +39,7 @@ LEAD_UNDERSTOOD = 0.6
 """... and Tell Me knows this share of the sentence's words at least (of "reserva una sala para las 4" it
 knows too little for that)."""
 
-FUNCTION_WORDS = OPENERS | QUESTION_WORDS
+FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
 

@@ -6,9 +6,10 @@ asks to be shown, even when it names a thing that an action changes ("its commen
 from dataclasses import dataclass
 
 from commands.tellme.lexicon import HOW_TO, NOUNS_TOO, OPENERS, QUESTION_WORDS, STOPWORDS, WRITE_VERBS
-from commands.tellme.normalize import Word, concept
+from commands.tellme.normalize import SURFACE, Word, concept
 
 SHOWING = "show"
+COUNTING = {"cuanto", "cuantos", "cuanta", "cuantas"}
 CHANGING = WRITE_VERBS - (NOUNS_TOO - {"log"})
 """Verbs that open a request to change something; "call" or "meeting" may as well open a noun."""
 
@@ -35,8 +36,11 @@ def _noun(found: list[Word], at: int) -> bool:
 def _opening(found: list[Word]) -> Intent:
     for at, word in enumerate(found):
         text = word.text
-        if text in HOW_TO:  # "how do I add ...", "¿cómo creo ...?": asks for the doing
-            return Intent(changing=True)
+        following = found[at + 1].text if at + 1 < len(found) else ""
+        if text in HOW_TO and following not in ("many", "much"):  # "how do I add ...", "¿cómo creo
+            return Intent(changing=True)  # ...?": asks for the doing; "how many ..." asks to be shown
+        if text in HOW_TO or text in COUNTING:
+            return Intent(reading=True)
         if text in QUESTION_WORDS:
             return Intent(reading=True)
         meaning = concept(text)
@@ -58,4 +62,5 @@ def plural_noun(word: Word) -> bool:
     meaning = concept(text)
     if meaning not in NOUNS_TOO or not text.endswith("s") or len(text) < 4:
         return False
-    return concept(text[:-1]) == meaning or concept(text[:-2]) == meaning
+    # The singular as it is written ("visita" of "visitas"), not a stem ("visitamos" is a verb).
+    return any(form in SURFACE and concept(form) == meaning for form in (text[:-1], text[:-2]))

@@ -497,7 +497,10 @@ def test_a_question_shows_and_a_request_changes(sessions: sessionmaker[Session],
 @pytest.mark.parametrize(
     ("text", "args"),
     [
-        ("called John Smith this morning, nobody picked up", {"contact": "CT000001", "failed": True}),
+        (
+            "called John Smith this morning, nobody picked up",
+            {"contact": "CT000001", "failed": True, "date": "2026-11-24"},
+        ),
         ("llamé a María García pero no me contestó", {"contact": "CT000002", "failed": True}),
         ("tried calling Contoso, the line was busy", {"contact": "CT000003", "failed": True}),
         ("intenté llamar a Contoso pero comunicaba", {"contact": "CT000003", "failed": True}),
@@ -781,3 +784,65 @@ def test_registering_a_record_or_asking_where_to_makes_it(
 
 def test_registering_a_segment_still_logs_it(sessions: sessionmaker[Session], workspace: str) -> None:
     assert ask(sessions, workspace, "registra el segmento de la feria")[0].action.id == "log_segment"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("had a call with María García this morning", "2026-11-24"),
+        ("llamé a Contoso esta tarde", "2026-11-24"),
+        ("visited Fabrikam yesterday afternoon", "2026-11-23"),
+        ("ayer por la tarde visitamos a Fabrikam", "2026-11-23"),
+    ],
+)
+def test_a_part_of_the_day_says_the_day(
+    sessions: sessionmaker[Session], workspace: str, text: str, day: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction" and best.args["date"] == day
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        (
+            "phoned Carlos Ruiz yesterday but he didn't answer",
+            {"template": "PHONE", "contact": "CT000010", "date": "2026-11-23", "failed": True},
+        ),
+        (
+            "visitamos a Jürgen Müller el lunes",
+            {"template": "VISIT", "contact": "CT000007", "date": "2026-11-23"},
+        ),
+        ("le mandé un correo a John Smith", {"template": "EMAIL", "contact": "CT000001"}),
+    ],
+)
+def test_what_happened_told_in_the_past_is_logged(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, Any]
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.best is not None and decision.best.action.id == "create_interaction"
+    assert decision.best.args == args and decision.kind == "run"
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("task 7 is done", "complete_task"),
+        ("la tarea 7 está hecha", "complete_task"),
+        ("what's on my to-do list?", "tasks"),
+        ("¿cuántos correos le hemos mandado a Adatum?", "statistics"),
+        ("how many calls did we make to Contoso?", "statistics"),
+        ("everything we did with Contoso", "log_entries"),
+    ],
+)
+def test_tasks_counts_and_history_in_everyday_words(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["log me out", "cierra sesión", "sign in again"])
+def test_signing_in_or_out_is_no_request_for_the_crm(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
