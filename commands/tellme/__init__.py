@@ -74,6 +74,8 @@ class Decision:
     kind: DecisionKind
     matches: tuple[Match, ...]
     """run/confirm: the winner alone; choose: up to three to offer as buttons; nothing: the closest."""
+    leads: bool = False
+    """Of a choice: the first is offered alone, or well ahead of every other action found."""
 
     @property
     def best(self) -> Match | None:
@@ -81,13 +83,8 @@ class Decision:
 
     @property
     def leader(self) -> Match | None:
-        """Of a choice, the one offered alone or well ahead of the others."""
-        if self.kind != "choose" or not self.matches:
-            return None
-        first, *others = self.matches
-        if first.understood < LEAD_UNDERSTOOD:
-            return None
-        return first if not others or first.score - others[0].score >= LEAD else None
+        """Of a choice, the one well ahead of the others: suggested first."""
+        return self.matches[0] if self.leads and self.matches else None
 
 
 def search(
@@ -181,7 +178,10 @@ def decide(matches: list[Match]) -> Decision:
             return Decision("confirm", (best,))
         if best.understood == 1.0 and best.action.form_spec is not None:
             return Decision("run", (best,))  # "cancel an entry": its form asks which
-    return Decision("choose", tuple(m for m in matches[:3] if m.score >= OFFER_SCORE))
+    offered = tuple(m for m in matches[:3] if m.score >= OFFER_SCORE)
+    # One offered is asked about as such; of several, one well ahead of every other found.
+    leads = best.understood >= LEAD_UNDERSTOOD and (len(offered) == 1 or lead >= LEAD)
+    return Decision("choose", offered, leads)
 
 
 __all__ = ["OFFER_SCORE", "Decision", "DecisionKind", "Match", "Ranker", "decide", "search"]

@@ -419,6 +419,9 @@ def _a_field(found: list[Word], i: int) -> bool:
     e-mail of", "cuál es el correo de"."""
     if i + 1 < len(found) and found[i + 1].text in FIELD_WORDS:
         return True
+    following = found[i + 1].text if i + 1 < len(found) else ""
+    if found[i].text in ("address", "direccion") and following != "book":  # no kind of interaction
+        return True
     before = found[max(0, i - 3) : i]
     if before and (before[-1].possessive or before[-1].text in FIELD_WORDS | {"que", "cual"}):
         return True

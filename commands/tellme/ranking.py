@@ -168,7 +168,12 @@ class Ranker:
             for action in self.actions
         }
         self.numbers = _title_numbers(self.actions)
-        vocabulary = set(SURFACE) | {word for phrase in self.phrase_texts for word in phrase.split()}
+        # What a misspelt word may be read as: the lexicon's words, the titles' and one-word keywords'. A
+        # word only found inside a longer keyword ("made" of "calls made") is read only as typed, so that
+        # "madre" or "water" is not taken for it.
+        titles = {fold(title) for action in self.actions for title in (action.title, action.title_es)}
+        standing = [p.text for p in self.phrases if p.text in titles or " " not in p.text]
+        vocabulary = set(SURFACE) | {word for phrase in standing for word in phrase.split()}
         self.vocabulary = sorted(word for word in vocabulary if word not in STOPWORDS and not word.isdigit())
 
     @staticmethod
@@ -298,7 +303,8 @@ class Ranker:
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
             fit = self._fit(action, evidence, intent, numbered)
             noun = self.numbers.get(action.id)
-            if noun is not None and said_numbers.get(noun[0], noun[1]) != noun[1]:
+            said = said_numbers.get(noun[0], "") if noun is not None else ""
+            if noun is not None and said and said != noun[1] and (noun[2] or said == "many"):
                 fit *= AGREEMENT
             aligned.append((alignment, fit, action))
         # The whole-text comparison is the slow part: only for the actions that could end up in front
@@ -428,16 +434,25 @@ def said_numbers(found: Iterable[Word]) -> dict[str, str]:
     return numbers
 
 
-def _title_numbers(actions: Iterable[Action]) -> dict[str, tuple[str, str]]:
-    """For actions whose English titles say the same concepts, the number of the last one's noun."""
-    titles: dict[tuple[str, ...], list[tuple[Action, str]]] = {}
+def _title_numbers(actions: Iterable[Action]) -> dict[str, tuple[str, str, bool]]:
+    """For actions whose English titles end in the same noun, some in the singular and some in the
+    plural, that noun's concept and number in each, and whether a sentence saying the other number
+    counts against it either way (titles otherwise alike: "Add Contact", "Add Contacts") or only when
+    the sentence says many ("mis tareas" is no Create Task; "is there a segment for ..." asks for the
+    list all the same)."""
+    nouns: dict[str, list[tuple[Action, tuple[str, ...], str]]] = {}
     for action in actions:
         said = [word for word in words(action.title) if word.text not in STOPWORDS]
         if said:
             key = tuple(concept(word.text) for word in said)
-            titles.setdefault(key, []).append((action, said_numbers(said[-1:]).get(key[-1], "")))
-    found: dict[str, tuple[str, str]] = {}
-    for key, alike in titles.items():
-        if len(alike) > 1 and len({n for _, n in alike} - {""}) > 1:
-            found |= {action.id: (key[-1], n) for action, n in alike if n}
+            number = said_numbers(said[-1:]).get(key[-1], "")
+            nouns.setdefault(key[-1], []).append((action, key, number))
+    found: dict[str, tuple[str, str, bool]] = {}
+    for noun, alike in nouns.items():
+        if len({n for _, _, n in alike} - {""}) < 2:
+            continue
+        for action, key, number in alike:
+            twins = [n for other, k, n in alike if k == key and other is not action and n and n != number]
+            if number:
+                found[action.id] = (noun, number, bool(twins))
     return found

@@ -671,9 +671,11 @@ def test_a_verb_among_words_of_another_app_or_sums_is_not_even_offered(
 
 
 def test_an_action_well_ahead_of_the_others_is_suggested_with_them_after_it(admin: Context) -> None:
-    reply = logged(admin, "¿me pasas las estadísticas por grupo, porfa?")
-    assert reply.text.startswith("Did you mean *Interaction Statistics*?")
-    assert reply.buttons[0].command == "stats by=group" and reply.buttons[-1].command == "keep"
+    reply = logged(admin, "¿cómo me cargo una plantilla que ya no usamos?")
+    assert reply.text.startswith("Did you mean *Delete Interaction Template*?")
+    assert reply.buttons[0].command == "template delete" and reply.buttons[-1].command == "keep"
+    even = decide(find("entry 55 is wrong, get rid of it", ROUTER.ranker))
+    assert even.kind == "choose" and even.leader is None, "an even choice is asked as one"
 
 
 @pytest.mark.parametrize("text", ["tellme cancel", "tellme anular"])
@@ -846,3 +848,35 @@ def test_signing_in_or_out_is_no_request_for_the_crm(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize("text", ["llama a mi madre", "drink some water later", "call an uber"])
+def test_a_word_like_a_keyword_s_rare_word_is_not_read_as_it(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind in ("choose", "nothing")
+    assert all(m.action.id != "log_entries" for m in ask(sessions, workspace, text)[:1])
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("mis tareas de hoy", "tasks"),
+        ("show my tasks", "tasks"),
+        ("¿hay algún segmento de cuentas clave?", "segments"),
+    ],
+)
+def test_a_plural_asks_for_the_list_and_a_singular_question_still_may(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    "text", ["dame la dirección de Contoso", "what's the address of Contoso", "Contoso's address"]
+)
+def test_an_address_is_always_a_contact_s_field(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("contact_card", {"contact": "CT000003", "field": "address"})
