@@ -188,6 +188,7 @@ LOG_ENTRIES = Action(
         "entries",
         "interaction log",
         "what happened",
+        "who did we talk to",
         "list calls",
         "calls made",
         "list interactions",
@@ -202,6 +203,7 @@ LOG_ENTRIES = Action(
         "movimientos de registro de interacción",
         "interacciones",
         "listado de movimientos",
+        "con quién hablamos",
     ),
     policy=Policy(read_only=True),
 )

@@ -15,7 +15,7 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import intent, plural_noun
-from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, OPENERS, QUESTION_WORDS, VERBS
+from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
@@ -116,8 +116,15 @@ def search(
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
     counted = understood(found, engine, args, numbers=True)
-    named = bool(set(args.used) - {"name"}) or any(
-        meaning not in VERBS
+    # What the sentence names to act on: an argument (not a template its verb says: "call an uber"), or
+    # a word of a thing.
+    said_of = {
+        name
+        for name, used in args.used.items()
+        if name != "name" and not (name == "template" and all(concept(w) in NOUNS_TOO for w in used))
+    }
+    named = bool(said_of) or any(
+        meaning not in VERBS and meaning not in NOUNS_TOO
         for word in found
         if word.text not in STOPWORDS
         for meaning, sure in engine.resolve(word.text).items()

@@ -39,7 +39,30 @@ ABBREVIATIONS = {
 
 # One concept per line: every word on it means the same thing to Tell Me.
 CONCEPTS: dict[str, tuple[str, ...]] = {
-    "interaction": ("interaction", "interactions", "interaccion", "interacciones", "interact"),
+    "interaction": (
+        "interaction",
+        "interactions",
+        "interaccion",
+        "interacciones",
+        "interact",
+        "conversacion",
+        "conversation",
+    ),
+    "talk": (
+        "talk",
+        "talked",
+        "spoke",
+        "spoken",
+        "speak",
+        "chatted",
+        "hablar",
+        "hablamos",
+        "hablado",
+        "hable",
+        "hablaste",
+        "charlamos",
+        "conversamos",
+    ),
     "entry": (
         "entry",
         "entries",
@@ -1178,6 +1201,8 @@ ACCIDENT = "accident"
 COMPOUNDS: dict[str, tuple[str, ...]] = {
     "segment logs": ("logged", "segment"),
     "segment log": ("logged", "segment"),
+    "que tal": (),
+    "how are you": (),
     "log out": (),
     "log me out": (),
     "log in": (),
@@ -1302,6 +1327,7 @@ WRITE_VERBS = frozenset(
     {
         "add",
         "create",
+        "talk",
         "delete",
         "cancel",
         "restore",

@@ -157,8 +157,10 @@ class Ranker:
             in (SHOWING, "export")
             for action in self.actions
         }
-        self.takes_number = {
-            action.id: any(isinstance(arg.kind, inputs.Number | inputs.Numbers) for arg in action.args)
+        self.takes_number = {  # as said: a question pins the number of a purge (its cut-off)
+            action.id: any(
+                isinstance(arg.kind, inputs.Number | inputs.Numbers) and not arg.pinned for arg in action.args
+            )
             for action in self.actions
         }
         self.needs_number = {

@@ -880,3 +880,32 @@ def test_an_address_is_always_a_contact_s_field(
 ) -> None:
     best = ask(sessions, workspace, text)[0]
     assert (best.action.id, best.args) == ("contact_card", {"contact": "CT000003", "field": "address"})
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("hablé con Fabrikam ayer", "create_interaction"),
+        ("spoke with Contoso this morning", "create_interaction"),
+        ("¿con quién hablamos ayer?", "log_entries"),
+        ("¿qué hemos hablado con María García?", "log_entries"),
+    ],
+)
+def test_talking_told_is_logged_and_asked_about_is_shown(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["hola, ¿qué tal?", "hi, how are you?"])
+def test_a_greeting_is_not_offered_anything(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize("text", ["la 71 está duplicada, bórrala", "delete entry 12"])
+def test_deleting_one_entry_is_no_purge_of_the_canceled(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "cancel_entry"
