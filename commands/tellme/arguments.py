@@ -74,6 +74,7 @@ COMPANY_AT = {"at", "from", "of", "de", "del", "en", "@"}
 CODE_WORDS = {"code", "codigo"}
 CALLED = {"called", "named", "llamado", "llamada", "nombre", "name"}
 """... before a new code in capitals ("a template called LUNCH"); "called María" is a call."""
+EMAIL_WORDS = {"email", "mail", "correo", "e"}
 PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular"}
 GROUP_WORDS = {"group", "grupo", "groups", "grupos"}
 SAYING = {"que", "diga", "saying", "says", "that", "reads", "text", "texto", "with"}
@@ -84,6 +85,11 @@ BY = {"by", "por", "per", "each", "cada"}
 """Before "template" or "group": what statistics are counted by ("stats per template")."""
 ABOUT = {"about", "regarding", "sobre", "acerca", "concerning"}
 NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
+BEFORE_A_DUE_DATE = {"until", "till", "hasta", "by", "before", "de", "del", "on", "for", "para", "to", "al"}
+"""Words a date is said after that are no part of it as a due date."""
+HOURS = {"hour": 60, "hora": 60}
+AN = {"an", "a", "one", "una", "un"}
+HALF = {"half", "media"}
 KIND_WORDS = {
     "factura": "invoice",
     "facturas": "invoice",
@@ -116,6 +122,8 @@ CODE = re.compile(r"^[a-z]+[-_]?\d+$")
 FIELD_WORDS = {"number", "address", "numero", "direccion"}
 """After (or, in Spanish, before) "phone" or "e-mail", these make it a contact's field, not an interaction."""
 ASKING = {"what", "cual", "que"}
+DOING = {"log", "send", "create", "add", "talk", "call", "visit", "meeting", "letter", "logged"}
+"""Said in a sentence, a verb of these makes "the e-mail of ..." one sent or received, not an address."""
 BEING = {"is", "es"}
 NEW_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 
@@ -297,8 +305,13 @@ def _phone(found: list[Word], free: list[int], claim: Any) -> None:
 
 
 def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
-    """Entry (or logged segment) numbers, and a duration ("15 min"); the words after the first number
-    are what a comment says."""
+    """Entry (or logged segment) numbers, and a duration ("15 min", "an hour", "media hora"); the words
+    after the first number are what a comment says."""
+    for i, word in enumerate(found):
+        if word.text in HOURS and i > 0 and found[i - 1].text in AN | HALF and i in free:
+            half = found[i - 1].text in HALF or (i > 1 and found[i - 2].text in HALF)
+            start = i - 2 if i > 1 and found[i - 2].text in HALF else i - 1
+            claim("duration", HOURS[word.text] // (2 if half else 1), list(range(start, i + 1)))
     for i, word in enumerate(found):
         if i not in free or not word.text.isdigit() or len(word.text) > 7:
             continue
@@ -329,7 +342,10 @@ def _due(found: list[Word], used: frozenset[int], claim: Any) -> None:
     at = sorted(used)
     if at[0] > 0 and found[at[0] - 1].text in NEXT:
         at.insert(0, at[0] - 1)
-    claim("due", " ".join(found[i].raw for i in at), at)
+    said = [i for i in at]
+    while len(said) > 1 and found[said[0]].text in BEFORE_A_DUE_DATE:  # "until monday", "de hoy"
+        said.pop(0)
+    claim("due", " ".join(found[i].raw for i in said), at)
 
 
 def _about(found: list[Word], args: Arguments, claim: Any) -> None:
@@ -376,6 +392,8 @@ def _template(
     a code in lower case."""
     if not rows:
         return
+    # "email mia@wong.example": the word labels the address that follows, it is no kind of interaction.
+    free = [i for i in free if not (i + 1 < len(found) and "@" in found[i + 1].text)]
     by_code = {code.casefold(): code for code, _ in rows}
     for i in free:
         if found[i].raw.isupper() and found[i].text in by_code:
@@ -422,6 +440,8 @@ def _a_field(found: list[Word], i: int) -> bool:
     following = found[i + 1].text if i + 1 < len(found) else ""
     if found[i].text in ("address", "direccion") and following != "book":  # no kind of interaction
         return True
+    if following in ("of", "de") and not any(concept(w.text) in DOING for j, w in enumerate(found) if j != i):
+        return True  # "email of Laura", "¿el correo de Jürgen?": no verb makes it one sent
     before = found[max(0, i - 3) : i]
     if before and (before[-1].possessive or before[-1].text in FIELD_WORDS | {"que", "cual"}):
         return True
@@ -593,8 +613,10 @@ def _contact(
                     claim("contact", exact[0].no, [i])
                     args.contacts.append(exact[0].no)
                     spotted.append((i, i + 1))
-                elif "@" in found[i].text:  # nobody's yet: a new contact's address
-                    claim("email", found[i].raw, [i])
+                elif "@" in found[i].text:  # nobody's yet: a new contact's address, and its label
+                    label = [i - 1] if i > 0 and found[i - 1].text in EMAIL_WORDS else []
+                    claim("email", found[i].raw, [*label, i])
+                    args.hidden["email"] = frozenset(found[j].text for j in label)
         for run in _runs([i for i in names if i in free]):
             while run:
                 tokens = ["".join(name_tokens(found[i].raw)) for i in run]

@@ -1130,6 +1130,7 @@ STOPWORDS = NEGATIONS | frozenset(
         "salio",
         "crm",
         "app",
+        "ones",
         "pon",
         "ponle",
         "ponla",

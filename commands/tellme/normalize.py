@@ -208,7 +208,7 @@ def _particles(found: list[Word]) -> list[Word]:
         ):
             joined[i] = replace(joined[i], text=PARTICIPLES[meaning])
             continue
-        for j in range(i + 2, min(i + 5, len(joined))):
+        for j in range(i + 2, min(i + 7, len(joined))):
             meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
             if meaning is not None:
                 joined[i] = replace(joined[i], text=meaning)

@@ -909,3 +909,63 @@ def test_deleting_one_entry_is_no_purge_of_the_canceled(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert ask(sessions, workspace, text)[0].action.id == "cancel_entry"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("email of Laura Fernández", "email"),
+        ("¿el correo de Jürgen Müller?", "email"),
+        ("phone of Contoso", "phone"),
+    ],
+)
+def test_a_field_of_a_contact_said_without_a_verb_is_asked_for(
+    sessions: sessionmaker[Session], workspace: str, text: str, field: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "contact_card" and best.args["field"] == field
+
+
+def test_the_e_mail_of_a_contact_logged_is_an_interaction(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    best = ask(sessions, workspace, "registra el correo de Carlos Ruiz")[0]
+    assert (best.action.id, best.args) == ("create_interaction", {"template": "EMAIL", "contact": "CT000010"})
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("met Peter Jones for an hour", 60),
+        ("llamada de media hora con Contoso", 30),
+        ("call with Contoso, half an hour", 30),
+    ],
+)
+def test_a_duration_in_words_is_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, minutes: int
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction" and best.args["duration"] == minutes
+
+
+def test_an_address_labelled_e_mail_is_a_new_contact_s_not_an_interaction(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    decision = decide(ask(sessions, workspace, "add contact Mia Wong, email mia@wong.example"))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.args == {"name": "Mia Wong", "email": "mia@wong.example"}
+
+
+@pytest.mark.parametrize(
+    ("text", "until"), [("snooze 4 until monday", "monday"), ("pospón la 4 hasta el viernes", "el viernes")]
+)
+def test_a_new_due_date_is_read_without_the_word_before_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, until: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("snooze_task", {"task_no": 4, "until": until})
+
+
+def test_a_verb_and_its_particle_far_apart_are_one(sessions: sessionmaker[Session], workspace: str) -> None:
+    best = ask(sessions, workspace, "put all the people from Germany in SM00001")[0]
+    assert best.action.id == "add_contacts_by_criteria" and best.args["segment"] == "SM00001"
