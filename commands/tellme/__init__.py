@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
-from commands.tellme.intent import intent, plural_noun
+from commands.tellme.intent import asked_what_happened, intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
@@ -107,11 +107,17 @@ def search(
     if not found:
         return []
     args = read_arguments(found, engine, today or date.today(), session, team_id)
-    # "meetings with Adatum", "las llamadas de hoy": log entries of that kind.
-    kinds = ["entry" for word in found if plural_noun(word) and concept(word.text) in ENTRY_NOUNS]
+    asked = query.rstrip().endswith("?") or "¿" in query
+    fields = args.hidden.get("field", frozenset())
+    reading = intent(found, asked, fields)
+    happened = asked_what_happened(found, asked, fields)
+    # "meetings with Adatum", "las llamadas de hoy", "¿le mandamos la carta?": log entries of that kind.
+    kinds = [
+        "entry" for word in found if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened)
+    ]
     said = [word.text for word in found] + kinds[:1]
     numbers = said_numbers(found)
-    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, intent(found), numbers)
+    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)

@@ -23,8 +23,33 @@ class Intent:
 NEUTRAL = Intent()
 
 
-def intent(found: list[Word]) -> Intent:
-    return _opening(found)
+WHICH = {"what", "whats", "which", "who", "whose", "where", "when", "que", "cual", "cuales", "quien"}
+WHICH |= {"quienes", "donde", "cuando"}
+TOLD = {"call", "visit", "email", "letter", "meeting", "send", "talk", "logged"}
+"""What happened with a contact: asked about ("¿le mandamos la carta a Peter?", "called Contoso?"), to be
+shown; told, to be logged."""
+
+
+def intent(found: list[Word], asked: bool = False, fields: frozenset[str] = frozenset()) -> Intent:
+    """`asked`: the sentence is a question (it ends with "?" or opens with "¿"); `fields`: the words
+    that name a contact's field in it."""
+    opening = _opening(found)
+    happened = asked_what_happened(found, asked, fields)
+    return Intent(reading=True) if opening == NEUTRAL and happened else opening
+
+
+def asked_what_happened(found: list[Word], asked: bool, fields: frozenset[str] = frozenset()) -> bool:
+    """A yes-or-no question that opens with what happened ("¿llamaste a Contoso?", "called them?"); not
+    one that asks which ("¿qué teléfono tiene?"), nor for a field ("¿el correo de Jürgen?")."""
+    if not asked:
+        return False
+    for word in found:
+        if word.text in WHICH:
+            return False
+        if word.text in OPENERS or word.text in STOPWORDS or word.text in QUESTION_WORDS:
+            continue  # "did we call ...?", "¿hay ...?"
+        return word.text not in fields and concept(word.text) in TOLD
+    return False
 
 
 def _noun(found: list[Word], at: int) -> bool:

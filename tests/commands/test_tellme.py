@@ -969,3 +969,36 @@ def test_a_new_due_date_is_read_without_the_word_before_it(
 def test_a_verb_and_its_particle_far_apart_are_one(sessions: sessionmaker[Session], workspace: str) -> None:
     best = ask(sessions, workspace, "put all the people from Germany in SM00001")[0]
     assert best.action.id == "add_contacts_by_criteria" and best.args["segment"] == "SM00001"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did we call Fabrikam last week?",
+        "¿llamaste a Contoso?",
+        "called Contoso?",
+        "¿le mandamos la carta a Peter Jones?",
+    ],
+)
+def test_a_question_about_what_happened_shows_the_entries(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "log_entries"
+
+
+@pytest.mark.parametrize("text", ["called Contoso", "le mandamos la carta a Peter Jones"])
+def test_the_same_told_is_logged(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "create_interaction"
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("¿me ayudas a crear un segmento?", "add_segment"),
+        ("échale un vistazo al movimiento 9", "entry_details"),
+    ],
+)
+def test_asking_for_help_to_do_something_is_asking_for_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
