@@ -88,6 +88,8 @@ NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
 BEFORE_A_DUE_DATE = {"until", "till", "hasta", "by", "before", "de", "del", "on", "for", "para", "to", "al"}
 """Words a date is said after that are no part of it as a due date."""
 HOURS = {"hour": 60, "hora": 60}
+AT_A_TIME = {"a", "de", "desde", "hasta"}
+"""Before "las" and a number up to 24, these make it a time of day ("a las 5"), not entries."""
 AN = {"an", "a", "one", "una", "un"}
 HALF = {"half", "media"}
 KIND_WORDS = {
@@ -321,6 +323,10 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             claim("duration", minutes, [i, i + 1])
             continue
         previous = found[i - 1].text if i else ""
+        before = found[i - 2].text if i > 1 else ""
+        if int(word.text) <= 24 and (previous == "at" or (previous == "las" and before in AT_A_TIME)):
+            free.remove(i)  # "a las 5", "de las 5", "at 5": a time of day; "las 4 y 5" are entries
+            continue
         if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
             args.segment_no = int(word.text)
         else:

@@ -1002,3 +1002,9 @@ def test_asking_for_help_to_do_something_is_asking_for_it(
     sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
 ) -> None:
     assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+def test_a_time_of_day_is_no_entry_number(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert decide(ask(sessions, workspace, "cancela la reunión de las 5 con mi jefe")).kind == "nothing"
+    best = ask(sessions, workspace, "restaura las 4 y 5")[0]
+    assert (best.action.id, best.args) == ("restore_entry", {"entry_nos": [4, 5]})
