@@ -153,7 +153,7 @@ def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: b
     not known ("entries zzqx wobble"); fillers and question words ("che", "porfa", "¿hay ...?") ask for
     nothing either way. `numbers`: numbers count too, known only when an argument read them (a date's
     day): for an action that takes no number ("¿cuánto es 12 por 8?" is no statistic)."""
-    free = ("name", "text", "description") if numbers else ("name",)
+    free = ("name", "text") if numbers else ("name",)  # "text": the words after a number it does not take
     taken = {word for name, words in args.used.items() if name not in free for word in words}
     content = [
         word.text

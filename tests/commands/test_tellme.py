@@ -1008,3 +1008,11 @@ def test_a_time_of_day_is_no_entry_number(sessions: sessionmaker[Session], works
     assert decide(ask(sessions, workspace, "cancela la reunión de las 5 con mi jefe")).kind == "nothing"
     best = ask(sessions, workspace, "restaura las 4 y 5")[0]
     assert (best.action.id, best.args) == ("restore_entry", {"entry_nos": [4, 5]})
+
+
+def test_what_an_interaction_is_about_is_understood_by_an_action_without_numbers(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    decision = decide(ask(sessions, workspace, "log a phone call about the quote"))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.args == {"template": "PHONE", "description": "the quote"}
