@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from commands import inputs
+from commands import forms, inputs
 from commands.context import Context
 from commands.forms import Form
 from commands.reply import Reply, Style
@@ -137,7 +137,8 @@ class Action:
     does not always ask (a large step on a segment is previewed first) answers None to go ahead."""
     background: Background | None = None
     form: FormSpec | None = None
-    """Opened when the action is asked for without its required arguments."""
+    """Opened when the action is asked for without its required arguments. An action that takes
+    required arguments and declares no form gets one made from its arguments (`form_spec`)."""
     featured: bool = False
     """Named in the slash command's usage hint (manifest.yml)."""
     arg_by_name: dict[str, Arg] = field(init=False, repr=False, compare=False)
@@ -184,6 +185,16 @@ class Action:
     @cached_property
     def _placeholders(self) -> list[str]:
         return [part[1:-1] for part in self.command if part.startswith("{")]
+
+    @cached_property
+    def form_spec(self) -> FormSpec | None:
+        """The form asked for without the required arguments: the declared one, else one with a field per
+        argument (`/crm contact add` asks for the name, the type, the e-mail...); None when nothing is
+        required (the action runs)."""
+        if self.form is not None or not any(arg.required for arg in self.args):
+            return self.form
+        build, read = forms.declared_form(self.id, self.title, self.summary, self.args)
+        return FormSpec(build, read)
 
     def may_run(self, ctx: Context) -> bool:
         return ctx.is_admin or not self.policy.admin_only

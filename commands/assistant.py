@@ -101,6 +101,8 @@ def tell_me(ctx: Context, query: str, router: Router) -> Reply:
     best = decision.best
     if decision.kind in ("run", "confirm") and best is not None:
         return carry_out(ctx, best, router)
+    if decision.leader is not None:
+        return suggest(ctx, decision.leader, decision.matches[1:])
     if decision.kind == "choose":
         return Reply(
             f"Which one did you mean by “{query}”?", buttons=tuple(_offer(ctx, m) for m in decision.matches)
@@ -118,23 +120,25 @@ def carry_out(ctx: Context, match: Match, router: Router) -> Reply:
     too little for the command to say (`segment <code> add where …` without the code), the action's form
     opens with what it did read."""
     action = match.action
-    if action.policy.destructive == "undo":
+    missing = any(arg.required and arg.name not in match.args for arg in action.args)
+    if action.policy.destructive == "undo" and not missing:
         return suggest(ctx, match)
     command = match.command_text()
-    missing = any(arg.required and arg.name not in match.args for arg in action.args)
     unsaid = missing and grammar.match(router.actions, split(command)) is not action
-    if unsaid and action.form is not None and action.may_run(ctx):
+    # Asking what is missing is asking first: a cancel's form names the entries, and its button cancels.
+    if (unsaid or action.destructive) and action.form_spec is not None and action.may_run(ctx):
         values = {name: action.arg_by_name[name].kind.render(v) for name, v in match.args.items()}
         return understood(ctx, match, Reply(f"Opening {action.title}…", modal=Modal(action.id, values)))
     return understood(ctx, match, router.run_as(ctx, action, command))
 
 
-def suggest(ctx: Context, match: Match) -> Reply:
-    """Ask before running what Tell Me read: the command it would run, and a button for it."""
+def suggest(ctx: Context, match: Match, others: tuple[Match, ...] = ()) -> Reply:
+    """Ask before running what Tell Me read: the command it would run, and a button for it (then one for
+    each of the other actions it found, further behind)."""
     return Reply(
         f"Did you mean *{_title(ctx, match)}*?",
         paragraphs=(f"`/crm {match.command_text()}`",),
-        buttons=(_offer(ctx, match), Button("No", "keep")),
+        buttons=(_offer(ctx, match), *(_offer(ctx, other) for other in others), Button("No", "keep")),
     )
 
 
@@ -146,7 +150,7 @@ def clear_reading(ctx: Context, sentence: str, router: Router) -> Match | None:
     if decision.kind != "run" or best is None:
         return None
     missing = any(arg.required and arg.name not in best.args for arg in best.action.args)
-    return None if missing and best.action.form is None else best
+    return None if missing and best.action.form_spec is None else best
 
 
 def complete_reading(ctx: Context, sentence: str, router: Router) -> Match | None:

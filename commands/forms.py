@@ -1,12 +1,14 @@
 """Forms the adapters render (a Slack modal, console prompts). An action declares its form (see
 commands.action.FormSpec): how it is built, pre-filled, and read back into the action's arguments."""
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Protocol
 
+from commands import inputs
 from commands.context import Context
 from commands.inputs import DESCRIPTION, Kind, UsageError
+from commands.when import DateKind, IsoDate, TimeKind
 from store.contact_search import search_contacts
 from store.contacts import list_contacts
 from store.db import reading
@@ -87,14 +89,16 @@ def text_field(
     )
 
 
-def contact_field(ctx: Context, value: str = "", label: str = "Contact") -> Field:
+def contact_field(ctx: Context, value: str = "", label: str = "Contact", name: str = "contact") -> Field:
     """A contact picker: a plain select while the workspace's contacts fit in one, else searched as the
-    user types (Slack's external select, answered by contact_options)."""
+    user types (Slack's external select, answered by contact_options). A field named `company` picks
+    among the companies."""
+    kind = ContactType.COMPANY if name == "company" else None
     with reading(ctx.sessions) as session:
-        contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1)
+        contacts = list_contacts(session, ctx.team_id, limit=SELECT_LIMIT + 1, kind=kind)
     if not contacts or len(contacts) > SELECT_LIMIT:
-        return Field("contact", label, "external_select", value)
-    return Field("contact", label, "select", value, tuple((c.no, f"{c.name} ({c.no})") for c in contacts))
+        return Field(name, label, "external_select", value)
+    return Field(name, label, "select", value, tuple((c.no, f"{c.name} ({c.no})") for c in contacts))
 
 
 def template_options(ctx: Context) -> tuple[tuple[str, str], ...]:
@@ -157,3 +161,99 @@ def options(ctx: Context, field: str, query: str) -> list[tuple[str, str]]:
     """The choices of a form's external select, by the field's name."""
     pickers = {"contact": contact_options, "company": company_options, "segment": segment_options}
     return pickers[field](ctx, query) if field in pickers else []
+
+
+class Declared(Protocol):
+    """An action's argument as the generated form reads it (commands.action.Arg)."""
+
+    name: str
+    kind: Kind
+    required: bool
+    pinned: bool
+
+
+LABELS = {
+    "entry_no": "Entry number",
+    "entry_nos": "Entry numbers (12, 13…)",
+    "task_no": "Task number",
+    "segment": "Segment",
+    "email": "E-mail",
+    "post_code": "Post code",
+    "document_kind": "Document kind",
+    "contacts": "Contacts (separated by commas)",
+    "until": "Until (a date, or words such as next monday)",
+}
+LONG_TEXT = 250
+"""Free text that may be longer than this is a multi-line input."""
+
+
+def declared_form(
+    kind: str, title: str, intro: str, args: Sequence[Declared]
+) -> tuple[Callable[[Context, dict[str, str]], Form], Callable[[Context, dict[str, str]], dict[str, Any]]]:
+    """The form of an action that declares none, made from its typed arguments: a field per argument a
+    person types (not the page positions of a list, nor values a question pins), each by its kind (a
+    contact picker, a select of templates or of an enumeration's values, a date, a number, a checkbox
+    for a flag), and read back by the same kinds. How it is built and how it is read."""
+    shown = [arg for arg in args if _fits_a_field(arg)]
+    submit = title.split()[0]
+
+    def build(ctx: Context, values: dict[str, str]) -> Form:
+        fields = tuple(_field(ctx, arg, values.get(arg.name, "")) for arg in shown)
+        return Form(kind, title, submit, fields, intro=intro)
+
+    def read(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+        required = tuple(arg.name for arg in shown if arg.required)
+        return read_fields(ctx, values, {arg.name: arg.kind for arg in shown}, required=required)
+
+    return build, read
+
+
+def _fits_a_field(arg: Declared) -> bool:
+    kind = arg.kind
+    if arg.pinned or kind.options or kind.raw:
+        return False
+    if isinstance(kind, inputs.PageCursor | inputs.ContactNo):
+        return False
+    return arg.required or not isinstance(kind, inputs.UserRef)
+
+
+def _field(ctx: Context, arg: Declared, value: str) -> Field:
+    kind, name, optional = arg.kind, arg.name, not arg.required
+    label = LABELS.get(name) or name.replace("_", " ").capitalize()
+    if isinstance(kind, inputs.ContactRef):
+        return replace(contact_field(ctx, value, label, name), optional=optional)
+    if isinstance(kind, inputs.Choice):
+        chosen = tuple((v, v.replace("-", " ").capitalize()) for v in kind.values())
+        return Field(name, label, "select", value, ((("", "-"),) if optional else ()) + chosen, optional)
+    if kind.flag:
+        return Field(name, label, "checkbox", value, optional=True)
+    if isinstance(kind, inputs.Number | inputs.Minutes):
+        return Field(name, label, "integer", value, optional=optional)
+    if isinstance(kind, inputs.Money):
+        return Field(name, label, "number", value, optional=optional)
+    if isinstance(kind, DateKind | IsoDate | TimeKind):
+        return Field(
+            name,
+            label,
+            "time" if isinstance(kind, TimeKind) else "date",
+            _iso(ctx, kind, value),
+            optional=optional,
+        )
+    if isinstance(kind, inputs.Code) and kind.what in ("template", "group"):
+        found = template_options(ctx) if kind.what == "template" else group_options(ctx)
+        if found:
+            return Field(
+                name, label, "select", value.upper(), ((("", "-"),) if optional else ()) + found, optional
+            )
+    if isinstance(kind, inputs.Code) and kind.what == "segment" and name == "segment":
+        return Field(name, label, "external_select", value.upper(), optional=optional)
+    long = isinstance(kind, inputs.Text) and not isinstance(kind, inputs.Word) and kind.limit > LONG_TEXT
+    return text_field(name, label, kind, value, optional=optional, long=long)
+
+
+def _iso(ctx: Context, kind: Kind, value: str) -> str:
+    """A date or time typed in words as its picker takes it; what does not read is left for the user."""
+    try:
+        return kind.render(kind.parse(value, ctx, "")) if value.strip() else ""
+    except UsageError:
+        return ""

@@ -14,12 +14,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commands import assistant, catalog, grammar
-from commands.action import Action, Args, Section
+from commands.action import Action, Args, FormSpec, Section
 from commands.context import Context
 from commands.forms import Form, FormErrors
 from commands.inputs import QUOTES, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Match, Ranker
+from commands.tellme.normalize import fold
 from store.contact_search import warm_contact_indexes
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
 
@@ -60,6 +61,10 @@ class Router:
         action = grammar.match(self.actions, words)
         if action is None:
             if grammar.known_word(self.actions, words[0]):
+                # "export interaction log entries" spells no command, but says clearly what it asks for.
+                clear = assistant.clear_reading(ctx, text.strip(), self) if reread else None
+                if clear is not None:
+                    return assistant.carry_out(ctx, clear, self)
                 raise UsageError(f"Unknown “{' '.join(words)}”.")
             return assistant.tell_me(ctx, text.strip(), self)  # as typed: "Kim's e-mail" keeps its 's
         reading: grammar.Reading | None = None
@@ -91,7 +96,7 @@ class Router:
                 return assistant.carry_out(ctx, match, self)
             if not match.args and match.understood < 1.0:  # "entries zzqx wobble"; not "segments pls"
                 raise refused
-            if _asks_again(refused, reading, match.args):
+            if _asks_again(refused, reading, match, self.ranker):
                 raise refused  # the form would ask for the very value refused: say why it was
             if _stands(action, reading, words, match.args) or _refused_as_read(refused, reading, match.args):
                 raise refused
@@ -121,9 +126,10 @@ class Router:
 
     def _carry_out(self, ctx: Context, reading: grammar.Reading) -> Reply:
         action = reading.action
-        if _opens_form(action, reading) and action.may_run(ctx) and action.form is not None:
-            if action.form.check is not None:
-                action.form.check(ctx, reading.args)
+        spec = action.form_spec
+        if spec is not None and _opens_form(action, spec, reading) and action.may_run(ctx):
+            if spec.check is not None:
+                spec.check(ctx, reading.args)
             return Reply(f"Opening {action.title}…", modal=Modal(action.id, reading.texts))
         if reading.missing:
             raise UsageError(action.arg_by_name[reading.missing[0]].missing())
@@ -178,7 +184,7 @@ class Router:
         return self._guarded(ctx, work.kind, call)
 
     def form(self, kind: str, ctx: Context, values: dict[str, str] | None = None) -> Form:
-        spec = self.by_id[kind].form
+        spec = self.by_id[kind].form_spec
         if spec is None:
             raise KeyError(f"{kind} has no form")
         return spec.build(ctx, dict(values or {}))
@@ -186,15 +192,16 @@ class Router:
     def submit(self, kind: str, ctx: Context, values: dict[str, str]) -> Reply:
         """Run the form's action with its fields; raises FormErrors naming each bad field."""
         action = self.by_id[kind]
-        if action.form is None:
+        spec = action.form_spec
+        if spec is None:
             raise FormErrors({"": f"{kind} has no form."})
-        args = action.form.read(ctx, values)
+        args = spec.read(ctx, values)
         try:
             reply = self.dispatch(ctx, action, args)
         except Ambiguous as failure:
             raise FormErrors({"contact": failure.message}) from failure
         except (UsageError, DomainError) as failure:
-            field = _field_of(failure.message, values, action.form.subject)
+            field = _field_of(failure.message, values, spec.subject)
             raise FormErrors({field: failure.message}) from failure
         return reply
 
@@ -273,8 +280,10 @@ def _reread(ctx: Context, action: Action, words: list[str], router: Router) -> M
     sentence = " ".join(words)
     match = assistant.complete_reading(ctx, sentence, router)
     if match is None:
+        # Another action, when every word says it ("cancel a logged segment": its form asks which).
         match = assistant.clear_reading(ctx, sentence, router)
-        return match if match is not None and match.action is action else None
+        wanted = match is not None and (match.action is action or match.understood == 1.0)
+        return match if wanted else None
     return match
 
 
@@ -303,10 +312,14 @@ def _choose(failure: Ambiguous, action: Action, args: Args) -> Reply:
     return Reply(failure.message, buttons=tuple(choices), error=True)
 
 
-def _asks_again(refused: Exception, reading: grammar.Reading | None, args: Args) -> bool:
+def _asks_again(refused: Exception, reading: grammar.Reading | None, match: Match, ranker: Ranker) -> bool:
     """Whether Tell Me's reading leaves out a value typed as one word in its place that did not read (a
     typo, a value too long, a template NOPE that does not exist; not a sentence's words: those may well
-    be another argument's): the form would ask for the very value refused, so its reason is said."""
+    be another argument's, nor a word Tell Me knows, as the "interaction" of `resume interaction`): the
+    form would ask for the very value refused, so its reason is said."""
+    args = match.args
+    if isinstance(refused, grammar.PlacedValueError) and _own_word(ranker, match, refused.text):
+        return False
     if isinstance(refused, grammar.PlacedValueError):
         name, text = refused.name, refused.text
     elif isinstance(refused, NotFound) and reading is not None:
@@ -319,12 +332,16 @@ def _asks_again(refused: Exception, reading: grammar.Reading | None, args: Args)
     return " " not in text.strip() and name not in args
 
 
-def _opens_form(action: Action, reading: grammar.Reading) -> bool:
+def _own_word(ranker: Ranker, match: Match, text: str) -> bool:
+    """Whether Tell Me reads `text` as a word of the action it found (`resume interaction`)."""
+    own = ranker.action_concepts.get(match.action.id, frozenset())
+    return bool(text.split()) and all(ranker.resolve(fold(word)).keys() & own for word in text.split())
+
+
+def _opens_form(action: Action, spec: FormSpec, reading: grammar.Reading) -> bool:
     """Asked for without its required arguments, or (a form for the other values) with only those."""
-    if action.form is None:
-        return False
     required = {arg.name for arg in action.args if arg.required}
-    return bool(reading.missing) or (action.form.alone and set(reading.args) <= required)
+    return bool(reading.missing) or (spec.alone and set(reading.args) <= required)
 
 
 def _field_of(message: str, values: dict[str, Any], subject: str = "") -> str:

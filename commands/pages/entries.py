@@ -187,6 +187,7 @@ LOG_ENTRIES = Action(
         "entries",
         "interaction log",
         "what happened",
+        "who did we talk to",
         "list calls",
         "calls made",
         "list interactions",
@@ -201,6 +202,7 @@ LOG_ENTRIES = Action(
         "movimientos de registro de interacción",
         "interacciones",
         "listado de movimientos",
+        "con quién hablamos",
     ),
     policy=Policy(read_only=True),
 )

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, read_arguments
-from commands.tellme.intent import intent, plural_noun
-from commands.tellme.lexicon import ENTRY_NOUNS, VERBS
+from commands.tellme.intent import asked_what_happened, intent, plural_noun
+from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
-from commands.tellme.ranking import Ranker, near_tie, reorder
+from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
 
 RUN_SCORE = 68.0
@@ -32,7 +32,14 @@ UNDERSTOOD = 0.4
 """Nothing runs from a sentence with less than this share of words Tell Me knows ("cancela mi vuelo")."""
 OFFER_SCORE = 58.0
 """Below this nothing is offered; the closest actions are still listed."""
+LEAD = 10.0
+"""Of the actions offered, the first is suggested ("Did you mean ...?") when it leads the others by this
+much: not clear enough to run, but no even choice either..."""
+LEAD_UNDERSTOOD = 0.6
+"""... and Tell Me knows this share of the sentence's words at least (of "reserva una sala para las 4" it
+knows too little for that)."""
 
+FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
 
@@ -67,10 +74,17 @@ class Decision:
     kind: DecisionKind
     matches: tuple[Match, ...]
     """run/confirm: the winner alone; choose: up to three to offer as buttons; nothing: the closest."""
+    leads: bool = False
+    """Of a choice: the first is offered alone, or well ahead of every other action found."""
 
     @property
     def best(self) -> Match | None:
         return self.matches[0] if self.matches else None
+
+    @property
+    def leader(self) -> Match | None:
+        """Of a choice, the one well ahead of the others: suggested first."""
+        return self.matches[0] if self.leads and self.matches else None
 
 
 def search(
@@ -93,27 +107,61 @@ def search(
     if not found:
         return []
     args = read_arguments(found, engine, today or date.today(), session, team_id)
-    # "meetings with Adatum", "las llamadas de hoy": log entries of that kind.
-    kinds = ["entry" for word in found if plural_noun(word) and concept(word.text) in ENTRY_NOUNS]
+    asked = query.rstrip().endswith("?") or "¿" in query
+    fields = args.hidden.get("field", frozenset())
+    reading = intent(found, asked, fields)
+    happened = asked_what_happened(found, asked, fields)
+    # "meetings with Adatum", "las llamadas de hoy", "¿le mandamos la carta?": log entries of that kind.
+    kinds = [
+        "entry" for word in found if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened)
+    ]
     said = [word.text for word in found] + kinds[:1]
-    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, intent(found))
+    numbers = said_numbers(found)
+    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
-    named = bool(set(args.used) - {"name"}) or any(
-        meaning not in VERBS
+    counted = understood(found, engine, args, numbers=True)
+    # What the sentence names to act on: an argument (not a template its verb says: "call an uber"), or
+    # a word of a thing.
+    said_of = {
+        name
+        for name, used in args.used.items()
+        if name != "name" and not (name == "template" and all(concept(w) in NOUNS_TOO for w in used))
+    }
+    named = bool(said_of) or any(
+        meaning not in VERBS and meaning not in NOUNS_TOO
         for word in found
         if word.text not in STOPWORDS
         for meaning, sure in engine.resolve(word.text).items()
         if sure >= 80.0
     )
-    return [Match(action, score, args.for_action(action), share, named) for action, score in ranked[:limit]]
+    return [
+        Match(
+            action,
+            score,
+            args.for_action(action),
+            share if engine.takes_number[action.id] else counted,
+            named,
+        )
+        for action, score in ranked[:limit]
+    ]
 
 
-def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
-    # Words left over for a new name or a search are not understood: "entries zzqx wobble" is not.
-    taken = {word for name, words in args.used.items() if name != "name" for word in words}
-    content = [word.text for word in found if word.text not in STOPWORDS and not word.text.isdigit()]
+def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False) -> float:
+    """The share of the sentence's words Tell Me knows. Words left over for a new name or a search are
+    not known ("entries zzqx wobble"); fillers and question words ("che", "porfa", "¿hay ...?") ask for
+    nothing either way. `numbers`: numbers count too, known only when an argument read them (a date's
+    day): for an action that takes no number ("¿cuánto es 12 por 8?" is no statistic)."""
+    free = ("name", "text") if numbers else ("name",)  # "text": the words after a number it does not take
+    taken = {word for name, words in args.used.items() if name not in free for word in words}
+    content = [
+        word.text
+        for word in found
+        if word.text not in STOPWORDS
+        and word.text not in FUNCTION_WORDS
+        and (numbers or not word.text.isdigit())
+    ]
     known = [
         word for word in content if word in taken or max(engine.resolve(word).values(), default=0.0) >= 80.0
     ]
@@ -122,6 +170,10 @@ def understood(found: list[Word], engine: Ranker, args: Arguments) -> float:
 
 def decide(matches: list[Match]) -> Decision:
     if not matches or matches[0].score < OFFER_SCORE or matches[0].understood < UNDERSTOOD:
+        return Decision("nothing", tuple(matches[:3]))
+    if not matches[0].named and matches[0].understood < 1.0:
+        # A verb alone among words Tell Me does not know ("cancela mi vuelo", "sube el volumen") asks
+        # another app for something.
         return Decision("nothing", tuple(matches[:3]))
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
@@ -137,7 +189,12 @@ def decide(matches: list[Match]) -> Decision:
             return Decision("run", (best,))
         if best.complete():  # "cancel entry 7?" is asked; "cancel my flight" names nothing to cancel
             return Decision("confirm", (best,))
-    return Decision("choose", tuple(m for m in matches[:3] if m.score >= OFFER_SCORE))
+        if best.understood == 1.0 and best.action.form_spec is not None:
+            return Decision("run", (best,))  # "cancel an entry": its form asks which
+    offered = tuple(m for m in matches[:3] if m.score >= OFFER_SCORE)
+    # One offered is asked about as such; of several, one well ahead of every other found.
+    leads = best.understood >= LEAD_UNDERSTOOD and (len(offered) == 1 or lead >= LEAD)
+    return Decision("choose", offered, leads)
 
 
 __all__ = ["OFFER_SCORE", "Decision", "DecisionKind", "Match", "Ranker", "decide", "search"]

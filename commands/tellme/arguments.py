@@ -13,7 +13,8 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
-from commands.tellme.normalize import STOPWORDS, Word, concept, fold
+from commands.tellme.lexicon import OPENERS, QUESTION_WORDS
+from commands.tellme.normalize import STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
 from store.contact_search import name_tokens, search_contacts, spot_contact
 from store.enums import DocumentKind, Evaluation
@@ -73,14 +74,24 @@ COMPANY_AT = {"at", "from", "of", "de", "del", "en", "@"}
 CODE_WORDS = {"code", "codigo"}
 CALLED = {"called", "named", "llamado", "llamada", "nombre", "name"}
 """... before a new code in capitals ("a template called LUNCH"); "called María" is a call."""
+EMAIL_WORDS = {"email", "mail", "correo", "e"}
 PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular"}
 GROUP_WORDS = {"group", "grupo", "groups", "grupos"}
 SAYING = {"que", "diga", "saying", "says", "that", "reads", "text", "texto", "with"}
 """Before a comment's words: "a comment on 31 saying ...", "que diga ..."."""
 CONTACT_TYPES = {"company": "company", "empresa": "company", "person": "person", "persona": "person"}
 FORMATS = {"csv", "json"}
+BY = {"by", "por", "per", "each", "cada"}
+"""Before "template" or "group": what statistics are counted by ("stats per template")."""
 ABOUT = {"about", "regarding", "sobre", "acerca", "concerning"}
 NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
+BEFORE_A_DUE_DATE = {"until", "till", "hasta", "by", "before", "de", "del", "on", "for", "para", "to", "al"}
+"""Words a date is said after that are no part of it as a due date."""
+HOURS = {"hour": 60, "hora": 60}
+AT_A_TIME = {"a", "de", "desde", "hasta"}
+"""Before "las" and a number up to 24, these make it a time of day ("a las 5"), not entries."""
+AN = {"an", "a", "one", "una", "un"}
+HALF = {"half", "media"}
 KIND_WORDS = {
     "factura": "invoice",
     "facturas": "invoice",
@@ -113,6 +124,8 @@ CODE = re.compile(r"^[a-z]+[-_]?\d+$")
 FIELD_WORDS = {"number", "address", "numero", "direccion"}
 """After (or, in Spanish, before) "phone" or "e-mail", these make it a contact's field, not an interaction."""
 ASKING = {"what", "cual", "que"}
+DOING = {"log", "send", "create", "add", "talk", "call", "visit", "meeting", "letter", "logged"}
+"""Said in a sentence, a verb of these makes "the e-mail of ..." one sent or received, not an address."""
 BEING = {"is", "es"}
 NEW_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 
@@ -183,6 +196,14 @@ class Arguments:
                 chosen[name] = list(self.numbers)
             elif kind is inputs.ENTRY_NO and self.numbers:
                 chosen[name] = self.numbers[0]
+            elif (
+                isinstance(kind, inputs.Number)
+                and kind is not inputs.LOGGED_SEGMENT_NO
+                and arg.required
+                and self.numbers
+                and name not in self.values
+            ):
+                chosen[name] = self.numbers[0]  # "mark task 3 as done", "la tarea 4"
             elif kind is inputs.LOGGED_SEGMENT_NO:
                 number = self.segment_no if self.segment_no is not None else next(iter(self.numbers), None)
                 if number is not None:
@@ -190,6 +211,8 @@ class Arguments:
             elif kind is inputs.DATE and name == "date" and "from" in self.values:
                 if self.values["from"] == self.values.get("to"):
                     chosen[name] = self.values["from"]
+            elif kind is inputs.WHEN and name != "due" and "due" in self.values:
+                chosen[name] = self.values["due"]  # "snooze task 4 to friday": until then
             elif kind is inputs.CONTACTS and self.contacts:
                 chosen[name] = list(self.contacts)
             elif kind is inputs.CONTACT_TYPE and "contact_type" in self.values:
@@ -248,12 +271,13 @@ def read_arguments(
             claim("failed", True, [i])
         elif found[i].text in FORMATS:
             claim("format", found[i].text, [i])
-        elif meaning in ("template", "group") and i > 0 and found[i - 1].text in ("by", "por"):
+        elif meaning in ("template", "group") and i > 0 and found[i - 1].text in BY:
             claim("by", meaning, [i - 1, i])
         elif meaning == "canceled":
             args.take("canceled", "yes", [found[i]])
-        elif found[i].text in CONTACT_TYPES:
-            args.values["contact_type"] = CONTACT_TYPES[found[i].text]  # the word still says "contact"
+        elif typed := [w for w in fold(found[i].raw).split() if w in CONTACT_TYPES]:
+            # The word still says "contact" (as "company record" does, read as one).
+            args.values["contact_type"] = CONTACT_TYPES[typed[0]]
     if session is not None and team_id is not None:
         codes = workspace_codes(session, team_id)
         _segment(found, free, codes.segments, claim)
@@ -263,6 +287,7 @@ def read_arguments(
         _group(found, free, codes.groups, claim)
         _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
     _document_kind(found, free, claim)
+    _described(found, free, args, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args
 
@@ -282,8 +307,13 @@ def _phone(found: list[Word], free: list[int], claim: Any) -> None:
 
 
 def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
-    """Entry (or logged segment) numbers, and a duration ("15 min"); the words after the first number
-    are what a comment says."""
+    """Entry (or logged segment) numbers, and a duration ("15 min", "an hour", "media hora"); the words
+    after the first number are what a comment says."""
+    for i, word in enumerate(found):
+        if word.text in HOURS and i > 0 and found[i - 1].text in AN | HALF and i in free:
+            half = found[i - 1].text in HALF or (i > 1 and found[i - 2].text in HALF)
+            start = i - 2 if i > 1 and found[i - 2].text in HALF else i - 1
+            claim("duration", HOURS[word.text] // (2 if half else 1), list(range(start, i + 1)))
     for i, word in enumerate(found):
         if i not in free or not word.text.isdigit() or len(word.text) > 7:
             continue
@@ -293,6 +323,10 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             claim("duration", minutes, [i, i + 1])
             continue
         previous = found[i - 1].text if i else ""
+        before = found[i - 2].text if i > 1 else ""
+        if int(word.text) <= 24 and (previous == "at" or (previous == "las" and before in AT_A_TIME)):
+            free.remove(i)  # "a las 5", "de las 5", "at 5": a time of day; "las 4 y 5" are entries
+            continue
         if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
             args.segment_no = int(word.text)
         else:
@@ -314,7 +348,10 @@ def _due(found: list[Word], used: frozenset[int], claim: Any) -> None:
     at = sorted(used)
     if at[0] > 0 and found[at[0] - 1].text in NEXT:
         at.insert(0, at[0] - 1)
-    claim("due", " ".join(found[i].raw for i in at), at)
+    said = [i for i in at]
+    while len(said) > 1 and found[said[0]].text in BEFORE_A_DUE_DATE:  # "until monday", "de hoy"
+        said.pop(0)
+    claim("due", " ".join(found[i].raw for i in said), at)
 
 
 def _about(found: list[Word], args: Arguments, claim: Any) -> None:
@@ -361,6 +398,8 @@ def _template(
     a code in lower case."""
     if not rows:
         return
+    # "email mia@wong.example": the word labels the address that follows, it is no kind of interaction.
+    free = [i for i in free if not (i + 1 < len(found) and "@" in found[i + 1].text)]
     by_code = {code.casefold(): code for code, _ in rows}
     for i in free:
         if found[i].raw.isupper() and found[i].text in by_code:
@@ -371,8 +410,15 @@ def _template(
         for word in f"{code} {description}".casefold().replace("-", " ").split():
             kinds.setdefault(concept(word), code)
             kinds.setdefault(word, code)
-    if any(concept(word.text) == "template" for word in found):
-        free = []  # a sentence about templates ("a template for video calls") names one by its code only
+    about = [i for i, word in enumerate(found) if concept(word.text) == "template"]
+    if about:
+        # A sentence about templates ("a template for video calls") names one by its code, or by a kind
+        # said right with the word: "the visit template", "la plantilla de visitas" (not a new one's).
+        new = any(concept(word.text) in ("add", "create") for word in found)
+        beside = {i - 1 for i in about} | {
+            i + 2 for i in about if i + 1 < len(found) and found[i + 1].text in ("de", "of")
+        }
+        free = [i for i in free if i in beside and not new]
     for i in free:
         if found[i].text in STOPWORDS or _named(found, i):
             continue
@@ -397,6 +443,11 @@ def _a_field(found: list[Word], i: int) -> bool:
     e-mail of", "cuál es el correo de"."""
     if i + 1 < len(found) and found[i + 1].text in FIELD_WORDS:
         return True
+    following = found[i + 1].text if i + 1 < len(found) else ""
+    if found[i].text in ("address", "direccion") and following != "book":  # no kind of interaction
+        return True
+    if following in ("of", "de") and not any(concept(w.text) in DOING for j, w in enumerate(found) if j != i):
+        return True  # "email of Laura", "¿el correo de Jürgen?": no verb makes it one sent
     before = found[max(0, i - 3) : i]
     if before and (before[-1].possessive or before[-1].text in FIELD_WORDS | {"que", "cual"}):
         return True
@@ -488,10 +539,31 @@ def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments,
         return
 
 
+NEW_THINGS = {"template", "segment", "group"}
+FOR = {"for", "de", "para", "of", "about", "sobre"}
+
+
+def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """What a new template, segment or group is for describes it ("a new template for video calls",
+    "un segmento nuevo para la feria"): those words ask for no action of their own, so only the actions
+    that create something with a code see them."""
+    if "description" in args.values or not any(concept(word.text) in ("add", "create") for word in found):
+        return
+    for i, word in enumerate(found[:-2]):
+        if concept(word.text) in NEW_THINGS and found[i + 1].text in FOR and i + 1 in free:
+            rest = [j for j in range(i + 2, len(found)) if j in free and found[j].text not in OPENERS]
+            if rest:
+                claim("description", " ".join(found[j].raw for j in rest), [i + 1, *rest])
+                args.hidden["code"] = frozenset(found[j].text for j in rest)
+            return
+
+
 def _named(found: list[Word], i: int) -> bool:
-    """Typed like a name: capitalized, not in capitals, and not opening the sentence ("Emily", "Lucía")."""
-    raw = found[i].raw
-    return i > 0 and raw[:1].isupper() and not raw.isupper() and concept(found[i].text) == found[i].text
+    """Typed like a name: capitalized, not in capitals, not opening the sentence, and no word Tell Me
+    knows as it is ("Emily", "Lucía"; not "Llamadas", though "Emily" has the stem of "emilio")."""
+    raw, text = found[i].raw, found[i].text
+    known = text in SURFACE or (text.endswith("s") and text[:-1] in SURFACE)
+    return i > 0 and raw[:1].isupper() and not raw.isupper() and not known
 
 
 KIND_PARTS = {part for kind in DocumentKind for part in kind.value.split("-")}
@@ -533,6 +605,7 @@ def _contact(
         for i in free
         if found[i].text not in STOPWORDS
         and not found[i].text.isdigit()
+        and (found[i].text not in QUESTION_WORDS or _named(found, i))  # "¿dónde ...?" names nobody
         and (CODE.match(found[i].text) or _named(found, i) or not _is_action_word(ranker, found[i]))
     ]
     if not names:
@@ -546,8 +619,10 @@ def _contact(
                     claim("contact", exact[0].no, [i])
                     args.contacts.append(exact[0].no)
                     spotted.append((i, i + 1))
-                elif "@" in found[i].text:  # nobody's yet: a new contact's address
-                    claim("email", found[i].raw, [i])
+                elif "@" in found[i].text:  # nobody's yet: a new contact's address, and its label
+                    label = [i - 1] if i > 0 and found[i - 1].text in EMAIL_WORDS else []
+                    claim("email", found[i].raw, [*label, i])
+                    args.hidden["email"] = frozenset(found[j].text for j in label)
         for run in _runs([i for i in names if i in free]):
             while run:
                 tokens = ["".join(name_tokens(found[i].raw)) for i in run]

@@ -70,7 +70,20 @@ FILLER = {"from", "de", "del", "el", "la", "on", "in", "during", "durante", "en"
 LAST = {"last", "past", "previous", "pasado", "pasada", "anterior"}
 COMING = {"next", "proxima", "proximo", "siguiente"}
 THIS = {"this", "current", "este", "esta", "actual"}
-DAY_WORDS = {"today": 0, "hoy": 0, "yesterday": 1, "ayer": 1, "anteayer": 2, "tomorrow": -1, "manana": -1}
+DAY_WORDS = {
+    "today": 0,
+    "hoy": 0,
+    "tonight": 0,
+    "yesterday": 1,
+    "ayer": 1,
+    "anoche": 1,
+    "anteayer": 2,
+    "tomorrow": -1,
+    "manana": -1,
+}
+PARTS_OF_DAY = {"morning", "afternoon", "evening", "night", "manana", "tarde", "noche", "mediodia"}
+"""After "this" ("this morning", "esta tarde") the day is today; after a day ("yesterday afternoon",
+"ayer por la tarde"), that day."""
 UNITS = {"week": "week", "semana": "week", "month": "month", "mes": "month", "year": "year", "ano": "year"}
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
@@ -109,9 +122,11 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
     word = tokens[i]
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
     after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    if word in THIS and following in PARTS_OF_DAY:
+        return (today, today), 2
     if word in DAY_WORDS:
         day = today - timedelta(days=DAY_WORDS[word])
-        return (day, day), 1
+        return (day, day), 1 + _part_of_day(tokens[i + 1 : i + 4])
     if match := ISO.match(word):
         day = date(int(match[1]), int(match[2]), int(match[3]))
         return (day, day), 1
@@ -156,6 +171,16 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
         day = today - timedelta(days=int(following) * (7 if after.startswith("semana") else 1))
         return (day, day), 3
     return None
+
+
+def _part_of_day(tokens: list[str]) -> int:
+    """How many of the words after a day say its part ("afternoon", "por la tarde", "in the morning")."""
+    for taken, token in enumerate(tokens, 1):
+        if token in PARTS_OF_DAY:
+            return taken
+        if token not in ("por", "in", "at", "la", "the", "de", "en"):
+            return 0
+    return 0
 
 
 def find_period(found: list[Word], today: date) -> Period | None:

@@ -6,9 +6,10 @@ asks to be shown, even when it names a thing that an action changes ("its commen
 from dataclasses import dataclass
 
 from commands.tellme.lexicon import HOW_TO, NOUNS_TOO, OPENERS, QUESTION_WORDS, STOPWORDS, WRITE_VERBS
-from commands.tellme.normalize import Word, concept
+from commands.tellme.normalize import SURFACE, Word, concept
 
 SHOWING = "show"
+COUNTING = {"cuanto", "cuantos", "cuanta", "cuantas"}
 CHANGING = WRITE_VERBS - (NOUNS_TOO - {"log"})
 """Verbs that open a request to change something; "call" or "meeting" may as well open a noun."""
 
@@ -22,8 +23,33 @@ class Intent:
 NEUTRAL = Intent()
 
 
-def intent(found: list[Word]) -> Intent:
-    return _opening(found)
+WHICH = {"what", "whats", "which", "who", "whose", "where", "when", "que", "cual", "cuales", "quien"}
+WHICH |= {"quienes", "donde", "cuando"}
+TOLD = {"call", "visit", "email", "letter", "meeting", "send", "talk", "logged"}
+"""What happened with a contact: asked about ("¿le mandamos la carta a Peter?", "called Contoso?"), to be
+shown; told, to be logged."""
+
+
+def intent(found: list[Word], asked: bool = False, fields: frozenset[str] = frozenset()) -> Intent:
+    """`asked`: the sentence is a question (it ends with "?" or opens with "¿"); `fields`: the words
+    that name a contact's field in it."""
+    opening = _opening(found)
+    happened = asked_what_happened(found, asked, fields)
+    return Intent(reading=True) if opening == NEUTRAL and happened else opening
+
+
+def asked_what_happened(found: list[Word], asked: bool, fields: frozenset[str] = frozenset()) -> bool:
+    """A yes-or-no question that opens with what happened ("¿llamaste a Contoso?", "called them?"); not
+    one that asks which ("¿qué teléfono tiene?"), nor for a field ("¿el correo de Jürgen?")."""
+    if not asked:
+        return False
+    for word in found:
+        if word.text in WHICH:
+            return False
+        if word.text in OPENERS or word.text in STOPWORDS or word.text in QUESTION_WORDS:
+            continue  # "did we call ...?", "¿hay ...?"
+        return word.text not in fields and concept(word.text) in TOLD
+    return False
 
 
 def _noun(found: list[Word], at: int) -> bool:
@@ -35,8 +61,11 @@ def _noun(found: list[Word], at: int) -> bool:
 def _opening(found: list[Word]) -> Intent:
     for at, word in enumerate(found):
         text = word.text
-        if text in HOW_TO:  # "how do I add ...", "¿cómo creo ...?": asks for the doing
-            return Intent(changing=True)
+        following = found[at + 1].text if at + 1 < len(found) else ""
+        if text in HOW_TO and following not in ("many", "much"):  # "how do I add ...", "¿cómo creo
+            return Intent(changing=True)  # ...?": asks for the doing; "how many ..." asks to be shown
+        if text in HOW_TO or text in COUNTING:
+            return Intent(reading=True)
         if text in QUESTION_WORDS:
             return Intent(reading=True)
         meaning = concept(text)
@@ -58,4 +87,5 @@ def plural_noun(word: Word) -> bool:
     meaning = concept(text)
     if meaning not in NOUNS_TOO or not text.endswith("s") or len(text) < 4:
         return False
-    return concept(text[:-1]) == meaning or concept(text[:-2]) == meaning
+    # The singular as it is written ("visita" of "visitas"), not a stem ("visitamos" is a verb).
+    return any(form in SURFACE and concept(form) == meaning for form in (text[:-1], text[:-2]))

@@ -20,6 +20,7 @@ from commands.tellme.lexicon import (
     NAMING,
     PARTICIPLES,
     PARTICLE_VERBS,
+    RECORDS,
     RELATIVE,
     REVERSAL,
     STOPWORDS,
@@ -57,7 +58,7 @@ def words(text: str) -> list[Word]:
     """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
-    return _reverse(_entries(_particles(_expressions(_tokens(text)))))
+    return _reverse(_entries(_records(_particles(_where_to(_expressions(_tokens(text)))))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -207,13 +208,42 @@ def _particles(found: list[Word]) -> list[Word]:
         ):
             joined[i] = replace(joined[i], text=PARTICIPLES[meaning])
             continue
-        for j in range(i + 2, min(i + 5, len(joined))):
+        for j in range(i + 2, min(i + 7, len(joined))):
             meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
             if meaning is not None:
                 joined[i] = replace(joined[i], text=meaning)
                 del joined[j]
                 break
     return joined
+
+
+ARTICLES = {"a", "an", "the", "un", "una", "el", "la", "los", "las", "unos", "unas", "this", "este", "esta"}
+WHERE = {"where", "donde"}
+ASKING_SELF = {"do", "can", "i", "puedo", "se", "tengo", "podemos"}
+
+
+def _where_to(found: list[Word]) -> list[Word]:
+    """ "Where do I ...", "¿dónde puedo ...?" asks how to do something (not where a contact is, nor the
+    "where" of segment criteria)."""
+    return [
+        replace(word, text="how")
+        if word.text in WHERE and i + 1 < len(found) and found[i + 1].text in ASKING_SELF
+        else word
+        for i, word in enumerate(found)
+    ]
+
+
+def _records(found: list[Word]) -> list[Word]:
+    """ "Log" said of a record to create (the next word that is no article or "new" names one) is
+    creating it: "registra un contacto nuevo", "register a new company"."""
+    made = list(found)
+    for i, word in enumerate(found):
+        if concept(word.text) != "log":
+            continue
+        after = [w for w in found[i + 1 : i + 4] if w.text not in ARTICLES and concept(w.text) != "create"]
+        if after and concept(after[0].text) in RECORDS:
+            made[i] = replace(word, text="create")
+    return made
 
 
 def _reverse(found: list[Word]) -> list[Word]:

@@ -17,7 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from commands import inputs
 from commands.action import Action
 from commands.tellme.intent import NEUTRAL, SHOWING, Intent
-from commands.tellme.normalize import STOPWORDS, SURFACE, concept, fold, words
+from commands.tellme.normalize import STOPWORDS, SURFACE, Word, concept, fold, words
 
 ALIGNMENT_SHARE = 0.8
 UNKNOWN_WORD_WEIGHT = 1.0
@@ -61,6 +61,10 @@ INTENT_MISFIT = 0.8
 EXACT_POINTS = 6.0
 """For a sentence that is a title or keyword exactly: "add contacts to segment" is that action, not the
 one titled "Add Contacts"."""
+AGREEMENT = 0.95
+"""Of two actions whose titles say the same words but for the number of their noun ("Add Contact", "Add
+Contacts"; "Interaction Log Entry", "Interaction Log Entries"), the one that disagrees with the sentence's
+("add a new contact") keeps this share of its score."""
 FRECENCY_POINTS = 3.0
 COMPARED = 12
 """Actions whose titles and keywords are compared with the whole text: the best by the other scores."""
@@ -153,8 +157,10 @@ class Ranker:
             in (SHOWING, "export")
             for action in self.actions
         }
-        self.takes_number = {
-            action.id: any(isinstance(arg.kind, inputs.Number | inputs.Numbers) for arg in action.args)
+        self.takes_number = {  # as said: a question pins the number of a purge (its cut-off)
+            action.id: any(
+                isinstance(arg.kind, inputs.Number | inputs.Numbers) and not arg.pinned for arg in action.args
+            )
             for action in self.actions
         }
         self.needs_number = {
@@ -163,7 +169,13 @@ class Ranker:
             )
             for action in self.actions
         }
-        vocabulary = set(SURFACE) | {word for phrase in self.phrase_texts for word in phrase.split()}
+        self.numbers = _title_numbers(self.actions)
+        # What a misspelt word may be read as: the lexicon's words, the titles' and one-word keywords'. A
+        # word only found inside a longer keyword ("made" of "calls made") is read only as typed, so that
+        # "madre" or "water" is not taken for it.
+        titles = {fold(title) for action in self.actions for title in (action.title, action.title_es)}
+        standing = [p.text for p in self.phrases if p.text in titles or " " not in p.text]
+        vocabulary = set(SURFACE) | {word for phrase in standing for word in phrase.split()}
         self.vocabulary = sorted(word for word in vocabulary if word not in STOPWORDS and not word.isdigit())
 
     @staticmethod
@@ -225,6 +237,7 @@ class Ranker:
         evidence: Iterable[tuple[str, ...]] = (),
         hidden: Mapping[str, frozenset[str]] | None = None,
         intent: Intent = NEUTRAL,
+        numbers: Mapping[str, str] | None = None,
     ) -> list[tuple[Action, float]]:
         """Every action with its score, best first.
 
@@ -233,7 +246,8 @@ class Ranker:
         argument names that could take it: it counts for the actions that take one of them, against
         those that take none, and stands in for its word in phrases ("add <contact> to segment").
         `hidden` names, per argument, words that mean something else when that argument reads them (the
-        "e-mail" of "Kim's e-mail" is no interaction): an action that does not take it does not see them."""
+        "e-mail" of "Kim's e-mail" is no interaction): an action that does not take it does not see them.
+        `numbers`: the grammatical number of the nouns the sentence says, by concept (`said_numbers`)."""
         explained = explained or {}
         frecency = frecency or {}
         evidence = list(evidence)
@@ -264,6 +278,7 @@ class Ranker:
         # (`hidden`), nor the criteria when it selects nothing. Few views, each worked out once.
         views: dict[tuple[frozenset[str], bool], tuple[list[tuple[str, Resolved]], dict[str, float]]] = {}
         exact = self.exact.get(" ".join(content), set())
+        said_numbers = numbers or {}
         numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
         aligned = []
         for action in self.actions:
@@ -288,7 +303,12 @@ class Ranker:
             coverage = coverages.get(action.id, 0.0)
             precision = self._precision(action, seen, taken, usable, ARGUMENT_WEIGHT * len(evidence))
             alignment = 100.0 * coverage * (0.3 + 0.7 * precision)
-            aligned.append((alignment, self._fit(action, evidence, intent, numbered), action))
+            fit = self._fit(action, evidence, intent, numbered)
+            noun = self.numbers.get(action.id)
+            said = said_numbers.get(noun[0], "") if noun is not None else ""
+            if noun is not None and said and said != noun[1] and (noun[2] or said == "many"):
+                fit *= AGREEMENT
+            aligned.append((alignment, fit, action))
         # The whole-text comparison is the slow part: only for the actions that could end up in front
         # (what it adds cannot lift one from further back).
         aligned.sort(key=lambda item: -item[0] * item[1])
@@ -386,3 +406,55 @@ def _best(resolved: list[tuple[str, Resolved]], stand_ins: list[Resolved]) -> Re
         for c, score in meanings.items():
             best[c] = max(best.get(c, 0.0), score)
     return best
+
+
+def grammatical_number(word: str) -> str:
+    """ "many" for a plural noun Tell Me knows ("contacts", "entries", "contactos"), "one" for its
+    singular, "" for a word with no plural it knows."""
+    meaning = concept(word)
+    if meaning == word and word not in SURFACE:
+        return ""
+    if word.endswith("s") and len(word) > 3:
+        singular = (word[:-1], word[:-2], word[:-3] + "y" if word.endswith("ies") else "")
+        if any(form and form in SURFACE and concept(form) == meaning for form in singular):
+            return "many"
+    plural = (word + "s", word + "es", word[:-1] + "ies" if word.endswith("y") else "")
+    if any(form and form in SURFACE and concept(form) == meaning for form in plural):
+        return "one"
+    return ""
+
+
+def said_numbers(found: Iterable[Word]) -> dict[str, str]:
+    """The grammatical number of each noun said, by its concept (an expression's, by its last word:
+    "log entries" is many entries)."""
+    numbers: dict[str, str] = {}
+    for word in found:
+        typed = fold(word.raw).split()
+        number = grammatical_number(typed[-1]) if typed else ""
+        if number:
+            numbers[concept(word.text)] = number
+    return numbers
+
+
+def _title_numbers(actions: Iterable[Action]) -> dict[str, tuple[str, str, bool]]:
+    """For actions whose English titles end in the same noun, some in the singular and some in the
+    plural, that noun's concept and number in each, and whether a sentence saying the other number
+    counts against it either way (titles otherwise alike: "Add Contact", "Add Contacts") or only when
+    the sentence says many ("mis tareas" is no Create Task; "is there a segment for ..." asks for the
+    list all the same)."""
+    nouns: dict[str, list[tuple[Action, tuple[str, ...], str]]] = {}
+    for action in actions:
+        said = [word for word in words(action.title) if word.text not in STOPWORDS]
+        if said:
+            key = tuple(concept(word.text) for word in said)
+            number = said_numbers(said[-1:]).get(key[-1], "")
+            nouns.setdefault(key[-1], []).append((action, key, number))
+    found: dict[str, tuple[str, str, bool]] = {}
+    for noun, alike in nouns.items():
+        if len({n for _, _, n in alike} - {""}) < 2:
+            continue
+        for action, key, number in alike:
+            twins = [n for other, k, n in alike if k == key and other is not action and n and n != number]
+            if number:
+                found[action.id] = (noun, number, bool(twins))
+    return found

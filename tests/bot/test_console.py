@@ -154,3 +154,16 @@ def test_a_step_form_in_the_console_shows_its_count_before_it_adds(sessions, cro
     assert "Add Contacts" in shown and "Country: -, DE, ES, PT" in shown
     assert "2 contacts match; adding puts 2 contacts on TARGET (0 on it now)." in shown
     assert "Segment TARGET: 2 contacts added to it (step 1); 2 contacts on it now." in shown
+
+
+def test_an_action_said_without_its_arguments_asks_for_each_in_the_console(sessions, workspace):
+    out = StringIO()
+    # The name, the type (its choices listed), then Enter for the other fields.
+    answers = iter(["Pat Lone", "person"] + [""] * 12)
+    chat = ConsoleChat(
+        Context(sessions, workspace.team, "U1"), Console(file=out, width=200), lambda _: next(answers)
+    )
+    chat.handle("añadir un contacto nuevo")
+    shown = out.getvalue()
+    assert "Add Contact" in shown and "Type: -, company, person" in shown
+    assert "Contact CT000005 created: Pat Lone (person)." in shown

@@ -143,16 +143,19 @@ def test_tell_me_choices_ask_before_anything_destructive(ctx, workspace):
     assert "1 canceled interaction log entry would be deleted" in asked.text
     assert [b.label for b in asked.buttons] == ["Delete", "Keep"]
     assert run(ctx, "entries canceled=yes").items
-    offered = run(ctx, "tellme cancel logged")
-    assert offered.text.startswith("Which one did you mean") and len(offered.buttons) >= 2
-    assert all(b.confirm and b.style == "danger" for b in offered.buttons if b.command.startswith("cancel"))
+    offered = run(ctx, "tellme cancel 1 2")
+    assert offered.text.startswith("Did you mean *Cancel Interaction Log Entry*?")
+    assert [b.command for b in offered.buttons] == ["cancel 1, 2", "keep"]
+    assert offered.buttons[0].confirm and offered.buttons[0].style == "danger"
+    asked = run(ctx, "tellme cancel a logged segment")  # which one: its form asks, nothing is canceled
+    assert asked.modal == Modal("cancel_logged_segment", {}) and not asked.buttons
 
 
 def test_setup_needs_a_template_or_none_to_change(ctx):
     reply = run(ctx, "setup sales-invoice")
-    assert reply.error and "/crm setup <document kind> <template>" in reply.paragraphs[0]
+    assert reply.modal == Modal("template_setup_change", {"document_kind": "sales-invoice"}), "asks which"
     assert not run(ctx, "setup sales-invoice LETTER").error
-    assert run(ctx, "setup sales-invoice").error
+    assert run(ctx, "setup sales-invoice NOPE").error
     assert ("sales-invoice", "LETTER") in run(ctx, "setup").table.rows
     assert run(ctx, "setup sales-invoice none").text == "sales-invoice documents are no longer logged."
 

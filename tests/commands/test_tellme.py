@@ -227,7 +227,9 @@ def test_an_action_that_asks_first_is_run_to_ask_its_question(query: str) -> Non
 def test_no_score_makes_an_undoable_action_run_directly(action: Any) -> None:
     given = {arg.name: [1] if arg.kind is inputs.ENTRY_NOS else 1 for arg in action.args if arg.required}
     assert decide([Match(action, 100.0, given)]).kind == "confirm"
-    assert decide([Match(action, 100.0)]).kind == "choose"  # nothing to cancel named: only offered
+    # Nothing to cancel named, every word understood: its form asks what (nothing is canceled yet).
+    assert decide([Match(action, 100.0)]).kind == "run"
+    assert decide([Match(action, 100.0, understood=0.5)]).kind == "choose"  # "cancel my flight"
 
 
 def test_an_ambiguous_sentence_offers_up_to_three_choices() -> None:
@@ -428,7 +430,7 @@ def test_a_cancel_naming_its_entry_is_asked_about_and_one_naming_none_is_only_of
     decision = decide(ask(sessions, workspace, text))
     assert decision.kind == "confirm" and decision.best is not None
     assert (decision.best.action.id, decision.best.args) == ("cancel_entry", {"entry_nos": [8]})
-    assert decide(ask(sessions, workspace, "cancel an entry")).kind == "choose"
+    assert decide(ask(sessions, workspace, "cancel my flight to Lima")).kind in ("choose", "nothing")
 
 
 @pytest.mark.parametrize("text", ["show me the interaction templates", "enséñame las plantillas"])
@@ -495,7 +497,10 @@ def test_a_question_shows_and_a_request_changes(sessions: sessionmaker[Session],
 @pytest.mark.parametrize(
     ("text", "args"),
     [
-        ("called John Smith this morning, nobody picked up", {"contact": "CT000001", "failed": True}),
+        (
+            "called John Smith this morning, nobody picked up",
+            {"contact": "CT000001", "failed": True, "date": "2026-11-24"},
+        ),
         ("llamé a María García pero no me contestó", {"contact": "CT000002", "failed": True}),
         ("tried calling Contoso, the line was busy", {"contact": "CT000003", "failed": True}),
         ("intenté llamar a Contoso pero comunicaba", {"contact": "CT000003", "failed": True}),
@@ -630,3 +635,384 @@ def test_a_task_reads_its_due_date_forward(
 def test_a_duration_is_no_entry_number(sessions: sessionmaker[Session], workspace: str) -> None:
     best = ask(sessions, workspace, "log call Carlos Ruiz 15 min")[0]
     assert best.args == {"template": "PHONE", "contact": "CT000010", "duration": 15}
+
+
+@pytest.mark.parametrize("text", ["add a new contact", "añadir un contacto nuevo"])
+def test_a_noun_in_the_singular_asks_for_the_action_on_one(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "add_contact"
+
+
+@pytest.mark.parametrize("text", ["interaction log entries", "movimientos de registro de interacción"])
+def test_a_noun_in_the_plural_asks_for_the_list(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "log_entries"
+
+
+@pytest.mark.parametrize("text", ["che, ¿qué comandos hay?", "oye, ¿qué comandos hay, porfa?"])
+def test_fillers_and_question_words_do_not_make_a_sentence_unclear(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "help" and best.understood == 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["cancela mi vuelo a Lima", "sube el volumen", "¿cuánto es 12 por 8?", "cancel my flight to Lima"]
+)
+def test_a_verb_among_words_of_another_app_or_sums_is_not_even_offered(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+def test_an_action_well_ahead_of_the_others_is_suggested_with_them_after_it(admin: Context) -> None:
+    reply = logged(admin, "¿cómo me cargo una plantilla que ya no usamos?")
+    assert reply.text.startswith("Did you mean *Delete Interaction Template*?")
+    assert reply.buttons[0].command == "template delete" and reply.buttons[-1].command == "keep"
+    even = decide(find("entry 55 is wrong, get rid of it", ROUTER.ranker))
+    assert even.kind == "choose" and even.leader is None, "an even choice is asked as one"
+
+
+@pytest.mark.parametrize("text", ["tellme cancel", "tellme anular"])
+def test_a_cancel_said_alone_asks_which_in_its_form(admin: Context, text: str) -> None:
+    reply = logged(admin, text)
+    assert reply.modal is not None and reply.modal.kind == "cancel_entry", reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "template"),
+    [
+        ("delete the meeting template", "MEETING"),
+        ("borra la plantilla de visitas", "VISIT"),
+        ("che, volá la plantilla de visitas", "VISIT"),
+    ],
+)
+def test_a_template_is_named_by_a_kind_said_with_the_word_template(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("delete_template", {"template": template})
+
+
+@pytest.mark.parametrize("text", ["nueva plantilla de visitas", "a new template for video calls"])
+def test_a_new_template_described_by_a_kind_names_no_template(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "add_template" and "template" not in best.args
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("add contact Emily Clarke", {"name": "Emily Clarke"}),
+        ("create a company record for Tailspin Toys", {"name": "Tailspin Toys", "type": "company"}),
+        ("nueva ficha de empresa para Tailspin Toys", {"name": "Tailspin Toys", "type": "company"}),
+    ],
+)
+def test_a_new_contact_s_name_is_read_whole_and_its_type_from_the_record_it_asks_for(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, str]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "add_contact" and {k: str(v) for k, v in best.args.items()} == args
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("crea un segmento", "add_segment"),
+        ("make a new segment", "add_segment"),
+        ("where do I create a contact?", "add_contact"),
+        ("añade a John Smith al segmento SM00001", "add_contacts_to_segment"),
+        ("add an activity: visited Fabrikam on Monday", "create_interaction"),
+    ],
+)
+def test_creating_a_record_is_not_adding_to_one(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id", "args"),
+    [
+        ("mark task 3 as done", "complete_task", {"task_no": 3}),
+        ("pospón la tarea 4 al viernes", "snooze_task", {"task_no": 4, "until": "viernes"}),
+        ("snooze task 2 until next monday", "snooze_task", {"task_no": 2, "until": "next monday"}),
+        ("stats per template", "statistics", {"by": "template"}),
+        ("estadísticas por cada grupo", "statistics", {"by": "group"}),
+    ],
+)
+def test_a_task_s_number_its_new_date_and_what_statistics_count_by_are_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == (action_id, args)
+
+
+@pytest.mark.parametrize("text", ["cancel a logged segment", "anular un segmento grabado"])
+def test_a_command_word_whose_sentence_says_another_action_opens_that_one_s_form(
+    admin: Context, text: str
+) -> None:
+    reply = logged(admin, text)
+    assert reply.modal is not None and reply.modal.kind == "cancel_logged_segment", reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("registra un contacto nuevo", {}),
+        ("register a company called Tailspin", {"name": "Tailspin", "type": "company"}),
+        ("put Sofia Reyes in the CRM as a person", {"name": "Sofia Reyes", "type": "person"}),
+        ("where do I create a contact?", {}),
+        ("¿dónde puedo crear un contacto?", {}),
+    ],
+)
+def test_registering_a_record_or_asking_where_to_makes_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, str]
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert (decision.best.action.id, {k: str(v) for k, v in decision.best.args.items()}) == (
+        "add_contact",
+        args,
+    )
+
+
+def test_registering_a_segment_still_logs_it(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert ask(sessions, workspace, "registra el segmento de la feria")[0].action.id == "log_segment"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("had a call with María García this morning", "2026-11-24"),
+        ("llamé a Contoso esta tarde", "2026-11-24"),
+        ("visited Fabrikam yesterday afternoon", "2026-11-23"),
+        ("ayer por la tarde visitamos a Fabrikam", "2026-11-23"),
+    ],
+)
+def test_a_part_of_the_day_says_the_day(
+    sessions: sessionmaker[Session], workspace: str, text: str, day: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction" and best.args["date"] == day
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        (
+            "phoned Carlos Ruiz yesterday but he didn't answer",
+            {"template": "PHONE", "contact": "CT000010", "date": "2026-11-23", "failed": True},
+        ),
+        (
+            "visitamos a Jürgen Müller el lunes",
+            {"template": "VISIT", "contact": "CT000007", "date": "2026-11-23"},
+        ),
+        ("le mandé un correo a John Smith", {"template": "EMAIL", "contact": "CT000001"}),
+    ],
+)
+def test_what_happened_told_in_the_past_is_logged(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, Any]
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.best is not None and decision.best.action.id == "create_interaction"
+    assert decision.best.args == args and decision.kind == "run"
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("task 7 is done", "complete_task"),
+        ("la tarea 7 está hecha", "complete_task"),
+        ("what's on my to-do list?", "tasks"),
+        ("¿cuántos correos le hemos mandado a Adatum?", "statistics"),
+        ("how many calls did we make to Contoso?", "statistics"),
+        ("everything we did with Contoso", "log_entries"),
+    ],
+)
+def test_tasks_counts_and_history_in_everyday_words(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["log me out", "cierra sesión", "sign in again"])
+def test_signing_in_or_out_is_no_request_for_the_crm(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize("text", ["llama a mi madre", "drink some water later", "call an uber"])
+def test_a_word_like_a_keyword_s_rare_word_is_not_read_as_it(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind in ("choose", "nothing")
+    assert all(m.action.id != "log_entries" for m in ask(sessions, workspace, text)[:1])
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("mis tareas de hoy", "tasks"),
+        ("show my tasks", "tasks"),
+        ("¿hay algún segmento de cuentas clave?", "segments"),
+    ],
+)
+def test_a_plural_asks_for_the_list_and_a_singular_question_still_may(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    "text", ["dame la dirección de Contoso", "what's the address of Contoso", "Contoso's address"]
+)
+def test_an_address_is_always_a_contact_s_field(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("contact_card", {"contact": "CT000003", "field": "address"})
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("hablé con Fabrikam ayer", "create_interaction"),
+        ("spoke with Contoso this morning", "create_interaction"),
+        ("¿con quién hablamos ayer?", "log_entries"),
+        ("¿qué hemos hablado con María García?", "log_entries"),
+    ],
+)
+def test_talking_told_is_logged_and_asked_about_is_shown(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["hola, ¿qué tal?", "hi, how are you?"])
+def test_a_greeting_is_not_offered_anything(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize("text", ["la 71 está duplicada, bórrala", "delete entry 12"])
+def test_deleting_one_entry_is_no_purge_of_the_canceled(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "cancel_entry"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("email of Laura Fernández", "email"),
+        ("¿el correo de Jürgen Müller?", "email"),
+        ("phone of Contoso", "phone"),
+    ],
+)
+def test_a_field_of_a_contact_said_without_a_verb_is_asked_for(
+    sessions: sessionmaker[Session], workspace: str, text: str, field: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "contact_card" and best.args["field"] == field
+
+
+def test_the_e_mail_of_a_contact_logged_is_an_interaction(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    best = ask(sessions, workspace, "registra el correo de Carlos Ruiz")[0]
+    assert (best.action.id, best.args) == ("create_interaction", {"template": "EMAIL", "contact": "CT000010"})
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("met Peter Jones for an hour", 60),
+        ("llamada de media hora con Contoso", 30),
+        ("call with Contoso, half an hour", 30),
+    ],
+)
+def test_a_duration_in_words_is_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, minutes: int
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction" and best.args["duration"] == minutes
+
+
+def test_an_address_labelled_e_mail_is_a_new_contact_s_not_an_interaction(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    decision = decide(ask(sessions, workspace, "add contact Mia Wong, email mia@wong.example"))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.args == {"name": "Mia Wong", "email": "mia@wong.example"}
+
+
+@pytest.mark.parametrize(
+    ("text", "until"), [("snooze 4 until monday", "monday"), ("pospón la 4 hasta el viernes", "el viernes")]
+)
+def test_a_new_due_date_is_read_without_the_word_before_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, until: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("snooze_task", {"task_no": 4, "until": until})
+
+
+def test_a_verb_and_its_particle_far_apart_are_one(sessions: sessionmaker[Session], workspace: str) -> None:
+    best = ask(sessions, workspace, "put all the people from Germany in SM00001")[0]
+    assert best.action.id == "add_contacts_by_criteria" and best.args["segment"] == "SM00001"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did we call Fabrikam last week?",
+        "¿llamaste a Contoso?",
+        "called Contoso?",
+        "¿le mandamos la carta a Peter Jones?",
+    ],
+)
+def test_a_question_about_what_happened_shows_the_entries(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "log_entries"
+
+
+@pytest.mark.parametrize("text", ["called Contoso", "le mandamos la carta a Peter Jones"])
+def test_the_same_told_is_logged(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "create_interaction"
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("¿me ayudas a crear un segmento?", "add_segment"),
+        ("échale un vistazo al movimiento 9", "entry_details"),
+    ],
+)
+def test_asking_for_help_to_do_something_is_asking_for_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+def test_a_time_of_day_is_no_entry_number(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert decide(ask(sessions, workspace, "cancela la reunión de las 5 con mi jefe")).kind == "nothing"
+    best = ask(sessions, workspace, "restaura las 4 y 5")[0]
+    assert (best.action.id, best.args) == ("restore_entry", {"entry_nos": [4, 5]})
+
+
+def test_what_an_interaction_is_about_is_understood_by_an_action_without_numbers(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    decision = decide(ask(sessions, workspace, "log a phone call about the quote"))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.args == {"template": "PHONE", "description": "the quote"}

@@ -4,6 +4,7 @@ statistics with their chart."""
 import re
 from datetime import date
 
+from commands.reply import Modal
 from commands.router import ROUTER
 from store.contacts import NewContact, add_contact
 from tests.helpers import clicked
@@ -80,8 +81,8 @@ def test_a_name_several_contacts_share_offers_each_and_an_unknown_one_says_so(ct
 def test_contact_add_is_still_adding(ctx, workspace) -> None:
     added = run(ctx, "contact add Pat Lone type=person")
     assert added.text == "Contact CT000005 created: Pat Lone (person)."
-    assert run(ctx, "contact add").text == "Give the contact a name."
-    assert run(ctx, "contact").text.startswith("Say which contact")
+    assert run(ctx, "contact add").modal == Modal("add_contact", {}), "its form asks for the name"
+    assert run(ctx, "contact").modal == Modal("contact_card", {}), "its form asks which contact"
 
 
 def test_contacts_come_a_page_at_a_time_with_a_menu_each(ctx, workspace) -> None:

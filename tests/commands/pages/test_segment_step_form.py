@@ -39,7 +39,9 @@ def test_a_step_without_criteria_opens_its_form(seller, typed, kind, values):
 
 def test_naming_contacts_still_adds_them_and_other_words_still_refuse(crowd, sessions, seller):
     assert "added Maria Lopez" in run(seller, "segment TARGET add Maria Lopez").text
-    assert run(seller, "segment TARGET remove").error
+    removing = run(seller, "segment TARGET remove")
+    assert removing.modal is not None and removing.modal.kind == "remove_contacts", "its form asks which"
+    assert run(seller, "segment TARGET frobnicate").error
     assert run(seller, "segment").modal is None, "the segment list, not a step's form"
 
 
