@@ -6,6 +6,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -110,6 +111,8 @@ class _WriterTurn:
         self.holder: object | None = None
         self.file = _lock_file(database)
         self.file_held = False
+        if self.file is not None:
+            weakref.finalize(self, os.close, self.file)  # with the engine that holds this turn
 
     def follow(self, dialect: Any) -> None:
         commit, rollback = dialect.do_commit, dialect.do_rollback
