@@ -42,7 +42,8 @@ def crm(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient)
         ctx, reply = future.result(timeout=runtime.ack_budget)
     except FutureTimeout:
         ack(text=WORKING)
-        # Not on this thread even when the work is done by now: the late answer must follow the ack.
+        # Handed on even when the work is done by now: sent from this thread, the late answer would go out
+        # while the acknowledgement it replaces still waited for the listener to return.
         future.add_done_callback(
             lambda done: runtime.after_ack(body, lambda: _answer_late(runtime, client, origin, done, share))
         )
