@@ -222,9 +222,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that only reads: on SQLite it never waits for (or blocks) a writer."""
+    """A session that only reads: on SQLite it never waits for (or blocks) a writer. On PostgreSQL it runs
+    without a transaction of its own (autocommit): under READ COMMITTED each statement sees its own
+    snapshot either way, and the ROLLBACK that ended the transaction was a round trip per request."""
     with sessions() as session:
-        session.connection(execution_options={READ_ONLY: True})
+        options: dict[str, Any] = {READ_ONLY: True}
+        if session.get_bind().dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        session.connection(execution_options=options)
         yield session
 
 
