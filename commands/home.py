@@ -3,6 +3,8 @@ interactions, recent entries) and, for admins, the workspace's figures."""
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from commands.context import Context
 from commands.pages.entries import LOG_ENTRIES
 from commands.pages.interactions import CREATE_INTERACTION
@@ -35,6 +37,7 @@ def home(ctx: Context) -> Reply:
         waiting = EntryFilter(user_id=ctx.user_id, postponed=True)
         postponed = list_entries(session, ctx.team_id, waiting, limit=SHOWN_POSTPONED)
         recent = list_entries(session, ctx.team_id, EntryFilter(user_id=ctx.user_id), limit=SHOWN_RECENT)
+        workspace = figures(session, ctx) if ctx.is_admin else []
     items = [quick_actions(), *_tasks(overdue, today)]
     if postponed.rows:
         items += [
@@ -48,9 +51,7 @@ def home(ctx: Context) -> Reply:
         items += [entry_item(row) for row in recent.rows]
     else:
         items.append(Item("You have not recorded any interactions yet."))
-    if ctx.is_admin:
-        items += figures(ctx)
-    return Reply("Interactions", header=True, items=tuple(items))
+    return Reply("Interactions", header=True, items=(*items, *workspace))
 
 
 def quick_actions() -> Item:
@@ -78,23 +79,22 @@ def _tasks(overdue: list[TaskRow], today: list[TaskRow]) -> list[Item]:
     return items
 
 
-def figures(ctx: Context) -> list[Item]:
+def figures(session: Session, ctx: Context) -> list[Item]:
     """The whole workspace's figures (an admin's view): what was logged, this month, and what waits."""
     first = ctx.today().replace(day=1)
-    with reading(ctx.sessions) as session:
-        totals = statistics(session, ctx.team_id, "group")
-        month = count_entries(session, ctx.team_id, EntryFilter(canceled=CanceledFilter.NO, date_from=first))
-        canceled = count_entries(session, ctx.team_id, EntryFilter(canceled=CanceledFilter.YES))
-        postponed = count_entries(session, ctx.team_id, EntryFilter(postponed=True))
-        late = list_tasks(
-            session,
-            ctx.team_id,
-            owner_id=None,
-            now=ctx.now(),
-            today=ctx.today(),
-            scope=TaskScope.OVERDUE,
-            limit=FIGURES_SHOWN_TASKS,
-        )
+    totals = statistics(session, ctx.team_id, "group")
+    month = count_entries(session, ctx.team_id, EntryFilter(canceled=CanceledFilter.NO, date_from=first))
+    canceled = count_entries(session, ctx.team_id, EntryFilter(canceled=CanceledFilter.YES))
+    postponed = count_entries(session, ctx.team_id, EntryFilter(postponed=True))
+    late = list_tasks(
+        session,
+        ctx.team_id,
+        owner_id=None,
+        now=ctx.now(),
+        today=ctx.today(),
+        scope=TaskScope.OVERDUE,
+        limit=FIGURES_SHOWN_TASKS,
+    )
     count = sum(row.interactions for row in totals)
     cost = sum((row.cost for row in totals), start=0)
     minutes = sum(row.duration for row in totals)
