@@ -1,10 +1,10 @@
 """How the interaction store does against raw sqlite3 on the same SQLite database (and, with a PostgreSQL
-URL, its segment steps against raw psycopg).
+URL, its pages and segment steps against raw psycopg).
 
     python bench/store.py            # 100,000-contact segment, 1,000,000 entries (2-3 minutes)
     python bench/store.py --quick    # ten times smaller, to smoke-test
     python bench/store.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
-                                     # the segment steps (section 4) on PostgreSQL, beside raw psycopg
+                                     # pages and segment steps (sections 3, 4) on PostgreSQL
 
 Every database is a temporary file made by store.migrate.upgrade, so both sides run against the real
 schema with its indexes and foreign keys, and with the PRAGMAs of store.db.make_engine (foreign_keys=ON,
@@ -43,6 +43,7 @@ from importlib.util import module_from_spec, spec_from_file_location  # noqa: E4
 from types import ModuleType  # noqa: E402
 from typing import Any  # noqa: E402
 
+import psycopg  # noqa: E402
 import sqlalchemy  # noqa: E402
 from rich import box  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -50,7 +51,7 @@ from rich.table import Table  # noqa: E402
 from sqlalchemy import Engine, event  # noqa: E402
 
 from store.cancellation import delete_canceled_entries  # noqa: E402
-from store.db import make_engine, postgres_schema, refresh_statistics, session_factory  # noqa: E402
+from store.db import make_engine, postgres_schema, reading, refresh_statistics, session_factory  # noqa: E402
 from store.enums import CorrespondenceType  # noqa: E402
 from store.filters import CanceledFilter, EntryFilter  # noqa: E402
 from store.interactions import local_now  # noqa: E402
@@ -606,6 +607,40 @@ def bench_pages(history: Path, scale: Scale, report: Report) -> None:
             report.notes.append(f"{case.key}: entries {ours_nos[0]:,} down to {ours_nos[-1]:,}; {plans}")
 
 
+def bench_pages_postgres(database: str, scale: Scale, report: Report) -> None:
+    """Section 3 on PostgreSQL: the same pages through the store and over plain psycopg, with the plan
+    PostgreSQL chose for the store's statement."""
+    progress.print(
+        f"3. pages of {PAGE} out of {scale.entries:,} entries on PostgreSQL, median of {scale.page_runs}"
+    )
+    engine = make_engine(database)
+    sessions = session_factory(engine)
+    with psycopg.connect(steps.libpq_url(database), autocommit=True) as connection:
+        for case in page_cases(scale):
+
+            def ours(case: PageCase = case) -> list[int]:
+                with reading(sessions) as session:
+                    page = list_entries(session, TEAM, case.given, limit=PAGE)
+                    return [row.entry.entry_no for row in page.rows]
+
+            sql = case.sql.replace("?", "%s").replace(" = 0", " = false")
+
+            def raw(case: PageCase = case, sql: str = sql) -> list[int]:
+                rows = connection.execute(sql, case.parameters).fetchall()
+                return [row[1] for row in rows[:PAGE]]
+
+            with stopwatch(f"{case.key} {case.name}"):
+                ours_ms, ours_nos = median_ms(ours, scale.page_runs)
+                raw_ms, raw_nos = median_ms(raw, scale.page_runs)
+            if ours_nos != raw_nos or len(ours_nos) != PAGE:
+                raise SystemExit(f"{case.key}: the store's and psycopg's pages differ, or are not full")
+            plan = connection.execute("EXPLAIN " + sql, case.parameters).fetchall()
+            reach = next((row[0].strip() for row in plan if "interaction_log_entries" in row[0]), "?")
+            report.results.append(Result(case.key, case.name, ours_ms, raw_ms, "ms"))
+            report.notes.append(f"{case.key}: entries {ours_nos[0]:,} down to {ours_nos[-1]:,}; {reach}")
+    engine.dispose()
+
+
 # -- 4. Building a segment step by step (bench/steps.py) ------------------------------------------------
 
 
@@ -684,7 +719,7 @@ def add_step_figures(report: Report, figures: Sequence[Any]) -> None:
 
 
 def bench_steps_postgres(given: str, scale: Scale, report: Report) -> float:
-    """Section 4 on PostgreSQL, in a schema of its own; returns the setup's seconds."""
+    """Sections 3 and 4 on PostgreSQL, in a schema of its own; returns the setup's seconds."""
     with postgres_schema(given, "crm_bench") as database:
         engine = make_engine(database)
         began = time.perf_counter()
@@ -694,6 +729,7 @@ def bench_steps_postgres(given: str, scale: Scale, report: Report) -> float:
         report.engine = f"PostgreSQL {'.'.join(str(part) for part in version)}"
         engine.dispose()
         setup = time.perf_counter() - began
+        bench_pages_postgres(database, scale, report)
         progress.print(f"4. building a segment of {scale.contacts:,} contacts: add, reduce, refine")
         figures = steps.bench_postgres(database, TEAM, USER, scale.repeat, progress.print)
     add_step_figures(report, figures)
@@ -747,8 +783,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", ""),
-        help="a PostgreSQL server (postgresql+psycopg://...; default $DATABASE_URL): the segment steps\n"
-        "(section 4) run there, in a schema of their own, against raw psycopg",
+        help="a PostgreSQL server (postgresql+psycopg://...; default $DATABASE_URL): the pages and the\n"
+        "segment steps (sections 3 and 4) run there, in a schema of their own, against raw psycopg",
     )
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else FULL
