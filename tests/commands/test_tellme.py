@@ -423,6 +423,43 @@ def test_nonsense_is_not_even_offered(sessions: sessionmaker[Session], workspace
     assert decide(ask(sessions, workspace, text)).kind == "nothing"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "delete my spotify account",
+        "add a reminder to my phone",
+        "set a reminder on my phone for tomorrow",
+        "update my profile picture",
+        "borra mi cuenta de spotify",
+        "añade un recordatorio a mi móvil",
+        "pon una alarma en mi teléfono",
+        "cambia mi foto de perfil",
+    ],
+)
+def test_a_request_about_the_users_own_things_elsewhere_is_not_even_offered(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("my tasks for tomorrow", "tasks"),
+        ("my phone calls this week", "log_entries"),
+        ("log my call with John Smith", "create_interaction"),
+        ("mis tareas", "tasks"),
+        ("mis llamadas de hoy", "log_entries"),
+        ("registra mi llamada con Jürgen Müller", "create_interaction"),
+    ],
+)
+def test_the_users_own_tasks_calls_and_entries_are_still_theirs_in_the_crm(
+    sessions: sessionmaker[Session], workspace: str, text: str, action: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == action
+
+
 @pytest.mark.parametrize("text", ["kill entry 8", "quítame la 8"])
 def test_a_cancel_naming_its_entry_is_asked_about_and_one_naming_none_is_only_offered(
     sessions: sessionmaker[Session], workspace: str, text: str
