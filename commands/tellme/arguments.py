@@ -88,6 +88,10 @@ NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
 BEFORE_A_DUE_DATE = {"until", "till", "hasta", "by", "before", "de", "del", "on", "for", "para", "to", "al"}
 """Words a date is said after that are no part of it as a due date."""
 HOURS = {"hour": 60, "hora": 60}
+THROUGH = {"to", "through", "thru", "al", "hasta"}
+"""Between two entry numbers, every one from the first to the last..."""
+RANGE = 100
+"""... of a range up to this long (longer, the two numbers only)."""
 AT_A_TIME = {"a", "de", "desde", "hasta"}
 """Before "las" and a number up to 24, these make it a time of day ("a las 5"), not entries."""
 AN = {"an", "a", "one", "una", "un"}
@@ -329,6 +333,13 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             continue
         if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
             args.segment_no = int(word.text)
+        elif previous in THROUGH and before.isdigit() and args.numbers and args.numbers[-1] == int(before):
+            # "entries 30 to 33", "del 30 al 33": every number between
+            first, last = args.numbers[-1], int(word.text)
+            if first < last <= first + RANGE:
+                args.numbers.extend(range(first + 1, last + 1))
+            else:
+                args.numbers.append(last)
         else:
             args.numbers.append(int(word.text))
         if not args.after_first_number and i + 1 < len(found):
@@ -529,9 +540,14 @@ def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments,
             continue  # "creat segmnet sm00005" is a new segment's code; "ct000123" is not
         taken = [i - 1, i] if after_called else [i]
         claim("code", word.raw.upper(), taken)
+        # What follows the new code describes it, whatever else its words may name (the "Newsletter" of
+        # a segment, the year in "Newsletter 2026"); "called ..." names it.
+        start = i + 1
+        while start < len(found) and found[start].text in CALLED:
+            start += 1
         rest = []
-        for j in range(i + 1, len(found)):
-            if j not in free or found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
+        for j in range(start, len(found)):
+            if found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
                 break
             rest.append(j)
         if rest:

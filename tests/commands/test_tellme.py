@@ -178,6 +178,33 @@ def test_several_entry_numbers_are_read() -> None:
     assert best.command_text() == "cancel 12, 13"
 
 
+@pytest.mark.parametrize("text", ["cancel entries 30 to 33", "anula los movimientos del 30 al 33"])
+def test_a_range_of_entry_numbers_is_every_number_in_it(text: str) -> None:
+    best = search(text)[0]
+    assert (best.action.id, best.args["entry_nos"]) == ("cancel_entry", [30, 31, 32, 33])
+
+
+def test_a_count_spelled_out_before_a_unit_of_time_is_that_number() -> None:
+    assert search("entries from three days ago", today=TODAY)[0].args.get("from") == "2026-11-21"
+    assert search("movimientos de hace dos días", today=TODAY)[0].args.get("from") == "2026-11-22"
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "code", "description"),
+    [
+        ("create segment WINTER26 called Winter campaign", "add_segment", "WINTER26", "Winter campaign"),
+        ("new segment NEWS26 Newsletter 2026", "add_segment", "NEWS26", "Newsletter 2026"),
+        ("crea el segmento INV26 llamado Campaña de invierno", "add_segment", "INV26", "Campaña de invierno"),
+        ("nueva plantilla VIDEO llamada Videollamada", "add_template", "VIDEO", "Videollamada"),
+    ],
+)
+def test_what_follows_a_new_code_describes_it_whatever_else_its_words_name(
+    sessions: sessionmaker[Session], workspace: str, text: str, action: str, code: str, description: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["code"], best.args["description"]) == (action, code, description)
+
+
 def test_periods_become_from_and_to_dates() -> None:
     best = search("interactions from last week", today=TODAY)[0]
     assert best.args == {"from": "2026-11-16", "to": "2026-11-22"}
@@ -976,6 +1003,8 @@ def test_the_e_mail_of_a_contact_logged_is_an_interaction(
         ("met Peter Jones for an hour", 60),
         ("llamada de media hora con Contoso", 30),
         ("call with Contoso, half an hour", 30),
+        ("met Peter Jones for two hours yesterday", 120),
+        ("una llamada de veinte minutos con Jürgen Müller", 20),
     ],
 )
 def test_a_duration_in_words_is_read(
