@@ -491,6 +491,56 @@ def _group(found: list[Word], free: list[int], rows: list[tuple[str, str]], clai
             return
 
 
+GLOSSARY = (
+    "account cuenta",
+    "accounts cuentas",
+    "key clave",
+    "customer cliente",
+    "customers clientes",
+    "client cliente",
+    "clients clientes",
+    "fair feria",
+    "fairs ferias",
+    "event evento",
+    "events eventos",
+    "campaign campana",
+    "newsletter boletin",
+    "mailing envio",
+    "spring primavera",
+    "summer verano",
+    "autumn otono",
+    "fall otono",
+    "winter invierno",
+    "christmas navidad",
+    "price precio",
+    "prices precios",
+    "partner socio",
+    "partners socios",
+    "supplier proveedor",
+    "suppliers proveedores",
+    "new nuevo",
+    "old antiguo",
+    "lost perdido",
+    "lost perdidos",
+    "prospects potenciales",
+    "launch lanzamiento",
+    "product producto",
+    "products productos",
+    "invitation invitacion",
+    "invitations invitaciones",
+    "survey encuesta",
+    "training formacion",
+    "webinar seminario",
+)
+"""Words of a workspace's own descriptions (segments') in the other language: "el segmento de cuentas
+clave" is Key accounts."""
+TRANSLATED: dict[str, tuple[str, ...]] = {}
+for pair in GLOSSARY:
+    english, spanish = pair.split()
+    TRANSLATED[english] = (*TRANSLATED.get(english, ()), spanish)
+    TRANSLATED[spanish] = (*TRANSLATED.get(spanish, ()), english)
+
+
 def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], claim: Any) -> None:
     by_no = {no.casefold(): no for no, _ in rows}
     for i in free:
@@ -504,8 +554,9 @@ def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], cl
         words = {w for w in fold(description).split() if w not in STOPWORDS and len(w) > 2}
         hits = []
         for word in words:
-            if word in wanted:
-                hits.append(wanted[word])
+            said = next((w for w in (word, *TRANSLATED.get(word, ())) if w in wanted), None)
+            if said is not None:
+                hits.append(wanted[said])
             elif len(word) >= 5:  # "newsleter", "trade fiar"
                 close = process.extractOne(word, list(wanted), scorer=fuzz.ratio, score_cutoff=80)
                 if close:

@@ -224,6 +224,15 @@ def test_a_segment_is_found_by_code_or_by_its_description(
     assert ask(sessions, workspace, "log the spring newsletter segment")[0].args == {"segment": "SM00001"}
 
 
+@pytest.mark.parametrize(
+    "text", ["log the boletín de primavera segment", "quita a Peter Jones del boletín de primavera"]
+)
+def test_a_segment_is_found_by_its_description_said_in_the_other_language(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args["segment"] == "SM00001"
+
+
 def test_a_comment_keeps_the_words_after_the_entry_number() -> None:
     best = search("comment on entry 42 customer wants a callback")[0]
     assert best.args == {"entry_no": 42, "text": "customer wants a callback"}
