@@ -49,6 +49,13 @@ FAILED = {
     "ocupado",
     "unreachable",
     "ilocalizable",
+    "bounced",
+    "undelivered",
+    "rebotado",
+    "rebotada",
+    "reboto",
+    "devuelto",
+    "devuelta",
 }
 UNANSWERED = ("contest", "respond", "answer", "atend", "cog", "pick", "reach", "pill", "got")
 """After a "no" ("no contestó", "didn't pick up", "no me cogió"): the attempt failed."""

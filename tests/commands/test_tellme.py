@@ -205,6 +205,41 @@ def test_what_follows_a_new_code_describes_it_whatever_else_its_words_name(
     assert (best.action.id, best.args["code"], best.args["description"]) == (action, code, description)
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("interactions in the last 30 days", "2026-10-25", "2026-11-24"),
+        ("movimientos de los últimos 7 días", "2026-11-17", "2026-11-24"),
+        ("entries between 1 and 15 November", "2026-11-01", "2026-11-15"),
+        ("entradas del 3 al 10 de octubre", "2026-10-03", "2026-10-10"),
+    ],
+)
+def test_the_last_days_and_days_of_a_month_are_a_period(text: str, first: str, last: str) -> None:
+    args = search(text, today=TODAY)[0].args
+    assert (args.get("from"), args.get("to")) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "text", ["delete canceled entries older than last month", "borra las canceladas anteriores al mes pasado"]
+)
+def test_older_than_a_period_is_before_it(text: str) -> None:
+    best = search(text, today=TODAY)[0]
+    assert (best.action.id, best.args.get("from"), best.args.get("to")) == (
+        "delete_canceled_entries",
+        None,
+        "2026-09-30",
+    )
+
+
+@pytest.mark.parametrize("text", ["the email to Carlos Ruiz bounced", "el correo a Carlos Ruiz rebotó"])
+def test_a_bounced_message_is_a_failed_attempt(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction"
+    assert best.args == {"template": "EMAIL", "contact": "CT000010", "failed": True}
+
+
 def test_periods_become_from_and_to_dates() -> None:
     best = search("interactions from last week", today=TODAY)[0]
     assert best.args == {"from": "2026-11-16", "to": "2026-11-22"}
