@@ -369,6 +369,10 @@ def _due(found: list[Word], used: frozenset[int], claim: Any) -> None:
     said = [i for i in at]
     while len(said) > 1 and found[said[0]].text in BEFORE_A_DUE_DATE:  # "until monday", "de hoy"
         said.pop(0)
+    parts = [found[i].text for i in said]
+    if parts[-2:] == ["la", "manana"] and "manana" not in parts[:-2]:
+        claim("due", "today", at)  # "por la mañana": this morning ("mañana por la mañana": tomorrow's)
+        return
     claim("due", " ".join(found[i].raw for i in said), at)
 
 
@@ -408,6 +412,9 @@ def _misspelt_rating(text: str) -> Evaluation | None:
     return RATINGS[found[0]] if found else None
 
 
+BY_MEDIUM = {"by", "via", "por", "through"}
+
+
 def _template(
     found: list[Word], free: list[int], ranker: Ranker, rows: list[tuple[str, str]], claim: Any
 ) -> None:
@@ -437,6 +444,9 @@ def _template(
             i + 2 for i in about if i + 1 < len(found) and found[i + 1].text in ("de", "of")
         }
         free = [i for i in free if i in beside and not new]
+    # The medium a thing went by is the kind of interaction: "mandé el presupuesto por correo" is an
+    # e-mail (the quote is what it carried).
+    free = sorted(free, key=lambda i: not (i > 0 and found[i - 1].text in BY_MEDIUM))
     for i in free:
         if found[i].text in STOPWORDS or _named(found, i):
             continue

@@ -129,6 +129,8 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
     after = tokens[i + 2] if i + 2 < len(tokens) else ""
     if word in THIS and following in PARTS_OF_DAY:
         return (today, today), 2
+    if word == "manana" and i > 0 and tokens[i - 1] == "la":
+        return (today, today), 1  # "por la mañana", "de la mañana": this morning; "mañana", tomorrow
     if word in DAY_WORDS:
         day = today - timedelta(days=DAY_WORDS[word])
         return (day, day), 1 + _part_of_day(tokens[i + 1 : i + 4])

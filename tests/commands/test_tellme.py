@@ -240,6 +240,27 @@ def test_a_bounced_message_is_a_failed_attempt(
     assert best.args == {"template": "EMAIL", "contact": "CT000010", "failed": True}
 
 
+@pytest.mark.parametrize(
+    "text", ["sent the quote by email to Carlos Ruiz", "mandé el presupuesto por correo a Carlos Ruiz"]
+)
+def test_the_medium_a_document_went_by_is_the_kind_of_interaction(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["template"], best.args["contact"]) == (
+        "create_interaction",
+        "EMAIL",
+        "CT000010",
+    )
+
+
+def test_in_the_morning_is_today_and_tomorrow_morning_is_tomorrow() -> None:
+    assert search("llamé por la mañana a Contoso", today=TODAY)[0].args.get("date") == "2026-11-24"
+    assert search("recuérdame mañana por la mañana llamar a Contoso", today=TODAY)[0].args.get("due") == (
+        "mañana por la mañana"
+    )
+
+
 def test_periods_become_from_and_to_dates() -> None:
     best = search("interactions from last week", today=TODAY)[0]
     assert best.args == {"from": "2026-11-16", "to": "2026-11-22"}
