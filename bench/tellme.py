@@ -25,7 +25,8 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from datetime import UTC, date, datetime  # noqa: E402
+from datetime import UTC, date, datetime, timedelta  # noqa: E402
+from datetime import time as clock  # noqa: E402
 from typing import Any  # noqa: E402
 
 from sqlalchemy import insert  # noqa: E402
@@ -35,8 +36,11 @@ from commands.context import Context  # noqa: E402
 from commands.inputs import split  # noqa: E402
 from commands.router import ROUTER  # noqa: E402
 from commands.tellme import decide, search  # noqa: E402
+from store.cancellation import cancel_entries  # noqa: E402
 from store.contact_search import normalize_name  # noqa: E402
 from store.db import make_engine, reading, session_factory  # noqa: E402
+from store.enums import Evaluation  # noqa: E402
+from store.interactions import InteractionInput, add_comment, create_interaction  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.models import (  # noqa: E402
     Contact,
@@ -47,6 +51,8 @@ from store.models import (  # noqa: E402
     Workspace,
 )
 from store.segment_criteria import Criteria  # noqa: E402
+from store.segments import add_segment, add_segment_lines, log_segment  # noqa: E402
+from store.tasks import NewTask, add_task  # noqa: E402
 
 TEAM = "T0BENCH"
 USER = "U0BENCH"
@@ -85,6 +91,25 @@ TEMPLATES = [
     ("QUOTE", "SALES", "Sales quote"),
 ]
 SEGMENTS = [("SM00001", "Spring newsletter"), ("SM00002", "Trade fair Madrid"), ("SM00003", "Key accounts")]
+LOGGED_SEGMENT = ("SM00004", "Summer price mailing")
+"""Logged already (with its own entries), as a segment whose mailing went out."""
+HISTORY = 300
+"""Log entries written over the last months, most with the known contacts (a sentence names an entry,
+as "resume 9" or "comment on 9", only if the workspace has one)."""
+HISTORY_DAYS = 180
+SUBJECTS = [
+    "Follow-up on the offer",
+    "Renewal of the support contract",
+    "Seguimiento de la oferta",
+    "Presentación del producto",
+    "Price list for next year",
+    "Complaint about a late delivery",
+    "Reunión para revisar el contrato",
+    "Quarterly business review",
+    "Pedido de muestras",
+    "Questions about the invoice",
+]
+COMMENTS = ["Call back next week.", "Quiere una oferta antes del viernes.", "Sent the brochure again."]
 FIRST_TEXT = (
     "james mary robert patricia michael jennifer william linda david elizabeth richard barbara "
     "joseph susan thomas jessica charles sarah christopher karen daniel lisa matthew nancy anthony "
@@ -155,6 +180,66 @@ def fill_workspace(sessions, contacts: int) -> None:  # type: ignore[no-untyped-
             )
         for no, description in SEGMENTS:
             session.add(Segment(team_id=TEAM, no=no, description=description))
+        session.flush()
+        fill_history(session, rng, len(rows))
+
+
+def fill_history(session, rng: random.Random, contacts: int) -> None:  # type: ignore[no-untyped-def]
+    """Months of a team's log, oldest first so entry numbers follow the dates: some entries canceled, some
+    postponed (saved to finish later), a few commented, a logged segment halfway and a few tasks."""
+    evaluations = list(Evaluation)
+    logged_at = HISTORY // 2
+    canceled: list[int] = []
+    made: list[int] = []
+    for n in range(HISTORY):
+        if n == logged_at:
+            no, description = LOGGED_SEGMENT
+            add_segment(session, TEAM, no, description)
+            add_segment_lines(session, TEAM, no, [f"CT{k:06d}" for k in range(1, len(KNOWN_CONTACTS) + 1)])
+            day = TODAY - timedelta(days=HISTORY_DAYS * (HISTORY - n) // HISTORY)
+            log_segment(
+                session, TEAM, USER, no, "EMAIL", description, now=datetime.combine(day, clock(8), UTC)
+            )
+        known = rng.random() < 0.8
+        contact = rng.randint(1, len(KNOWN_CONTACTS)) if known else rng.randint(1, contacts)
+        postponed = rng.random() < 0.1
+        entry = create_interaction(
+            session,
+            TEAM,
+            USER,
+            InteractionInput(
+                contact=f"CT{contact:06d}",
+                template=rng.choice(TEMPLATES)[0],
+                description=rng.choice(SUBJECTS),
+                date=TODAY - timedelta(days=HISTORY_DAYS * (HISTORY - n) // HISTORY),
+                time=clock(rng.randint(8, 18), rng.choice((0, 15, 30, 45))),
+                successful=rng.random() > 0.1,
+                evaluation=Evaluation.BLANK if postponed else rng.choice(evaluations),
+            ),
+            postpone=postponed,
+        )
+        if postponed:
+            continue
+        made.append(entry.entry_no)
+        if rng.random() < 0.08:
+            canceled.append(entry.entry_no)
+        elif rng.random() < 0.1:
+            add_comment(session, TEAM, USER, entry.entry_no, rng.choice(COMMENTS), entry.date)
+    cancel_entries(session, TEAM, USER, canceled)
+    for n, entry_no in enumerate(rng.sample(made, 6)):
+        add_task(
+            session,
+            TEAM,
+            USER,
+            NewTask(
+                contact=f"CT{1 + n % len(KNOWN_CONTACTS):06d}",
+                description=rng.choice(SUBJECTS),
+                due_date=TODAY + timedelta(days=1 + n),
+                owner_id=USER,
+                entry_no=entry_no,
+            ),
+            now=NOW,
+        )
 
 
 def baseline(query: str) -> list[str]:

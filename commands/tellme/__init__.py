@@ -54,6 +54,9 @@ class Match:
     named: bool = True
     """Whether the sentence says what to act on (a thing, or an argument), not just a verb: "sube el
     volumen" says only "upload", and what to upload is no word Tell Me knows."""
+    elsewhere: bool = False
+    """Whether the sentence is about something of the user's that is no record of the CRM ("my spotify
+    account", "mi madre", "a reminder on my phone"): another app's request."""
 
     def command_text(self) -> str:
         return self.action.command_text(self.args)
@@ -136,6 +139,7 @@ def search(
         for meaning, sure in engine.resolve(word.text).items()
         if sure >= 80.0
     )
+    elsewhere = owned_elsewhere(found, engine, args)
     return [
         Match(
             action,
@@ -143,9 +147,34 @@ def search(
             args.for_action(action),
             share if engine.takes_number[action.id] else counted,
             named,
+            elsewhere,
         )
         for action, score in ranked[:limit]
     ]
+
+
+POSSESSIVES = frozenset({"my", "mi", "mis", "our", "nuestro", "nuestra", "nuestros", "nuestras"})
+DEVICES = frozenset({"phone", "telefono", "mobile"})
+"""What a user owns that Tell Me knows as another thing ("phone": a call), when nothing follows it."""
+
+
+def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
+    """A possessive followed by a word Tell Me does not know, nor read as an argument ("my dentist", "mi
+    contraseña"), or by a device ("to my phone"; not "my phone calls"): the user's own things are their
+    tasks, entries or contacts ("my tasks", "mis llamadas"), words it knows."""
+    taken = {word for name, words in args.used.items() if name not in ("name", "text") for word in words}
+    for at, word in enumerate(found[:-1]):
+        if word.text not in POSSESSIVES:
+            continue
+        owned = found[at + 1].text
+        following = found[at + 2].text if at + 2 < len(found) else ""
+        if owned in DEVICES and (not following or following in STOPWORDS):
+            return True
+        if owned in taken or owned.isdigit():
+            continue
+        if max(engine.resolve(owned).values(), default=0.0) < 80.0:
+            return True
+    return False
 
 
 def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False) -> float:
@@ -170,6 +199,8 @@ def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: b
 
 def decide(matches: list[Match]) -> Decision:
     if not matches or matches[0].score < OFFER_SCORE or matches[0].understood < UNDERSTOOD:
+        return Decision("nothing", tuple(matches[:3]))
+    if matches[0].elsewhere:
         return Decision("nothing", tuple(matches[:3]))
     if not matches[0].named and matches[0].understood < 1.0:
         # A verb alone among words Tell Me does not know ("cancela mi vuelo", "sube el volumen") asks

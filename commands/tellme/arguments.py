@@ -49,6 +49,13 @@ FAILED = {
     "ocupado",
     "unreachable",
     "ilocalizable",
+    "bounced",
+    "undelivered",
+    "rebotado",
+    "rebotada",
+    "reboto",
+    "devuelto",
+    "devuelta",
 }
 UNANSWERED = ("contest", "respond", "answer", "atend", "cog", "pick", "reach", "pill", "got")
 """After a "no" ("no contestó", "didn't pick up", "no me cogió"): the attempt failed."""
@@ -88,6 +95,10 @@ NEXT = {"next", "coming", "proximo", "proxima", "próximo", "próxima"}
 BEFORE_A_DUE_DATE = {"until", "till", "hasta", "by", "before", "de", "del", "on", "for", "para", "to", "al"}
 """Words a date is said after that are no part of it as a due date."""
 HOURS = {"hour": 60, "hora": 60}
+THROUGH = {"to", "through", "thru", "al", "hasta"}
+"""Between two entry numbers, every one from the first to the last..."""
+RANGE = 100
+"""... of a range up to this long (longer, the two numbers only)."""
 AT_A_TIME = {"a", "de", "desde", "hasta"}
 """Before "las" and a number up to 24, these make it a time of day ("a las 5"), not entries."""
 AN = {"an", "a", "one", "una", "un"}
@@ -329,6 +340,13 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             continue
         if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
             args.segment_no = int(word.text)
+        elif previous in THROUGH and before.isdigit() and args.numbers and args.numbers[-1] == int(before):
+            # "entries 30 to 33", "del 30 al 33": every number between
+            first, last = args.numbers[-1], int(word.text)
+            if first < last <= first + RANGE:
+                args.numbers.extend(range(first + 1, last + 1))
+            else:
+                args.numbers.append(last)
         else:
             args.numbers.append(int(word.text))
         if not args.after_first_number and i + 1 < len(found):
@@ -351,6 +369,10 @@ def _due(found: list[Word], used: frozenset[int], claim: Any) -> None:
     said = [i for i in at]
     while len(said) > 1 and found[said[0]].text in BEFORE_A_DUE_DATE:  # "until monday", "de hoy"
         said.pop(0)
+    parts = [found[i].text for i in said]
+    if parts[-2:] == ["la", "manana"] and "manana" not in parts[:-2]:
+        claim("due", "today", at)  # "por la mañana": this morning ("mañana por la mañana": tomorrow's)
+        return
     claim("due", " ".join(found[i].raw for i in said), at)
 
 
@@ -390,6 +412,9 @@ def _misspelt_rating(text: str) -> Evaluation | None:
     return RATINGS[found[0]] if found else None
 
 
+BY_MEDIUM = {"by", "via", "por", "through"}
+
+
 def _template(
     found: list[Word], free: list[int], ranker: Ranker, rows: list[tuple[str, str]], claim: Any
 ) -> None:
@@ -419,6 +444,9 @@ def _template(
             i + 2 for i in about if i + 1 < len(found) and found[i + 1].text in ("de", "of")
         }
         free = [i for i in free if i in beside and not new]
+    # The medium a thing went by is the kind of interaction: "mandé el presupuesto por correo" is an
+    # e-mail (the quote is what it carried).
+    free = sorted(free, key=lambda i: not (i > 0 and found[i - 1].text in BY_MEDIUM))
     for i in free:
         if found[i].text in STOPWORDS or _named(found, i):
             continue
@@ -480,6 +508,56 @@ def _group(found: list[Word], free: list[int], rows: list[tuple[str, str]], clai
             return
 
 
+GLOSSARY = (
+    "account cuenta",
+    "accounts cuentas",
+    "key clave",
+    "customer cliente",
+    "customers clientes",
+    "client cliente",
+    "clients clientes",
+    "fair feria",
+    "fairs ferias",
+    "event evento",
+    "events eventos",
+    "campaign campana",
+    "newsletter boletin",
+    "mailing envio",
+    "spring primavera",
+    "summer verano",
+    "autumn otono",
+    "fall otono",
+    "winter invierno",
+    "christmas navidad",
+    "price precio",
+    "prices precios",
+    "partner socio",
+    "partners socios",
+    "supplier proveedor",
+    "suppliers proveedores",
+    "new nuevo",
+    "old antiguo",
+    "lost perdido",
+    "lost perdidos",
+    "prospects potenciales",
+    "launch lanzamiento",
+    "product producto",
+    "products productos",
+    "invitation invitacion",
+    "invitations invitaciones",
+    "survey encuesta",
+    "training formacion",
+    "webinar seminario",
+)
+"""Words of a workspace's own descriptions (segments') in the other language: "el segmento de cuentas
+clave" is Key accounts."""
+TRANSLATED: dict[str, tuple[str, ...]] = {}
+for pair in GLOSSARY:
+    english, spanish = pair.split()
+    TRANSLATED[english] = (*TRANSLATED.get(english, ()), spanish)
+    TRANSLATED[spanish] = (*TRANSLATED.get(spanish, ()), english)
+
+
 def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], claim: Any) -> None:
     by_no = {no.casefold(): no for no, _ in rows}
     for i in free:
@@ -493,8 +571,9 @@ def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], cl
         words = {w for w in fold(description).split() if w not in STOPWORDS and len(w) > 2}
         hits = []
         for word in words:
-            if word in wanted:
-                hits.append(wanted[word])
+            said = next((w for w in (word, *TRANSLATED.get(word, ())) if w in wanted), None)
+            if said is not None:
+                hits.append(wanted[said])
             elif len(word) >= 5:  # "newsleter", "trade fiar"
                 close = process.extractOne(word, list(wanted), scorer=fuzz.ratio, score_cutoff=80)
                 if close:
@@ -529,9 +608,14 @@ def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments,
             continue  # "creat segmnet sm00005" is a new segment's code; "ct000123" is not
         taken = [i - 1, i] if after_called else [i]
         claim("code", word.raw.upper(), taken)
+        # What follows the new code describes it, whatever else its words may name (the "Newsletter" of
+        # a segment, the year in "Newsletter 2026"); "called ..." names it.
+        start = i + 1
+        while start < len(found) and found[start].text in CALLED:
+            start += 1
         rest = []
-        for j in range(i + 1, len(found)):
-            if j not in free or found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
+        for j in range(start, len(found)):
+            if found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
                 break
             rest.append(j)
         if rest:

@@ -64,9 +64,10 @@ WEEKDAYS = {
         )
     },
 }
-SINCE = {"since", "desde", "after", "despues"}
-UNTIL = {"before", "until", "till", "hasta", "antes"}
+SINCE = {"since", "desde", "after", "despues", "newer", "later", "posteriores"}
+UNTIL = {"before", "until", "till", "hasta", "antes", "older", "earlier", "anteriores"}
 FILLER = {"from", "de", "del", "el", "la", "on", "in", "during", "durante", "en", "of", "the", "this", "last"}
+FILLER |= {"than", "a", "al", "between", "entre"}  # "older than last month", "anteriores al mes pasado"
 LAST = {"last", "past", "previous", "pasado", "pasada", "anterior"}
 COMING = {"next", "proxima", "proximo", "siguiente"}
 THIS = {"this", "current", "este", "esta", "actual"}
@@ -85,6 +86,10 @@ PARTS_OF_DAY = {"morning", "afternoon", "evening", "night", "manana", "tarde", "
 """After "this" ("this morning", "esta tarde") the day is today; after a day ("yesterday afternoon",
 "ayer por la tarde"), that day."""
 UNITS = {"week": "week", "semana": "week", "month": "month", "mes": "month", "year": "year", "ano": "year"}
+LATEST = {"last", "past", "previous", "ultimo", "ultimos", "ultima", "ultimas"}
+DAYS_IN = {"day": 1, "dia": 1, "week": 7, "semana": 7, "month": 30, "mes": 30}
+"""Of "the last 30 days", "las últimas 2 semanas": the days back from today (a month, 30)."""
+BETWEEN_DAYS = {"and", "to", "y", "al", "a", "hasta", "through"}
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
 
@@ -124,6 +129,8 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
     after = tokens[i + 2] if i + 2 < len(tokens) else ""
     if word in THIS and following in PARTS_OF_DAY:
         return (today, today), 2
+    if word == "manana" and i > 0 and tokens[i - 1] == "la":
+        return (today, today), 1  # "por la mañana", "de la mañana": this morning; "mañana", tomorrow
     if word in DAY_WORDS:
         day = today - timedelta(days=DAY_WORDS[word])
         return (day, day), 1 + _part_of_day(tokens[i + 1 : i + 4])
@@ -164,13 +171,42 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
             year = today.year if MONTHS[month] <= today.month else today.year - 1
             day = date(year, MONTHS[month], int(word))
             return (day, day), 3 if following == "de" else 2
-    if word.isdigit() and following.rstrip("s") in {"day", "week"} and after == "ago":
+    unit = following.removesuffix("es") if following.removesuffix("es") in DAYS_IN else following.rstrip("s")
+    if word in LATEST and following.isdigit() and i + 2 < len(tokens):
+        counted = tokens[i + 2].removesuffix("es")
+        counted = counted if counted in DAYS_IN else counted.rstrip("s")
+        if counted in DAYS_IN:  # "the last 30 days", "los últimos 7 días"
+            return (today - timedelta(days=int(following) * DAYS_IN[counted]), today), 3
+    if (
+        word.isdigit()
+        and len(word) <= 2
+        and following in BETWEEN_DAYS
+        and (month := _days_of(tokens, i + 2, today))
+    ):
+        # "between 1 and 15 November", "del 1 al 15 de noviembre": days of one month
+        last, taken = month
+        return (last.replace(day=int(word)), last), 2 + taken
+    if word.isdigit() and unit in {"day", "week"} and after == "ago":
         day = today - timedelta(days=int(word) * (7 if following.startswith("week") else 1))
         return (day, day), 3
     if word == "hace" and following.isdigit() and after.startswith(("dia", "semana")):
         day = today - timedelta(days=int(following) * (7 if after.startswith("semana") else 1))
         return (day, day), 3
     return None
+
+
+def _days_of(tokens: list[str], i: int, today: date) -> tuple[date, int] | None:
+    """The day at word i in the month named after it ("15 November", "el 15 de noviembre"), and how
+    many words that took."""
+    start = i + 1 if i < len(tokens) and tokens[i] == "el" else i
+    if start >= len(tokens) or not tokens[start].isdigit() or len(tokens[start]) > 2:
+        return None
+    at = start + 1 + (start + 1 < len(tokens) and tokens[start + 1] == "de")
+    if at >= len(tokens) or tokens[at] not in MONTHS:
+        return None
+    month = MONTHS[tokens[at]]
+    year = today.year if month <= today.month else today.year - 1
+    return date(year, month, int(tokens[start])), at + 1 - i
 
 
 def _part_of_day(tokens: list[str]) -> int:

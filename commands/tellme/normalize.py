@@ -58,7 +58,7 @@ def words(text: str) -> list[Word]:
     """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
-    return _reverse(_entries(_records(_particles(_where_to(_expressions(_tokens(text)))))))
+    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(_tokens(text))))))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -176,6 +176,71 @@ def _expressions(found: list[Word]) -> list[Word]:
     return merged
 
 
+COUNTS = {
+    word: n
+    for n, spelled in enumerate(
+        (
+            "",
+            "",
+            "two dos",
+            "three tres",
+            "four cuatro",
+            "five cinco",
+            "six seis",
+            "seven siete",
+            "eight ocho",
+            "nine nueve",
+            "ten diez",
+            "eleven once",
+            "twelve doce",
+        )
+    )
+    for word in spelled.split()
+} | {"fifteen": 15, "quince": 15, "twenty": 20, "veinte": 20, "thirty": 30, "treinta": 30}
+UNITS = frozenset(
+    [
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "minuto",
+        "minutos",
+        "hour",
+        "hours",
+        "hora",
+        "horas",
+        "day",
+        "days",
+        "dia",
+        "dias",
+        "week",
+        "weeks",
+        "semana",
+        "semanas",
+        "month",
+        "months",
+        "mes",
+        "meses",
+        "year",
+        "years",
+        "ano",
+        "anos",
+    ]
+)
+"""What a number spelled out counts when it is a number ("two hours", "hace dos días"; "one" and "un" are
+articles as often)."""
+
+
+def _counted(found: list[Word]) -> list[Word]:
+    """A number spelled out before a unit of time is that number: "two hours" is "2 hours"."""
+    return [
+        replace(word, text=str(COUNTS[word.text]))
+        if word.text in COUNTS and i + 1 < len(found) and found[i + 1].text in UNITS
+        else word
+        for i, word in enumerate(found)
+    ]
+
+
 def _entries(found: list[Word]) -> list[Word]:
     """A kind of interaction followed by a number is that log entry: "la reunión 8" is entry 8."""
     return [
@@ -188,6 +253,14 @@ def _entries(found: list[Word]) -> list[Word]:
     ]
 
 
+def _names(found: list[Word], i: int) -> bool:
+    """The naming word names a thing: "a company called ...", "segment WINTER26 called ..." (its code)."""
+    if concept(found[i - 1].text) in NAMED_THINGS:
+        return True
+    code = found[i - 1].raw
+    return i > 1 and concept(found[i - 2].text) in NAMED_THINGS and code[:1].isalpha() and code.isupper()
+
+
 def _particles(found: list[Word]) -> list[Word]:
     """A verb and its particle a few words on ("bring entry 9 back") are one word for their concept; a
     word that names a thing after it ("a company called Northwind") is left out."""
@@ -195,7 +268,7 @@ def _particles(found: list[Word]) -> list[Word]:
     for i in range(len(joined) - 1, -1, -1):
         if i >= len(joined):
             continue
-        if joined[i].text in NAMING and i > 0 and concept(joined[i - 1].text) in NAMED_THINGS:
+        if joined[i].text in NAMING and i > 0 and _names(joined, i):
             del joined[i]
             continue
         meaning = concept(joined[i].text)

@@ -178,6 +178,89 @@ def test_several_entry_numbers_are_read() -> None:
     assert best.command_text() == "cancel 12, 13"
 
 
+@pytest.mark.parametrize("text", ["cancel entries 30 to 33", "anula los movimientos del 30 al 33"])
+def test_a_range_of_entry_numbers_is_every_number_in_it(text: str) -> None:
+    best = search(text)[0]
+    assert (best.action.id, best.args["entry_nos"]) == ("cancel_entry", [30, 31, 32, 33])
+
+
+def test_a_count_spelled_out_before_a_unit_of_time_is_that_number() -> None:
+    assert search("entries from three days ago", today=TODAY)[0].args.get("from") == "2026-11-21"
+    assert search("movimientos de hace dos días", today=TODAY)[0].args.get("from") == "2026-11-22"
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "code", "description"),
+    [
+        ("create segment WINTER26 called Winter campaign", "add_segment", "WINTER26", "Winter campaign"),
+        ("new segment NEWS26 Newsletter 2026", "add_segment", "NEWS26", "Newsletter 2026"),
+        ("crea el segmento INV26 llamado Campaña de invierno", "add_segment", "INV26", "Campaña de invierno"),
+        ("nueva plantilla VIDEO llamada Videollamada", "add_template", "VIDEO", "Videollamada"),
+    ],
+)
+def test_what_follows_a_new_code_describes_it_whatever_else_its_words_name(
+    sessions: sessionmaker[Session], workspace: str, text: str, action: str, code: str, description: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["code"], best.args["description"]) == (action, code, description)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("interactions in the last 30 days", "2026-10-25", "2026-11-24"),
+        ("movimientos de los últimos 7 días", "2026-11-17", "2026-11-24"),
+        ("entries between 1 and 15 November", "2026-11-01", "2026-11-15"),
+        ("entradas del 3 al 10 de octubre", "2026-10-03", "2026-10-10"),
+    ],
+)
+def test_the_last_days_and_days_of_a_month_are_a_period(text: str, first: str, last: str) -> None:
+    args = search(text, today=TODAY)[0].args
+    assert (args.get("from"), args.get("to")) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "text", ["delete canceled entries older than last month", "borra las canceladas anteriores al mes pasado"]
+)
+def test_older_than_a_period_is_before_it(text: str) -> None:
+    best = search(text, today=TODAY)[0]
+    assert (best.action.id, best.args.get("from"), best.args.get("to")) == (
+        "delete_canceled_entries",
+        None,
+        "2026-09-30",
+    )
+
+
+@pytest.mark.parametrize("text", ["the email to Carlos Ruiz bounced", "el correo a Carlos Ruiz rebotó"])
+def test_a_bounced_message_is_a_failed_attempt(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction"
+    assert best.args == {"template": "EMAIL", "contact": "CT000010", "failed": True}
+
+
+@pytest.mark.parametrize(
+    "text", ["sent the quote by email to Carlos Ruiz", "mandé el presupuesto por correo a Carlos Ruiz"]
+)
+def test_the_medium_a_document_went_by_is_the_kind_of_interaction(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["template"], best.args["contact"]) == (
+        "create_interaction",
+        "EMAIL",
+        "CT000010",
+    )
+
+
+def test_in_the_morning_is_today_and_tomorrow_morning_is_tomorrow() -> None:
+    assert search("llamé por la mañana a Contoso", today=TODAY)[0].args.get("date") == "2026-11-24"
+    assert search("recuérdame mañana por la mañana llamar a Contoso", today=TODAY)[0].args.get("due") == (
+        "mañana por la mañana"
+    )
+
+
 def test_periods_become_from_and_to_dates() -> None:
     best = search("interactions from last week", today=TODAY)[0]
     assert best.args == {"from": "2026-11-16", "to": "2026-11-22"}
@@ -195,6 +278,15 @@ def test_a_segment_is_found_by_code_or_by_its_description(
 ) -> None:
     assert ask(sessions, workspace, "log segment sm00002")[0].args == {"segment": "SM00002"}
     assert ask(sessions, workspace, "log the spring newsletter segment")[0].args == {"segment": "SM00001"}
+
+
+@pytest.mark.parametrize(
+    "text", ["log the boletín de primavera segment", "quita a Peter Jones del boletín de primavera"]
+)
+def test_a_segment_is_found_by_its_description_said_in_the_other_language(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args["segment"] == "SM00001"
 
 
 def test_a_comment_keeps_the_words_after_the_entry_number() -> None:
@@ -421,6 +513,43 @@ def test_small_talk_and_other_apps_requests_never_run_anything(
 @pytest.mark.parametrize("text", ["order lunch for the team", "thanks!", "el", "gracias", "pon música"])
 def test_nonsense_is_not_even_offered(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
     assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "delete my spotify account",
+        "add a reminder to my phone",
+        "set a reminder on my phone for tomorrow",
+        "update my profile picture",
+        "borra mi cuenta de spotify",
+        "añade un recordatorio a mi móvil",
+        "pon una alarma en mi teléfono",
+        "cambia mi foto de perfil",
+    ],
+)
+def test_a_request_about_the_users_own_things_elsewhere_is_not_even_offered(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("my tasks for tomorrow", "tasks"),
+        ("my phone calls this week", "log_entries"),
+        ("log my call with John Smith", "create_interaction"),
+        ("mis tareas", "tasks"),
+        ("mis llamadas de hoy", "log_entries"),
+        ("registra mi llamada con Jürgen Müller", "create_interaction"),
+    ],
+)
+def test_the_users_own_tasks_calls_and_entries_are_still_theirs_in_the_crm(
+    sessions: sessionmaker[Session], workspace: str, text: str, action: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == action
 
 
 @pytest.mark.parametrize("text", ["kill entry 8", "quítame la 8"])
@@ -939,6 +1068,8 @@ def test_the_e_mail_of_a_contact_logged_is_an_interaction(
         ("met Peter Jones for an hour", 60),
         ("llamada de media hora con Contoso", 30),
         ("call with Contoso, half an hour", 30),
+        ("met Peter Jones for two hours yesterday", 120),
+        ("una llamada de veinte minutos con Jürgen Müller", 20),
     ],
 )
 def test_a_duration_in_words_is_read(
