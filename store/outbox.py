@@ -138,13 +138,19 @@ def put_in(
     enterprise_id: str = "",
     send_now: bool = False,
     supersede: bool = False,
+    as_of: datetime | None = None,
 ) -> Outgoing | None:
     """`put` within the caller's transaction (the message is kept only if the rest of its work is).
     `supersede`: earlier messages to the conversation still waiting for a try are dropped (the one being
-    tried goes on), and this one waits as long as they were to (a Retry-After Slack asked for)."""
+    tried goes on), and this one waits as long as they were to (a Retry-After Slack asked for). `as_of`:
+    when the message's content was read (default now); a superseding message read before one already
+    written to the conversation is itself superseded at once (two App Home views built side by side: the
+    one read last is the newest, whichever is written last)."""
     now = utcnow()
+    as_of = as_of or now
     not_before = now
-    if supersede:
+    stale = supersede and _newer_written(session, conversation, as_of)
+    if supersede and not stale:
         waits = session.scalars(
             update(OutboxMessage)
             .where(OutboxMessage.conversation == conversation, OutboxMessage.status == PENDING)
@@ -154,11 +160,12 @@ def put_in(
         )
         not_before = max([now, *waits])
         send_now = send_now and not_before <= now
-    if send_now:
+    if send_now and not stale:
         earlier = select(OutboxMessage.id).where(
             OutboxMessage.conversation == conversation, OutboxMessage.status.in_(UNFINISHED)
         )
         send_now = session.scalars(earlier.limit(1)).first() is None
+    send_now = send_now and not stale
     row = OutboxMessage(
         team_id=team_id,
         user_id=user_id,
@@ -167,12 +174,13 @@ def put_in(
         conversation=conversation,
         target=json.dumps(target),
         body=json.dumps(body),
-        file=file,
-        status=SENDING if send_now else PENDING,
+        file=None if stale else file,
+        status=SUPERSEDED if stale else SENDING if send_now else PENDING,
         attempts=1 if send_now else 0,
-        created_at=now,
+        created_at=as_of,
         next_attempt_at=not_before,
         give_up_at=now + give_up_after,
+        finished_at=now if stale else None,
         claimed_at=now if send_now else None,
         claim_token=uuid.uuid4().hex if send_now else "",
         last_error="",
@@ -180,6 +188,16 @@ def put_in(
     session.add(row)
     session.flush()
     return _outgoing(row) if send_now else None
+
+
+def _newer_written(session: Session, conversation: str, as_of: datetime) -> bool:
+    """Whether a message read after `as_of` was already written to the conversation (sent or not)."""
+    newer = select(OutboxMessage.id).where(
+        OutboxMessage.conversation == conversation,
+        OutboxMessage.status.in_((*UNFINISHED, SENT)),
+        OutboxMessage.created_at > as_of,
+    )
+    return session.scalars(newer.limit(1)).first() is not None
 
 
 def claim(

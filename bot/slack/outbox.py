@@ -10,7 +10,7 @@ failing Slack does not hold a listener thread: the wait is the row's next attemp
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -100,9 +100,11 @@ class Outbox:
         self._put(client, origin, RESPONSE_URL, shared | {"replace_original": False}, where)
         self._put(client, origin, RESPONSE_URL, {"delete_original": True}, where)
 
-    def publish_home(self, client: WebClient, origin: Origin, view: dict[str, Any]) -> None:
-        """The user's App Home. Only the newest view matters: one still waiting for its turn is dropped."""
-        self._put(client, origin, HOME, {"view": view}, (HOME, origin.user_id), supersede=True)
+    def publish_home(self, client: WebClient, origin: Origin, view: dict[str, Any], as_of: datetime) -> None:
+        """The user's App Home, as read at `as_of`. Only the newest view matters: one still waiting for its
+        turn is dropped, and one read before a view already written is never sent."""
+        where = (HOME, origin.user_id)
+        self._put(client, origin, HOME, {"view": view}, where, supersede=True, as_of=as_of)
 
     def upload(self, client: WebClient, origin: Origin, file: File) -> None:
         body = {"name": file.name, "title": file.title, "content_type": file.content_type}
@@ -141,10 +143,13 @@ class Outbox:
         *,
         file: bytes | None = None,
         supersede: bool = False,
+        as_of: datetime | None = None,
     ) -> None:
         row = self._row(origin, destination, body, where)
         try:
-            claimed = outbox.put(self.sessions, **row, file=file, send_now=True, supersede=supersede)
+            claimed = outbox.put(
+                self.sessions, **row, file=file, send_now=True, supersede=supersede, as_of=as_of
+            )
         except Exception:
             # The database is away: the answer can still go straight to Slack, as before the outbox.
             log.exception("cannot keep an answer in the outbox; sending it directly")

@@ -208,6 +208,7 @@ class Runtime:
     def publish_home(self, client: WebClient, origin: Origin, ctx: Context) -> None:
         """The home tab, under the notices of answers that could not be delivered; through the outbox,
         so a throttled or failing views.publish is tried again later (only the newest view)."""
+        as_of = utcnow()
         try:
             with reading(self.sessions) as session:
                 undelivered = outbox.notices(session, ctx.team_id, ctx.user_id, notices.SHOWN)
@@ -216,7 +217,7 @@ class Runtime:
             undelivered = []
         shown = notices.blocks(undelivered)
         blocks = render.view_blocks(self.home(ctx))[: render.VIEW_BLOCKS - len(shown)]
-        self.outbox.publish_home(client, origin, {"type": "home", "blocks": shown + blocks})
+        self.outbox.publish_home(client, origin, {"type": "home", "blocks": shown + blocks}, as_of)
 
     def dismiss(self, client: WebClient, origin: Origin, ctx: Context, notice_id: int) -> None:
         outbox.dismiss(self.sessions, ctx.team_id, ctx.user_id, notice_id)

@@ -127,3 +127,17 @@ def test_waits_between_tries_double_up_to_a_ceiling() -> None:
     assert timedelta(seconds=0.8) <= waits[0] <= timedelta(seconds=1)
     assert timedelta(seconds=3.2) <= waits[2] <= timedelta(seconds=4)
     assert all(timedelta(seconds=48) <= wait <= timedelta(seconds=60) for wait in waits[6:])
+
+
+def test_a_view_read_before_one_already_written_is_never_sent(sessions: Any, team: str) -> None:
+    """Two App Home views built side by side: the one read last is the newest, whichever is written last."""
+    read_first = utcnow()
+    read_last = read_first + timedelta(milliseconds=5)
+    put(sessions, team, f"home-{team}", text="newest", supersede=True, as_of=read_last)
+    put(sessions, team, f"home-{team}", text="older", supersede=True, as_of=read_first)
+    message = claim_mine(sessions, team)
+    assert message is not None and message.body == {"text": "newest"}
+    outbox.sent(sessions, message)
+    assert claim_mine(sessions, team) is None
+    put(sessions, team, f"home-{team}", text="older still", supersede=True, as_of=read_first)
+    assert claim_mine(sessions, team) is None, "a view older than the one shown is not sent over it"
