@@ -42,6 +42,11 @@ class ConsoleChat:
             if line:
                 try:
                     self.handle(line)
+                except KeyboardInterrupt:  # Ctrl-C in a form or a question leaves it
+                    self.console.print("\nLeft; nothing was done.")
+                except EOFError:  # the input ended in the middle of a form or a question
+                    self.console.print("\nThe input ended before the form was filled; nothing was done.")
+                    return
                 except Exception:  # the chat goes on; the router already answers user mistakes
                     log.exception("console command failed: %s", line)
                     self.console.print("Something went wrong; nothing was changed.", style="red")

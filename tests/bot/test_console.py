@@ -47,7 +47,8 @@ quit
 """
 
 
-def run_console(team: str, script: str, *options: str) -> str:
+def run_console(team: str, script: str, *options: str, errors: bool = False) -> str:
+    """What the console printed (with `errors`, its standard error after it)."""
     done = subprocess.run(
         [
             sys.executable,
@@ -67,7 +68,7 @@ def run_console(team: str, script: str, *options: str) -> str:
         env={**os.environ, "COLUMNS": "200"},
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    return done.stdout + (done.stderr if errors else "")
 
 
 @pytest.fixture
@@ -167,3 +168,10 @@ def test_an_action_said_without_its_arguments_asks_for_each_in_the_console(sessi
     shown = out.getvalue()
     assert "Add Contact" in shown and "Type: -, company, person" in shown
     assert "Contact CT000005 created: Pat Lone (person)." in shown
+
+
+def test_input_that_ends_in_the_middle_of_a_form_changes_nothing(workdir, team):
+    out = run_console(team, "contact add\nPat Lone\n", errors=True)
+    assert "Add Contact" in out and "nothing was done" in out
+    assert "Traceback" not in out
+    assert "Pat Lone" not in run_console(team, "contacts\nquit\n")
