@@ -13,6 +13,7 @@ from store.contact_search import search_contacts
 from store.contacts import list_contacts
 from store.db import reading
 from store.enums import ContactType
+from store.models import InteractionTemplate
 from store.segments import segment_descriptions
 from store.templates import list_groups, list_templates
 
@@ -103,8 +104,12 @@ def contact_field(ctx: Context, value: str = "", label: str = "Contact", name: s
 
 def template_options(ctx: Context) -> tuple[tuple[str, str], ...]:
     with reading(ctx.sessions) as session:
-        found = list_templates(session, ctx.team_id)
-    return tuple((t.code, f"{t.code} · {t.description}") for t in found)
+        return template_choices(list_templates(session, ctx.team_id))
+
+
+def template_choices(templates: Sequence[InteractionTemplate]) -> tuple[tuple[str, str], ...]:
+    """A select's choices of these templates: each code, labelled with its description."""
+    return tuple((t.code, f"{t.code} · {t.description}") for t in templates)
 
 
 def group_options(ctx: Context) -> tuple[tuple[str, str], ...]:

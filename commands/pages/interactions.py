@@ -14,6 +14,7 @@ from commands.forms import (
     FormErrors,
     contact_field,
     read_fields,
+    template_choices,
     text_field,
     yes_no,
 )
@@ -130,7 +131,7 @@ def interaction_fields(ctx: Context, values: dict[str, str]) -> tuple[Field, ...
             "Interaction template",
             "select",
             values.get("template", "").upper(),
-            tuple((t.code, f"{t.code} · {t.description}") for t in templates),
+            template_choices(templates),
             dispatch=True,
         ),
         text_field("description", "Description", inputs.DESCRIPTION, values.get("description", "")),
