@@ -565,6 +565,24 @@ def entries_plan(connection: sqlite3.Connection, sql: str, parameters: Sequence[
     return how + (", then a sort" if any("TEMP B-TREE" in step for step in steps) else "")
 
 
+def store_page(sessions: Any, case: PageCase) -> list[int]:
+    with reading(sessions) as session:
+        page = list_entries(session, TEAM, case.given, limit=PAGE)
+        return [row.entry.entry_no for row in page.rows]
+
+
+def time_page(
+    case: PageCase, ours: Callable[[], list[int]], raw: Callable[[], list[int]], runs: int, against: str
+) -> tuple[float, float, list[int]]:
+    """The median milliseconds of the store's page and of the raw one, which must be the same full page."""
+    with stopwatch(f"{case.key} {case.name}"):
+        ours_ms, ours_nos = median_ms(ours, runs)
+        raw_ms, raw_nos = median_ms(raw, runs)
+    if ours_nos != raw_nos or len(ours_nos) != PAGE:
+        raise SystemExit(f"{case.key}: the store's and {against}'s pages differ, or are not full")
+    return ours_ms, raw_ms, ours_nos
+
+
 def bench_pages(history: Path, scale: Scale, report: Report) -> None:
     progress.print(f"3. pages of {PAGE} out of {scale.entries:,} entries, median of {scale.page_runs} runs")
     statements: list[tuple[str, Sequence[Any]]] = []
@@ -577,19 +595,13 @@ def bench_pages(history: Path, scale: Scale, report: Report) -> None:
         for case in page_cases(scale):
 
             def ours(case: PageCase = case) -> list[int]:
-                with sessions() as session:
-                    page = list_entries(session, TEAM, case.given, limit=PAGE)
-                    return [row.entry.entry_no for row in page.rows]
+                return store_page(sessions, case)
 
             def raw(case: PageCase = case) -> list[int]:
                 rows = connection.execute(case.sql, case.parameters).fetchall()
                 return [row[1] for row in rows[:PAGE]]
 
-            with stopwatch(f"{case.key} {case.name}"):
-                ours_ms, ours_nos = median_ms(ours, scale.page_runs)
-                raw_ms, raw_nos = median_ms(raw, scale.page_runs)
-            if ours_nos != raw_nos or len(ours_nos) != PAGE:
-                raise SystemExit(f"{case.key}: the store's and sqlite3's pages differ, or are not full")
+            ours_ms, raw_ms, ours_nos = time_page(case, ours, raw, scale.page_runs, "sqlite3")
 
             statements.clear()
             event.listen(engine, "before_cursor_execute", remember)
@@ -619,9 +631,7 @@ def bench_pages_postgres(database: str, scale: Scale, report: Report) -> None:
         for case in page_cases(scale):
 
             def ours(case: PageCase = case) -> list[int]:
-                with reading(sessions) as session:
-                    page = list_entries(session, TEAM, case.given, limit=PAGE)
-                    return [row.entry.entry_no for row in page.rows]
+                return store_page(sessions, case)
 
             sql = case.sql.replace("?", "%s").replace(" = 0", " = false")
 
@@ -629,11 +639,7 @@ def bench_pages_postgres(database: str, scale: Scale, report: Report) -> None:
                 rows = connection.execute(sql, case.parameters).fetchall()
                 return [row[1] for row in rows[:PAGE]]
 
-            with stopwatch(f"{case.key} {case.name}"):
-                ours_ms, ours_nos = median_ms(ours, scale.page_runs)
-                raw_ms, raw_nos = median_ms(raw, scale.page_runs)
-            if ours_nos != raw_nos or len(ours_nos) != PAGE:
-                raise SystemExit(f"{case.key}: the store's and psycopg's pages differ, or are not full")
+            ours_ms, raw_ms, ours_nos = time_page(case, ours, raw, scale.page_runs, "psycopg")
             plan = connection.execute("EXPLAIN " + sql, case.parameters).fetchall()
             reach = next((row[0].strip() for row in plan if "interaction_log_entries" in row[0]), "?")
             report.results.append(Result(case.key, case.name, ours_ms, raw_ms, "ms"))
