@@ -14,7 +14,7 @@ from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
 from commands.tellme.lexicon import OPENERS, QUESTION_WORDS
-from commands.tellme.normalize import STOPWORDS, SURFACE, Word, concept, fold
+from commands.tellme.normalize import DURATION_UNITS, STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
 from store.contact_search import name_tokens, search_contacts, spot_contact
 from store.enums import DocumentKind, Evaluation
@@ -60,22 +60,6 @@ FAILED = {
 UNANSWERED = ("contest", "respond", "answer", "atend", "cog", "pick", "reach", "pill", "got")
 """After a "no" ("no contestó", "didn't pick up", "no me cogió"): the attempt failed."""
 NOT = {"no", "not", "didn", "didnt", "never", "nunca", "couldn", "couldnt", "wasn", "t", "nobody", "nadie"}
-DURATION = {
-    "min",
-    "mins",
-    "minute",
-    "minutes",
-    "minuto",
-    "minutos",
-    "m",
-    "h",
-    "hr",
-    "hrs",
-    "hour",
-    "hours",
-    "hora",
-    "horas",
-}
 COMPANY_AT = {"at", "from", "of", "de", "del", "en", "@"}
 """Before a company in a new contact's name: "Jane Doe at Fabrikam", "Diego Castro, de Adatum"."""
 CODE_WORDS = {"code", "codigo"}
@@ -329,7 +313,7 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
         if i not in free or not word.text.isdigit() or len(word.text) > 7:
             continue
         following = found[i + 1].text if i + 1 < len(found) else ""
-        if following in DURATION:
+        if following in DURATION_UNITS:
             minutes = int(word.text) * (60 if following.startswith("h") else 1)
             claim("duration", minutes, [i, i + 1])
             continue

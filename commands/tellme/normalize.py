@@ -197,7 +197,7 @@ COUNTS = {
     )
     for word in spelled.split()
 } | {"fifteen": 15, "quince": 15, "twenty": 20, "veinte": 20, "thirty": 30, "treinta": 30}
-UNITS = frozenset(
+DURATION_UNITS = frozenset(
     [
         "min",
         "mins",
@@ -205,10 +205,19 @@ UNITS = frozenset(
         "minutes",
         "minuto",
         "minutos",
+        "m",
+        "h",
+        "hr",
+        "hrs",
         "hour",
         "hours",
         "hora",
         "horas",
+    ]
+)
+"""What a duration is counted in ("20 min", "1 h", "media hora")."""
+UNITS = DURATION_UNITS - {"m", "h", "hr", "hrs"} | frozenset(
+    [
         "day",
         "days",
         "dia",
