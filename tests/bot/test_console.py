@@ -118,13 +118,6 @@ def test_times_are_labelled_in_each_console_users_time_zone(workdir, team):
 def test_a_contact_s_menu_is_numbered_choices_and_the_chart_is_saved(
     sessions, workspace, tmp_path, monkeypatch
 ):
-    from io import StringIO
-
-    from rich.console import Console
-
-    from bot.console import ConsoleChat
-    from commands.context import Context
-
     monkeypatch.chdir(tmp_path)
     screen = StringIO()
     chat = ConsoleChat(
@@ -143,29 +136,27 @@ def test_a_contact_s_menu_is_numbered_choices_and_the_chart_is_saved(
     assert saved.read_bytes().startswith(b"\x89PNG")
 
 
-def test_a_step_form_in_the_console_shows_its_count_before_it_adds(sessions, crowd):
+def answered(sessions, team: str, line: str, answers: list[str]) -> str:
+    """What the console in this process shows for `line`, a form's questions answered in turn (then
+    Enter for every other one)."""
     out = StringIO()
+    given = iter(answers + [""] * 12)
+    chat = ConsoleChat(Context(sessions, team, "U1"), Console(file=out, width=200), lambda _: next(given))
+    chat.handle(line)
+    return out.getvalue()
+
+
+def test_a_step_form_in_the_console_shows_its_count_before_it_adds(sessions, crowd):
     # Enter keeps each value shown; the type and the country are chosen.
-    answers = iter(["", "company", "", "ES"] + [""] * 12)
-    chat = ConsoleChat(
-        Context(sessions, crowd.team, "U1"), Console(file=out, width=200), lambda _: next(answers)
-    )
-    chat.handle("segment TARGET add")
-    shown = out.getvalue()
+    shown = answered(sessions, crowd.team, "segment TARGET add", ["", "company", "", "ES"])
     assert "Add Contacts" in shown and "Country: -, DE, ES, PT" in shown
     assert "2 contacts match; adding puts 2 contacts on TARGET (0 on it now)." in shown
     assert "Segment TARGET: 2 contacts added to it (step 1); 2 contacts on it now." in shown
 
 
 def test_an_action_said_without_its_arguments_asks_for_each_in_the_console(sessions, workspace):
-    out = StringIO()
     # The name, the type (its choices listed), then Enter for the other fields.
-    answers = iter(["Pat Lone", "person"] + [""] * 12)
-    chat = ConsoleChat(
-        Context(sessions, workspace.team, "U1"), Console(file=out, width=200), lambda _: next(answers)
-    )
-    chat.handle("añadir un contacto nuevo")
-    shown = out.getvalue()
+    shown = answered(sessions, workspace.team, "añadir un contacto nuevo", ["Pat Lone", "person"])
     assert "Add Contact" in shown and "Type: -, company, person" in shown
     assert "Contact CT000005 created: Pat Lone (person)." in shown
 
