@@ -2,6 +2,7 @@
 
     python bench/load.py            # 100,000 contacts, 1,000,000 entries, 30 s per phase (~10 minutes)
     python bench/load.py --quick    # 10,000 contacts, 100,000 entries, 8 s per phase
+    python bench/load.py --segment-only   # only the segment logged under 10 clients (no bare app)
 
 `crm serve` (uvicorn, its default 2 workers of 8 threads) runs on SQLite and, when TEST_DATABASE_URL names
 a PostgreSQL server, on a schema of its own there too; the bare app is a Bolt app whose handlers only
@@ -336,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="10x smaller workspace, 8 s phases")
     parser.add_argument("--seconds", type=float, help="seconds per phase (default 30, quick 8)")
+    parser.add_argument(
+        "--segment-only",
+        action="store_true",
+        help="only the segment logged while 10 clients go on: no bare app, no 10- and 50-client phases",
+    )
     parser.add_argument("--dir", type=Path, help="where to put the SQLite database and the server logs")
     parser.add_argument("--bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -352,15 +358,17 @@ def main(argv: list[str] | None = None) -> int:
         fake = stack.enter_context(FakeSlack().running())
         print(f"setup in {folder}", file=sys.stderr)
         urls = {name: build_database(name, scale, folder, stack) for name in databases}
-        bare = Server("bare Bolt", free_port())
-        stack.enter_context(
-            serving(
-                [sys.executable, __file__, "--bare", str(bare.port)],
-                server_env(fake.base_url),
-                folder / "bare.log",
+        servers = []
+        if not args.segment_only:
+            bare = Server("bare Bolt", free_port())
+            stack.enter_context(
+                serving(
+                    [sys.executable, __file__, "--bare", str(bare.port)],
+                    server_env(fake.base_url),
+                    folder / "bare.log",
+                )
             )
-        )
-        servers = [bare]
+            servers.append(bare)
         for name, url in urls.items():
             server = Server(f"crm serve, {name}", free_port(), url)
             stack.enter_context(
@@ -384,9 +392,11 @@ def main(argv: list[str] | None = None) -> int:
             run_phase(pool, server, plan, clients, seconds, fake, segment=False)
             for clients in (TEN, FIFTY)
             for server in servers
+            if not args.segment_only
         ]
         # Last, as it changes the workspace: a segment logged while 10 clients go on (not in the table).
-        segments = [run_phase(pool, s, plan, TEN, seconds, fake, segment=True) for s in servers[1:]]
+        ours = [server for server in servers if server.database]
+        segments = [run_phase(pool, s, plan, TEN, seconds, fake, segment=True) for s in ours]
         lost = lost_answers(phases + segments, fake)
         return 0 if report(phases, segments, lost, scale) else 1
 
