@@ -23,6 +23,7 @@ from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import entries_by_no
 from store.models import InteractionLogEntry, LoggedSegment, NumberSeries
 from store.numbering import reserve
+from store.segments import refuse_while_logging
 
 # Bulk statements: the session need not chase the rows they touch, which may be hundreds of thousands.
 SERIES = "cancellation"
@@ -95,6 +96,7 @@ def set_logged_segment_canceled(
     )
     if logged is None:
         raise NotFound(f"Logged segment {logged_segment_no} does not exist.")
+    refuse_while_logging(logged, "cancel it" if canceled else "restore it")
     logged.canceled = canceled
     values: dict[str, object] = {"canceled": canceled}
     if canceled:

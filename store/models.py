@@ -218,6 +218,25 @@ class LoggedSegment(Base):
     cancellation_no: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     """The cancellation that canceled it last (store.cancellation): purges go only up to the one they
     asked about."""
+    # Logging in chunks (store.segments.log_segment_in_chunks): the progress is committed with each chunk.
+    status: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    """"" logged in full; "logging" being written (stalled once progress_at is old); "stopped" a chunk
+    failed, so it waits to be continued or canceled."""
+    contacts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """The segment's lines when logging began: as many entry numbers were reserved, from first_entry_no."""
+    first_entry_no: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    logged: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Entries written so far, numbered first_entry_no onwards."""
+    last_line_no: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """The segment line the last chunk ended at: the next chunk starts after it."""
+    template_code: Mapped[str] = mapped_column(Code, default="", server_default="")
+    time_of_interaction: Mapped[time | None]
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """With creation_date, the date and time every entry gets, whichever chunk writes it."""
+    progress_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the last chunk was committed, while logging."""
+    logging_by: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    """Which run writes the chunks (a queued job, claimed again after its process died, is the same run)."""
 
 
 class InteractionLogEntry(Base):

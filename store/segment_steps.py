@@ -13,7 +13,7 @@ from store.models import Contact, LoggedSegment, Segment, SegmentLine
 from store.numbering import reserve
 from store.segment_criteria import Criteria, History, matching_contacts, resolve
 from store.segment_models import SegmentStep, SegmentStepLine
-from store.segments import add_segment, get_segment, is_logged
+from store.segments import add_segment, get_segment, is_logged, refuse_changes_while_logging
 
 LINE_STEP = 10000
 """Bulk DML leaves the session's objects alone: SQLAlchemy would otherwise fetch every deleted row's key
@@ -39,6 +39,7 @@ def _lines(team_id: str, code: str) -> tuple[ColumnElement[bool], ...]:
 
 def _open_segment(session: Session, team_id: str, code: str) -> str:
     segment = get_segment(session, team_id, code)
+    refuse_changes_while_logging(session, team_id, segment.no)
     if is_logged(session, team_id, segment.no):
         raise Conflict(f"Segment {segment.no} is logged, so its lines are frozen; make a follow-up segment.")
     return segment.no

@@ -28,5 +28,5 @@ def enqueue(sessions: sessionmaker[Session], origin: Origin, ctx: Context, work:
 def unpack(sessions: sessionmaker[Session], job: jobs.ClaimedJob) -> tuple[Origin, Context, BackgroundWork]:
     origin = Origin.from_dict(job.payload["origin"])
     asked: dict[str, Any] = job.payload["context"]
-    ctx = Context(sessions, job.team_id, job.user_id, channel_id=origin.channel_id, **asked)
+    ctx = Context(sessions, job.team_id, job.user_id, channel_id=origin.channel_id, job=job.id, **asked)
     return origin, ctx, BackgroundWork(job.kind, job.payload["work"])

@@ -1,6 +1,7 @@
 """Segments and logged segments: create a segment, put contacts on it, log it (one entry per contact),
 cancel or restore what was logged, and delete canceled logged segments."""
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,17 +20,21 @@ from store.cancellation import (
     set_logged_segment_canceled,
 )
 from store.db import reading
-from store.errors import Conflict
-from store.filters import EntryFilter, count_entries
+from store.models import LoggedSegment
 from store.segments import (
+    LOGGING,
+    STOPPED,
+    LogStopped,
+    SegmentLog,
+    SegmentSummary,
     add_segment,
     add_segment_lines,
-    count_segment_lines,
     get_segment,
-    is_logged,
+    lines_to_log,
     list_logged_segments,
     list_segments,
-    log_segment,
+    log_segment_in_chunks,
+    log_state,
 )
 from store.templates import get_template
 
@@ -41,16 +46,26 @@ def segments(ctx: Context, args: Args) -> Reply:
         found = list_segments(session, ctx.team_id)
     if not found:
         return Reply("No segments yet.", paragraphs=(f"Create one with `{ADD_SEGMENT.usage}`.",))
-    rows = tuple(
-        (
-            s.segment.no,
-            s.segment.description,
-            str(s.contacts),
-            f"logged ({s.logged_segment_entry_no})" if s.logged_segment_entry_no else "not logged",
-        )
-        for s in found
-    )
+    rows = tuple((s.segment.no, s.segment.description, str(s.contacts), _segment_status(s)) for s in found)
     return Reply(f"Segments ({len(found)})", table=Table(("Code", "Description", "Contacts", "Status"), rows))
+
+
+def _segment_status(summary: SegmentSummary) -> str:
+    logged = summary.logged_segment
+    if logged is None:
+        return "not logged"
+    progress = log_progress(logged)
+    return f"logged ({logged.entry_no})" if not progress else f"{progress} ({logged.entry_no})"
+
+
+def log_progress(logged: LoggedSegment) -> str:
+    """How far a log being written (or stopped part-way) got; "" once logged in full."""
+    state = log_state(logged)
+    if state == LOGGING:
+        return f"logging… {logged.logged:,} of {logged.contacts:,}"
+    if state == STOPPED:
+        return f"stopped at {logged.logged:,} of {logged.contacts:,}"
+    return ""
 
 
 def add(ctx: Context, args: Args) -> Reply:
@@ -72,12 +87,12 @@ def read_segment_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
 
 
 def log_form(ctx: Context, values: dict[str, str]) -> Form:
-    """The segments still to log (with their contacts counted) and the template to log them with."""
+    """The segments still to log (with their contacts counted; a log that stopped part-way, to finish)
+    and the template to log them with."""
     with reading(ctx.sessions) as session:
-        waiting = [s for s in list_segments(session, ctx.team_id) if not s.logged_segment_entry_no]
+        waiting = [s for s in list_segments(session, ctx.team_id) if _to_log(s)]
     segments = tuple(
-        (s.segment.no, f"{s.segment.no} · {s.segment.description} ({plural(s.contacts, 'contact')})")
-        for s in waiting
+        (s.segment.no, f"{s.segment.no} · {s.segment.description} ({_to_do(s)})") for s in waiting
     )
     templates = template_options(ctx)
     fields = (
@@ -85,6 +100,18 @@ def log_form(ctx: Context, values: dict[str, str]) -> Form:
         Field("template", "Interaction template", "select", values.get("template", "").upper(), templates),
     )
     return Form(LOG_SEGMENT.id, LOG_SEGMENT.title, "Log", fields)
+
+
+def _to_log(summary: SegmentSummary) -> bool:
+    logged = summary.logged_segment
+    return logged is None or (log_state(logged) == STOPPED and not logged.canceled)
+
+
+def _to_do(summary: SegmentSummary) -> str:
+    logged = summary.logged_segment
+    if logged is None:
+        return plural(summary.contacts, "contact")
+    return f"stopped at {logged.logged:,} of {logged.contacts:,}"
 
 
 def read_log_form(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
@@ -96,10 +123,8 @@ def check_log(ctx: Context, args: Mapping[str, Any]) -> None:
     """There is a segment to log and a template to log it with, or the form would offer nothing."""
     with reading(ctx.sessions) as session:
         if "segment" in args:
-            segment = get_segment(session, ctx.team_id, args["segment"])
-            if is_logged(session, ctx.team_id, segment.no):
-                raise Conflict(f"Segment {segment.no} was logged already.")
-        elif all(s.logged_segment_entry_no for s in list_segments(session, ctx.team_id)):
+            lines_to_log(session, ctx.team_id, args["segment"])  # refuses a segment logged or being logged
+        elif not any(_to_log(s) for s in list_segments(session, ctx.team_id)):
             raise inputs.UsageError(f"There is no segment to log: create one with `{ADD_SEGMENT.usage}`.")
     if not template_options(ctx):
         raise inputs.UsageError(
@@ -116,11 +141,11 @@ def add_contacts(ctx: Context, args: Args) -> Reply:
 
 
 def segment_size(ctx: Context, args: Args) -> int:
-    """The segment's contacts, once the segment and the template are known to exist."""
+    """The contacts left to log, once the segment and the template are known to exist; a segment logged
+    already, or being logged, is refused before anything is queued."""
     with reading(ctx.sessions) as session:
-        segment = get_segment(session, ctx.team_id, args["segment"])
         get_template(session, ctx.team_id, args["template"])
-        return count_segment_lines(session, ctx.team_id, segment.no)
+        return lines_to_log(session, ctx.team_id, args["segment"])
 
 
 def logging_segment(args: Args, size: int) -> str:
@@ -131,15 +156,28 @@ def logging_segment(args: Args, size: int) -> str:
 
 
 def log(ctx: Context, args: Args) -> Reply:
-    with ctx.sessions.begin() as session:
-        logged = log_segment(
-            session, ctx.team_id, ctx.user_id, args["segment"], args["template"], now=ctx.now()
+    """In chunks (store.segments.log_segment_in_chunks); one answer at the end. Run as a queued job, the
+    job is the run that writes it, so a job claimed again after its process died finishes the log."""
+    run = f"job {ctx.job}" if ctx.job is not None else f"request {uuid.uuid4().hex[:12]}"
+    try:
+        done = log_segment_in_chunks(
+            ctx.sessions, ctx.team_id, ctx.user_id, args["segment"], args["template"], now=ctx.now(), run=run
         )
-        count = count_entries(session, ctx.team_id, EntryFilter(logged_segment_entry_no=logged.entry_no))
-    entries = plural(count, "interaction log entry", "interaction log entries")
+    except LogStopped as stopped:
+        return error(stopped.message, paragraphs=(_continue_or_cancel(stopped.log),))
+    entries = plural(done.logged, "interaction log entry", "interaction log entries")
     return Reply(
-        f"Segment {logged.segment_no} logged: {entries} (logged segment {logged.entry_no}).",
-        buttons=(Button("Show entries", LOG_ENTRIES.command_text({"segment": logged.segment_no})),),
+        f"Segment {done.segment_no} logged: {entries} (logged segment {done.entry_no}).",
+        buttons=(Button("Show entries", LOG_ENTRIES.command_text({"segment": done.segment_no})),),
+    )
+
+
+def _continue_or_cancel(log: SegmentLog) -> str:
+    go_on = LOG_SEGMENT.command_text({"template": log.template_code, "segment": log.segment_no})
+    drop = CANCEL_LOGGED_SEGMENT.command_text({"segment": log.entry_no})
+    return (
+        f"The entries written so far are kept. Log the rest with `/crm {go_on}`, or cancel what was "
+        f"logged with `/crm {drop}`."
     )
 
 
@@ -155,7 +193,7 @@ def logged_segments(ctx: Context, args: Args) -> Reply:
             logged.description,
             logged.creation_date.isoformat(),
             str(count),
-            "canceled" if logged.canceled else "",
+            ", ".join(filter(None, (log_progress(logged), "canceled" if logged.canceled else ""))),
         )
         for logged, count in found
     )
