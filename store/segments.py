@@ -169,9 +169,10 @@ def is_logged(session: Session, team_id: str, code: str) -> bool:
 
 LOGGING = "logging"
 STOPPED = "stopped"
-CHUNK = 2_000
-"""Lines logged per transaction by log_segment_in_chunks: on SQLite, with a million entries in the log,
-one chunk holds the database's one write lock for about 40 ms (see the README)."""
+CHUNK = 1_000
+"""Lines logged per transaction by log_segment_in_chunks. On SQLite, with a million entries in the log, a
+chunk of 1,000 held the database's one write lock 53-64 ms (median; 2,000 took 117 ms, 500 no less than
+50 ms: committing, with its WAL checkpoint, costs as much as the rows)."""
 PAUSE = 0.02
 """Seconds between two chunks: see _rest."""
 STALLED_AFTER = STALE_AFTER
@@ -289,7 +290,7 @@ def log_segment_in_chunks(
     *,
     now: datetime | None = None,
     run: str,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> SegmentLog:
     """Log the segment `chunk` lines at a time, each chunk a short transaction of its own that also
     commits how far the log got, so a single `/crm log` meanwhile waits at most for one chunk (SQLite has
@@ -302,6 +303,7 @@ def log_segment_in_chunks(
     was committed for STALLED_AFTER), and is refused while it is being written. A chunk that fails marks
     the log stopped and raises LogStopped: what was committed stays, and logging the segment again
     continues it (cancel the logged segment to drop it instead)."""
+    chunk = chunk or CHUNK
     with sessions.begin() as session:
         logged, new = _begin_log(session, team_id, user_id, code, template_code, description, now, run)
         done = _write_chunk(session, logged, chunk) if new else False

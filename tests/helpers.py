@@ -1,9 +1,13 @@
 from dataclasses import replace
+from typing import Any
 
+import pytest
 from sqlalchemy import insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commands.context import Context
+from store import segments
 from store.models import Attachment, Contact
 from store.numbering import reserve
 from store.segments import segment_contacts
@@ -54,3 +58,33 @@ def on_segment(sessions: sessionmaker[Session], team: str, code: str = "TARGET")
     """The names of the contacts on a segment."""
     with sessions() as s:
         return {c.name for c in segment_contacts(s, team, code)}
+
+
+class Died(BaseException):
+    """The process ends on the spot (killed): nothing after it runs, not even `except Exception`."""
+
+
+def dies_between_chunks(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    """A segment log's process dies once `after` chunks are committed (store.segments rests between two
+    chunks: the death comes there)."""
+    rests: list[float] = []
+
+    def rest(seconds: float) -> None:
+        rests.append(seconds)
+        if len(rests) == after:
+            raise Died
+
+    monkeypatch.setattr(segments, "_rest", rest)
+
+
+def fails_in_chunk(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """The database fails while segment log chunk number `chunk` (counted from 1) is written."""
+    merge, calls = segments.merge_entry_documents, []
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == chunk:
+            raise OperationalError("INSERT INTO attachments", None, Exception("disk I/O error"))
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(segments, "merge_entry_documents", failing)
