@@ -7,9 +7,10 @@ from commands.context import Context
 from commands.inputs import split
 from commands.reply import Modal
 from commands.router import ROUTER, run
+from store import segments
 from store.frecency import frecency_scores
 from store.interactions import comments, get_entry
-from tests.helpers import clicked
+from tests.helpers import Died, clicked, dies_between_chunks, fails_in_chunk
 
 
 def test_log_with_unquoted_name_and_description(ctx, sessions, workspace):
@@ -178,6 +179,48 @@ def test_segment_lifecycle(ctx, workspace):
     run(ctx, "cancel segment=1")
     delete, _ = run(ctx, "delete-canceled-segments").buttons
     assert run(clicked(ctx), delete.command).text == "Deleted 1 canceled logged segment."
+
+
+def test_a_segment_being_logged_shows_how_far_it_got_and_refuses_what_would_spoil_it(ctx, monkeypatch):
+    monkeypatch.setattr(segments, "CHUNK", 1)
+    with monkeypatch.context() as dying:
+        dies_between_chunks(dying, after=1)
+        with pytest.raises(Died):
+            run(ctx, "log LETTER segment=newsletter")
+    assert run(ctx, "logged-segments").table.rows[0][4:] == ("1", "logging… 1 of 3")
+    assert run(ctx, "segments").table.rows[0][2:] == ("3", "logging… 1 of 3 (1)")
+    refused = {
+        "log LETTER segment=newsletter": "Segment NEWSLETTER is being logged: 1 of 3 entries so far",
+        "cancel segment=1": "Logged segment 1 is still being logged (1 of 3 entries so far): cancel it once",
+        "restore segment=1": "Logged segment 1 is still being logged",
+        "segment newsletter add Adatum": "Segment NEWSLETTER is being logged (1 of 3 entries so far)",
+    }
+    for command, message in refused.items():
+        reply = run(ctx, command)
+        assert reply.error and reply.text.startswith(message), command
+    assert run(ctx, "logged-segments").table.rows[0][4:] == ("1", "logging… 1 of 3")
+
+
+def test_a_segment_log_that_fails_part_way_says_what_was_logged_and_how_to_go_on(ctx, monkeypatch):
+    monkeypatch.setattr(segments, "CHUNK", 2)
+    with monkeypatch.context() as failing:
+        fails_in_chunk(failing, chunk=2)
+        stopped = run(ctx, "log LETTER segment=newsletter")
+    assert stopped.error
+    assert stopped.text == (
+        "Logging segment NEWSLETTER stopped after 2 of 3 entries (logged segment 1): the database failed."
+    )
+    assert stopped.paragraphs == (
+        "The entries written so far are kept. Log the rest with `/crm log LETTER segment=NEWSLETTER`, or "
+        "cancel what was logged with `/crm cancel segment=1`.",
+    )
+    assert run(ctx, "logged-segments").table.rows[0][4:] == ("2", "stopped at 2 of 3")
+    form = ROUTER.form("log_segment", ctx, {"segment": "newsletter"})
+    assert dict(form.fields[0].options)["NEWSLETTER"] == "NEWSLETTER · Autumn newsletter (stopped at 2 of 3)"
+    done = run(ctx, "log LETTER segment=newsletter")
+    assert done.text == "Segment NEWSLETTER logged: 3 interaction log entries (logged segment 1)."
+    assert run(ctx, "logged-segments").table.rows[0][4:] == ("3", "")
+    assert len(run(ctx, "entries segment=newsletter").items) == 3
 
 
 def test_postpone_and_resume(ctx, workspace):

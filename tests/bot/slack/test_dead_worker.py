@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from bot.slack.runtime import Runtime
 from bot.slack.worker import JobWorker
 from commands.pages.segments import LOG_SEGMENT
-from store import jobs
+from store import jobs, segments
 from store.models import InteractionLogEntry, Job
 from tests.bot.slack.conftest import quick_retries
 from tests.conftest import Workspace
+from tests.helpers import Died, dies_between_chunks
 from tests.slack_requests import Slack
 
 STALE = timedelta(milliseconds=500)
@@ -111,6 +112,36 @@ def test_a_job_of_a_dead_process_is_resumed_by_another_within_the_bound(
     assert not jobs.finish(sessions, dead, "too late")  # the dead process's claim is gone
     time.sleep(2 * STALE.total_seconds())
     assert len(slack.fake.posts_to(response_url)) == 1  # resumed once, answered once
+
+
+def test_a_segment_log_whose_process_died_between_chunks_is_finished_by_the_next_claim(
+    slack: Slack,
+    survivor: tuple[Runtime, list[JobWorker]],
+    workspace: Workspace,
+    sessions: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime, started = survivor
+    monkeypatch.setattr(segments, "CHUNK", 1)
+    response_url = queue_segment_job(slack, monkeypatch)
+    dead = jobs.claim(sessions, kinds=runtime.commands.background_kinds)
+    assert dead is not None
+    with monkeypatch.context() as dying:  # the process runs the job, commits one chunk, and is killed
+        dies_between_chunks(dying, after=1)
+        with pytest.raises(Died):
+            runtime.run_job(dead)
+    assert entries(sessions, workspace.team) == 1
+    start_survivor(runtime, started)
+    answer = slack.answer(response_url)
+    assert answer["text"] == "Segment NEWSLETTER logged: 3 interaction log entries (logged segment 1)."
+    with sessions() as session:
+        numbers = session.scalars(
+            select(InteractionLogEntry.entry_no).where(InteractionLogEntry.team_id == workspace.team)
+        )
+        assert sorted(numbers) == [1, 2, 3]
+    assert wait_status(sessions, dead.id, jobs.DONE) == jobs.DONE
+    time.sleep(2 * STALE.total_seconds())
+    assert len(slack.fake.posts_to(response_url)) == 1
 
 
 def test_a_job_given_up_after_its_processes_died_is_reported_to_the_user(
