@@ -7,7 +7,8 @@ in a short transaction of its own, committed at once, so the series row is not h
 written and a single `/crm log` meanwhile gets the next number without waiting. If the bulk work then
 fails, its numbers stay unused: a gap in the series, never a duplicate or a number used twice. (On SQLite
 the caller's transaction already holds the database's one write lock, so the numbers are reserved inside
-it: nothing else could write meanwhile anyway.)"""
+it: nothing else could write meanwhile anyway. That is why a segment is logged in chunks of short
+transactions there, see store.segments.log_segment_in_chunks.)"""
 
 from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
