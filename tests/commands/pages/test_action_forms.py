@@ -169,5 +169,7 @@ def test_log_segment_without_its_template_opens_a_form_of_selects(ctx, workspace
     done = ROUTER.submit("log_segment", ctx, {"segment": "NEWSLETTER", "template": "LETTER"})
     assert done.text.startswith("Segment NEWSLETTER logged: 3 interaction log entries")
     assert bad("log_segment", ctx, {"segment": "NEWSLETTER", "template": "LETTER"}) == {"segment"}
-    assert run(ctx, "log segment=NEWSLETTER").text == "Segment NEWSLETTER was logged already (logged segment 1)."
+    assert (
+        run(ctx, "log segment=NEWSLETTER").text == "Segment NEWSLETTER was logged already (logged segment 1)."
+    )
     assert run(ctx, "log segment=NOPE").text.startswith("Segment NOPE does not exist.")
