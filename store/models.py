@@ -220,8 +220,8 @@ class LoggedSegment(Base):
     asked about."""
     # Logging in chunks (store.segments.log_segment_in_chunks): the progress is committed with each chunk.
     status: Mapped[str] = mapped_column(String(10), default="", server_default="")
-    """"" logged in full; "logging" being written (stalled once progress_at is old); "stopped" a chunk
-    failed, so it waits to be continued or canceled."""
+    """Empty once logged in full; "logging" while being written (stalled once progress_at is old);
+    "stopped" when a chunk failed, so it waits to be continued or canceled."""
     contacts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     """The segment's lines when logging began: as many entry numbers were reserved, from first_entry_no."""
     first_entry_no: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

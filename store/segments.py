@@ -191,17 +191,17 @@ class SegmentLog:
     logged: int
     contacts: int
     state: str
-    """"" logged in full, LOGGING being written now, STOPPED waiting to be continued or canceled."""
+    """As log_state tells it."""
 
     @staticmethod
-    def of(logged: LoggedSegment, now: datetime | None = None) -> "SegmentLog":
+    def of(logged: LoggedSegment) -> "SegmentLog":
         return SegmentLog(
             logged.segment_no,
             logged.entry_no,
             logged.template_code,
             logged.logged,
             logged.contacts,
-            log_state(logged, now),
+            log_state(logged),
         )
 
 
@@ -218,8 +218,8 @@ class LogStopped(DomainError):
 
 
 def log_state(logged: LoggedSegment, now: datetime | None = None) -> str:
-    """ "" logged in full, LOGGING being written now, STOPPED stopped part-way (a chunk failed, or the
-    process writing it has not committed one for STALLED_AFTER)."""
+    """LOGGING while being written, STOPPED part-way (a chunk failed, or the process writing it has not
+    committed one for STALLED_AFTER), the empty string once logged in full."""
     if logged.status != LOGGING:
         return logged.status
     since = logged.progress_at
@@ -273,7 +273,7 @@ def log_segment(
 ) -> LoggedSegment:
     """Write one log entry per contact on the segment, with one logged segment record, in one INSERT ...
     SELECT, all or nothing in the caller's transaction (for work that has the database to itself: the
-    demo, imports, tests; the app logs in chunks, see log_segment_in_chunks). Logging a segment twice is
+    demo, benchmarks, tests; the app logs in chunks, see log_segment_in_chunks). Logging a segment twice is
     refused; one that stopped part-way is finished."""
     logged, _ = _begin_log(session, team_id, user_id, code, template_code, description, now, run="")
     _write_chunk(session, logged, None)

@@ -16,7 +16,7 @@ from store.migrate import alembic_config, upgrade
 from store.models import AuditEvent, Job
 from store.segment_criteria import Criteria
 from store.segment_steps import StepKind, go_back, run_step
-from store.segments import add_segment, segment_contacts
+from store.segments import add_segment, log_state, logged_segment_of, refuse_while_logging, segment_contacts
 from tests.conftest import Workspace
 
 
@@ -113,4 +113,21 @@ def test_add_steps_keep_their_lines_across_migration_0015(tmp_path: Path) -> Non
             go_back(s, "T1", "S")
             left.append(sorted(c.name for c in segment_contacts(s, "T1", "S")))
     assert left == [["Ana", "Carla"], ["Ana", "Bea", "Carla"], []]
+    engine.dispose()
+
+
+def test_segments_logged_before_migration_0018_read_as_logged_in_full(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'logged.db'}")
+    upgrade(engine, "0017")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO logged_segments (team_id, entry_no, segment_no, description, creation_date, user_id,"
+            " canceled) VALUES ('T1', 1, 'AUTUMN', 'Autumn letter', '2026-10-01', 'U1', 0)"
+        )
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        logged = logged_segment_of(session, "T1", "AUTUMN")
+        assert logged is not None and (logged.status, logged.logged, logged.contacts) == ("", 0, 0)
+        assert log_state(logged) == ""
+        refuse_while_logging(logged, "cancel it")  # nothing to wait for: it may be canceled
     engine.dispose()
