@@ -313,7 +313,7 @@ def report(phases: list[Phase], segments: list[Phase], lost: dict[int, int], sca
             if phase.clients == FIFTY:
                 met &= percentile(all_, 0.99) < P99_TARGET
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for row in rows:
+    for row in rows if phases else ():  # --segment-only: no table
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
     for phase in segments:
         met &= phase.errors == 0 and lost[id(phase)] == 0
