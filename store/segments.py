@@ -475,7 +475,8 @@ def _write_chunk(session: Session, logged: LoggedSegment, size: int | None) -> b
         first_no = logged.first_entry_no + logged.logged
         lines_from = (logged.last_line_no + 1, last_line)
         columns, rows = _entry_rows(logged, segment, template, first_no, lines_from)
-        written = session.execute(insert(InteractionLogEntry).from_select(columns, rows)).rowcount
+        statement = insert(InteractionLogEntry).from_select(columns, rows)
+        written = session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
         merge_entry_documents(
             session,
             team_id,
