@@ -44,7 +44,7 @@ def create_server(
     *,
     commands: Commands | None = None,
 ) -> Server:
-    bot = build_bot(settings, sessions, client, commands=commands)
+    bot = build_bot(settings, sessions, client, commands=commands, signatures_checked=True)
     slack = signed_only(settings.signing_secret, SlackRequestHandler(bot.app, path=SLACK_PATH))
     hooks = documents_app(sessions, settings)
     checks = Health(sessions, bot.runtime.stopped_threads)

@@ -53,8 +53,15 @@ WORD_END = re.compile(r"(?<=\w)'(?=\s|$)")
 is when no quote it could close was opened."""
 
 
+SHELL_WHITESPACE = re.compile(r"[ \t\r\n]+")
+"""What shlex splits words on (not every Unicode space: "entry\u00a0123" stays one word there too)."""
+
+
 def split(text: str) -> list[str]:
-    typed = IN_WORD.sub("\\'", text.translate(QUOTES))
+    typed = text.translate(QUOTES)
+    if not any(mark in typed for mark in "'\"\\"):  # nothing quoted or escaped: shlex's words, sooner
+        return [word for word in SHELL_WHITESPACE.split(typed) if word]
+    typed = IN_WORD.sub("\\'", typed)
     try:
         return shlex.split(typed)
     except ValueError:

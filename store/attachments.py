@@ -194,7 +194,7 @@ def _next_attachment_nos(session: Session, team_id: str, count: int = 1) -> int:
         team_id,
         "attachment",
         count,
-        in_use=(Attachment.no, Attachment.team_id == team_id),
+        in_use=Attachment.no,
         apart=count > 1,
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from store.attachments import drop_unused_attachments, merge_entry_document
@@ -90,7 +90,7 @@ def next_entry_nos(session: Session, team_id: str, count: int = 1, *, apart: boo
         team_id,
         "interaction_log_entry",
         count,
-        in_use=(InteractionLogEntry.entry_no, InteractionLogEntry.team_id == team_id),
+        in_use=InteractionLogEntry.entry_no,
         apart=apart,
     )
 
@@ -168,6 +168,12 @@ def _fill(
     entry.doc_no_occurrence = given.doc_no_occurrence
 
 
+_LANGUAGES = select(InteractionTemplateLanguage).where(
+    InteractionTemplateLanguage.team_id == bindparam("team_id"),
+    InteractionTemplateLanguage.template_code == bindparam("template_code"),
+)
+
+
 def correspondence_type(
     template: InteractionTemplate, contact: Contact, chosen: CorrespondenceType | None = None
 ) -> CorrespondenceType:
@@ -190,12 +196,7 @@ def _language(
     attachment comes from that row."""
     rows = {
         row.language_code: row
-        for row in session.scalars(
-            select(InteractionTemplateLanguage).where(
-                InteractionTemplateLanguage.team_id == template.team_id,
-                InteractionTemplateLanguage.template_code == template.code,
-            )
-        )
+        for row in session.scalars(_LANGUAGES, {"team_id": template.team_id, "template_code": template.code})
     }
     for code in (chosen, contact.language_code, template.language_code):
         if code is not None and code.upper() in rows:
@@ -344,9 +345,11 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def comments(session: Session, team_id: str, entry_no: int) -> list[CommentLine]:
-    query = (
-        select(CommentLine)
-        .where(CommentLine.team_id == team_id, CommentLine.entry_no == entry_no)
-        .order_by(CommentLine.line_no)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_COMMENTS, {"team_id": team_id, "entry_no": entry_no}))
+
+
+_COMMENTS = (
+    select(CommentLine)
+    .where(CommentLine.team_id == bindparam("team_id"), CommentLine.entry_no == bindparam("entry_no"))
+    .order_by(CommentLine.line_no)
+)

@@ -10,10 +10,12 @@ the caller's transaction already holds the database's one write lock, so the num
 it: nothing else could write meanwhile anyway. That is why a segment is logged in chunks of short
 transactions there, see store.segments.log_segment_in_chunks.)"""
 
-from sqlalchemy import ColumnElement, Engine, func, select, update
+from functools import cache
+
+from sqlalchemy import ColumnElement, Engine, Update, bindparam, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from store.db import dialect_insert
+from store.db import NO_SYNC, dialect_insert
 from store.models import NumberSeries
 
 HELD = "crm_series_held"
@@ -26,12 +28,12 @@ def reserve(
     series: str,
     count: int = 1,
     *,
-    in_use: tuple[InstrumentedAttribute[int], ColumnElement[bool]] | None = None,
+    in_use: InstrumentedAttribute[int] | None = None,
     apart: bool = False,
 ) -> int:
-    """Reserve `count` consecutive numbers and return the first. `in_use` names the integer column (and
-    the filter selecting this workspace's rows) whose highest value must be stepped over. `apart`: in a
-    transaction of its own (see the module), where the database allows it."""
+    """Reserve `count` consecutive numbers and return the first. `in_use` names the integer column whose
+    highest value in the workspace must be stepped over (its model's rows belong to a workspace by
+    `team_id`). `apart`: in a transaction of its own (see the module), where the database allows it."""
     bind = session.get_bind()
     held: dict[tuple[str, str], object] = session.info.setdefault(HELD, {})
     transaction = session.get_transaction()
@@ -40,23 +42,35 @@ def reserve(
     if apart and not mine and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         with Session(bind) as own, own.begin():
             return reserve(own, team_id, series, count, in_use=in_use)
-    key = (NumberSeries.team_id == team_id) & (NumberSeries.series == series)
-    last: ColumnElement[int] = NumberSeries.last_no
-    if in_use is not None:
-        column, scope = in_use
-        highest = select(func.coalesce(func.max(column), 0)).where(scope).scalar_subquery()
-        greatest = func.greatest if bind.dialect.name == "postgresql" else func.max  # SQLite's max(a, b)
-        last = greatest(last, highest)
-    # One statement: the row is locked, stepped over the highest number in use, and the new last number
-    # returned. The first number of a series needs its row first (ON CONFLICT: another writer's is fine).
-    step = update(NumberSeries).where(key).values(last_no=last + count).returning(NumberSeries.last_no)
-    reserved = session.execute(step).scalar()
-    if reserved is None:
+    values = {"series_team": team_id, "series_name": series, "series_count": count}
+    step = _step(in_use, bind.dialect.name)
+    reserved = session.execute(step, values, execution_options=NO_SYNC).scalar()
+    if reserved is None:  # the first number of a series needs its row first (another writer's is fine)
         session.execute(
             dialect_insert(session)(NumberSeries)
             .values(team_id=team_id, series=series, last_no=0)
             .on_conflict_do_nothing(index_elements=["team_id", "series"])
         )
-        reserved = session.execute(step).scalar_one()
+        reserved = session.execute(step, values, execution_options=NO_SYNC).scalar_one()
     held[(team_id, series)] = session.get_transaction()
     return reserved - count + 1
+
+
+@cache
+def _step(in_use: InstrumentedAttribute[int] | None, dialect: str) -> Update:
+    """One statement, built once: the series row is locked, stepped over the highest number in use, and
+    its new last number returned."""
+    last: ColumnElement[int] = NumberSeries.last_no
+    if in_use is not None:
+        scope = in_use.class_.team_id == bindparam("series_team")
+        highest = select(func.coalesce(func.max(in_use), 0)).where(scope).scalar_subquery()
+        greatest = func.greatest if dialect == "postgresql" else func.max  # SQLite's max(a, b)
+        last = greatest(last, highest)
+    return (
+        update(NumberSeries)
+        .where(
+            NumberSeries.team_id == bindparam("series_team"), NumberSeries.series == bindparam("series_name")
+        )
+        .values(last_no=last + bindparam("series_count"))
+        .returning(NumberSeries.last_no)
+    )

@@ -5,14 +5,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import extract, func, select, tuple_
+from sqlalchemy import Select, bindparam, extract, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from store.contacts import get_contact
 from store.enums import ContactType, InitiatedBy
 from store.errors import Invalid, NotFound
-from store.filters import CanceledFilter, EntryFilter, contact_scope
+from store.filters import CanceledFilter, EntryFilter, condition, contact_scope
 from store.models import Contact, InteractionLogEntry
 from store.types import to_money
 
@@ -58,15 +59,22 @@ class Page:
 
 def entry_row(session: Session, team_id: str, entry_no: int) -> EntryRow:
     """One entry with its contact's name, in one query."""
-    entry = InteractionLogEntry
-    found = session.execute(
-        select(entry, Contact.name)
-        .outerjoin(Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no))
-        .where(entry.team_id == team_id, entry.entry_no == entry_no)
-    ).first()
+    found = session.execute(_ONE_ENTRY, {"team_id": team_id, "entry_no": entry_no}).first()
     if found is None:
         raise NotFound(f"Interaction log entry {entry_no} does not exist.")
     return EntryRow(found[0], found[1] or "")
+
+
+def _with_contact_name() -> Select[tuple[InteractionLogEntry, str]]:
+    entry = InteractionLogEntry
+    return select(entry, Contact.name).outerjoin(
+        Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no)
+    )
+
+
+_ONE_ENTRY = _with_contact_name().where(
+    InteractionLogEntry.team_id == bindparam("team_id"), InteractionLogEntry.entry_no == bindparam("entry_no")
+)
 
 
 def list_entries(
@@ -85,30 +93,37 @@ def list_entries(
     if isinstance(before, int):
         before = Cursor(before)
     by_date = given.date_from is not None or given.date_to is not None
-    entry = InteractionLogEntry
-    query = (
-        select(entry, Contact.name)
-        .outerjoin(Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no))
-        .where(given.where(team_id))
-        .limit(limit + 1)
-    )
-    if by_date:
-        query = query.order_by(entry.date.desc(), entry.entry_no.desc())
-        if before is not None and before.day is not None:
-            query = query.where(tuple_(entry.date, entry.entry_no) < tuple_(before.day, before.entry_no))
-        elif before is not None:  # a cursor of an entry number only: the older entries of that date on
-            query = query.where(entry.entry_no < before.entry_no)
-    else:
-        query = query.order_by(entry.entry_no.desc())
-        if before is not None:
-            query = query.where(entry.entry_no < before.entry_no)
-    rows = [EntryRow(found, name or "") for found, name in session.execute(query)]
+    values = given.values(team_id) | {"page_limit": limit + 1}
+    below = "" if before is None else "day" if by_date and before.day is not None else "entry"
+    if before is not None:
+        values |= {"before_day": before.day, "before_no": before.entry_no}
+    found = session.execute(_page_query(tuple(values), by_date, below), values)
+    rows = [EntryRow(entry, name or "") for entry, name in found]
     more = len(rows) > limit
     rows = rows[:limit]
     if not more:
         return Page(rows, None)
     last = rows[-1].entry
     return Page(rows, Cursor(last.entry_no, last.date if by_date else None))
+
+
+@cache
+def _page_query(names: tuple[str, ...], by_date: bool, below: str) -> Select[tuple[InteractionLogEntry, str]]:
+    """A page's query for one shape of filter, built once (see store.filters.condition). `below`: where
+    the page starts, "" at the newest, "day" below a (date, entry number), "entry" below an entry number
+    (for a date range, the older entries of that date on)."""
+    entry = InteractionLogEntry
+    shown = tuple(name for name in names if name not in ("page_limit", "before_day", "before_no"))
+    query = _with_contact_name().where(condition(shown)).limit(bindparam("page_limit"))
+    if below == "day":
+        query = query.where(
+            tuple_(entry.date, entry.entry_no) < tuple_(bindparam("before_day"), bindparam("before_no"))
+        )
+    elif below == "entry":
+        query = query.where(entry.entry_no < bindparam("before_no"))
+    if by_date:
+        return query.order_by(entry.date.desc(), entry.entry_no.desc())
+    return query.order_by(entry.entry_no.desc())
 
 
 def entry_title(entry: InteractionLogEntry, contact_name: str, user: Callable[[str], str] = str) -> str:

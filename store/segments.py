@@ -394,7 +394,7 @@ def _begin_log(
             session,
             team_id,
             "logged_segment",
-            in_use=(LoggedSegment.entry_no, LoggedSegment.team_id == team_id),
+            in_use=LoggedSegment.entry_no,
         ),
         segment_no=segment.no,
         description=description[:100],

@@ -75,7 +75,7 @@ def add_task(session: Session, team_id: str, user_id: str, new: NewTask, *, now:
         get_entry(session, team_id, new.entry_no)
     template_code = get_template(session, team_id, new.template_code).code if new.template_code else ""
     due_at = _check_due(new.due_date, new.due_time, new.timezone, now)
-    no = reserve(session, team_id, "task", in_use=(Task.no, Task.team_id == team_id))
+    no = reserve(session, team_id, "task", in_use=Task.no)
     task = Task(
         team_id=team_id,
         no=no,

@@ -104,7 +104,7 @@ def _current(session: Session, team_id: str) -> WebhookSecret | None:
 def _reserve(session: Session, team_id: str) -> int:
     """The next number; it also locks the workspace's series, so rotations one after the other."""
     ensure_workspace(session, team_id)
-    return reserve(session, team_id, SERIES, in_use=(WebhookSecret.no, WebhookSecret.team_id == team_id))
+    return reserve(session, team_id, SERIES, in_use=WebhookSecret.no)
 
 
 def _add(session: Session, team_id: str, user_id: str, no: int, *, now: datetime | None = None) -> str:

@@ -43,7 +43,10 @@ def build_bot(
     client: WebClient | None = None,
     *,
     commands: Commands | None = None,
+    signatures_checked: bool = False,
 ) -> SlackBot:
+    """`signatures_checked`: every request reaches the app through a check of its Slack signature
+    already (bot.server.signed_only), so Bolt does not check it a second time."""
     if client is None:
         client = WebClient(
             token=None if settings.oauth_enabled else settings.bot_token or None,
@@ -60,6 +63,7 @@ def build_bot(
         # acknowledgement is handed to Runtime.after_ack. Bolt's other way (each listener on a thread of
         # its own, the request's thread looking for the ack every 10 ms) cost a third of a request's CPU.
         process_before_response=True,
+        request_verification_enabled=not signatures_checked,
     )
 
     def client_for(team_id: str, enterprise_id: str | None) -> WebClient:
