@@ -17,7 +17,7 @@ from commands.tellme.arguments import Arguments, read_arguments
 from commands.tellme.intent import asked_what_happened, intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
-from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
+from commands.tellme.ranking import Ranker, grammatical_number, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
 
 RUN_SCORE = 68.0
@@ -156,6 +156,10 @@ def search(
 POSSESSIVES = frozenset({"my", "mi", "mis", "our", "nuestro", "nuestra", "nuestros", "nuestras"})
 DEVICES = frozenset({"phone", "telefono", "mobile"})
 """What a user owns that Tell Me knows as another thing ("phone": a call), when nothing follows it."""
+SHARED = frozenset({"contact", "segment", "template", "group"})
+"""Records the team shares: one of them said as the user's own, in the singular and with nothing after it
+("delete my account", "borra mi cuenta"), is the user's account elsewhere; "my accounts", "mis clientes"
+are the team's customers the user looks after."""
 
 
 def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
@@ -168,7 +172,10 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
             continue
         owned = found[at + 1].text
         following = found[at + 2].text if at + 2 < len(found) else ""
-        if owned in DEVICES and (not following or following in STOPWORDS):
+        alone = not following or following in STOPWORDS
+        if owned in DEVICES and alone:
+            return True
+        if alone and concept(owned) in SHARED and grammatical_number(owned) != "many":
             return True
         if owned in taken or owned.isdigit():
             continue

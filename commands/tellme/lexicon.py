@@ -1205,6 +1205,45 @@ INVERSE = {
 ACCIDENT = "accident"
 """Said after a verb ("canceled it by accident", "la anulé sin querer"): what was done is to be undone."""
 
+INTENTIONS = (
+    "need to",
+    "needs to",
+    "have to",
+    "has to",
+    "got to",
+    "gotta",
+    "must",
+    "should",
+    "going to",
+    "gonna",
+    "want to",
+    "wanna",
+    "remember to",
+    "forget to",
+    "tengo que",
+    "tenemos que",
+    "tienes que",
+    "tenes que",
+    "hay que",
+    "debo",
+    "debemos",
+    "deberia",
+    "voy a",
+    "vamos a",
+    "quiero",
+    "acuerdate de",
+    "acordate de",
+    "olvides",
+    "olvidar de",
+    "olvides de",
+)
+"""What opens a plan: followed by something done with a contact ("I need to call Fabrikam tomorrow",
+"tengo que llamar a María", "acordate de mandarle la oferta"), it is a follow-up to be reminded of,
+not something that happened."""
+PLANNED = frozenset({"call", "visit", "email", "send", "meeting", "talk", "letter", "follow", "write"})
+"""What a plan says is to be done with a contact: a task's kind of work."""
+PLAN = "remind"
+
 COMPOUNDS: dict[str, tuple[str, ...]] = {
     "segment logs": ("logged", "segment"),
     "segment log": ("logged", "segment"),
@@ -1218,6 +1257,9 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "log me out": (),
     "log in": (),
     "log me in": (),
+    "log off": (),
+    "log me off": (),
+    "sign off": (),
     "sign out": (),
     "sign in": (),
     "cerrar sesion": (),

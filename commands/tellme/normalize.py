@@ -15,11 +15,14 @@ from commands.tellme.lexicon import (
     CONCEPTS,
     DOTTED_ABBREVIATIONS,
     ENTRY_NOUNS,
+    INTENTIONS,
     INVERSE,
     NAMED_THINGS,
     NAMING,
     PARTICIPLES,
     PARTICLE_VERBS,
+    PLAN,
+    PLANNED,
     RECORDS,
     RELATIVE,
     REVERSAL,
@@ -58,7 +61,8 @@ def words(text: str) -> list[Word]:
     """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
-    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(_tokens(text))))))))
+    tokens = _plans(_tokens(text))
+    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(tokens)))))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -102,6 +106,32 @@ def _word(raw: str, start: int, end: int, dotted: bool) -> Word:
     return Word(text=folded, raw=raw, start=start, end=end)
 
 
+PLAN_FILLERS = frozenset({"a", "de", "to", "le", "les", "me", "i", "we", "that", "que", "also", "tambien"})
+"""Between a plan's opening and its verb: "acuérdate de llamar", "tengo que ir a ...", "need to also call"."""
+
+
+def _plans(found: list[Word]) -> list[Word]:
+    """An intention followed by something to do with a contact says "remind" (`INTENTIONS`); any other is
+    left as typed ("tengo que exportar ...": the export)."""
+    planned = list(found)
+    i = 0
+    while i < len(planned):
+        for opening in INTENTION_WORDS:
+            typed = [word.text for word in planned[i : i + len(opening)]]
+            if tuple(typed) != opening:
+                continue
+            after = i + len(opening)
+            while after < len(planned) and planned[after].text in PLAN_FILLERS:
+                after += 1
+            if after < len(planned) and concept(planned[after].text) in PLANNED:
+                first, last = planned[i], planned[after - 1]
+                raw = " ".join(word.raw for word in planned[i:after])
+                planned[i:after] = [Word(PLAN, raw, first.start, last.end)]
+            break
+        i += 1
+    return planned
+
+
 def normalize(text: str) -> str:
     return " ".join(word.text for word in words(text))
 
@@ -119,6 +149,7 @@ EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
     if len(_tokens(surface)) > 1
 } | {tuple(word.text for word in _tokens(surface)): said for surface, said in COMPOUNDS.items()}
 LONGEST = max(len(words) for words in EXPRESSIONS)
+INTENTION_WORDS = sorted((tuple(w.text for w in _tokens(said)) for said in INTENTIONS), key=len, reverse=True)
 
 STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
 CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")

@@ -1147,3 +1147,48 @@ def test_what_an_interaction_is_about_is_understood_by_an_action_without_numbers
     decision = decide(ask(sessions, workspace, "log a phone call about the quote"))
     assert decision.kind == "run" and decision.best is not None
     assert decision.best.args == {"template": "PHONE", "description": "the quote"}
+
+
+@pytest.mark.parametrize("text", ["delete my account", "borra mi cuenta", "remove my contact"])
+def test_a_shared_record_said_as_the_user_s_own_is_another_app_s(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+def test_the_user_s_accounts_are_still_the_team_s_customers(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    assert decide(ask(sessions, workspace, "show my accounts")).best.action.id == "contacts"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        ("I need to call Fabrikam tomorrow", "CT000004"),
+        ("gotta send Peter Jones the contract on Monday", "CT000005"),
+        ("tengo que llamar a María García mañana", "CT000002"),
+        ("hay que visitar a Jürgen Müller la semana que viene", "CT000007"),
+        ("acordate de llamar a Ana Martínez el lunes", "CT000006"),
+    ],
+)
+def test_a_plan_to_do_something_with_a_contact_is_a_task(
+    sessions: sessionmaker[Session], workspace: str, text: str, contact: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert (decision.best.action.id, decision.best.args["contact"]) == ("add_task", contact)
+    assert decision.best.args["due"]
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("I need to log a call with Fabrikam", "create_interaction"),
+        ("tengo que exportar los movimientos", "export_entries"),
+    ],
+)
+def test_a_plan_to_use_the_crm_is_that_action(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
