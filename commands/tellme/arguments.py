@@ -23,15 +23,99 @@ from store.vocabulary import Codes, workspace_codes
 MIN_CONTACT_SCORE = 75.0
 TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
 RATED = {
-    **dict.fromkeys(("great", "genial", "excelente", "excellent", "maravilla"), Evaluation.VERY_POSITIVE),
-    **dict.fromkeys(("terrible", "disaster", "desastre"), Evaluation.VERY_NEGATIVE),
-    **dict.fromkeys(("fine", "bien", "bueno", "well", "nicely"), Evaluation.POSITIVE),
-    **dict.fromkeys(("mal", "malo", "badly", "poorly", "awful", "fatal"), Evaluation.NEGATIVE),
-    **dict.fromkeys(("meh", "regular"), Evaluation.NEUTRAL),
+    **dict.fromkeys(
+        (
+            "great",
+            "genial",
+            "excelente",
+            "excellent",
+            "maravilla",
+            "amazing",
+            "awesome",
+            "fantastic",
+            "brilliant",
+            "superb",
+            "perfect",
+            "wonderful",
+            "perfecto",
+            "perfecta",
+            "estupendo",
+            "estupenda",
+            "fenomenal",
+            "increible",
+            "barbaro",
+            "buenisimo",
+            "buenisima",
+            "espectacular",
+        ),
+        Evaluation.VERY_POSITIVE,
+    ),
+    **dict.fromkeys(
+        (
+            "terrible",
+            "disaster",
+            "desastre",
+            "awful",
+            "horrible",
+            "dreadful",
+            "nightmare",
+            "pesadilla",
+            "pesimo",
+            "pesima",
+            "malisimo",
+            "malisima",
+            "catastrofe",
+        ),
+        Evaluation.VERY_NEGATIVE,
+    ),
+    **dict.fromkeys(
+        ("fine", "bien", "bueno", "well", "nicely"),
+        Evaluation.POSITIVE,
+    ),
+    **dict.fromkeys(
+        (
+            "mal",
+            "malo",
+            "badly",
+            "poorly",
+            "fatal",
+            "flojo",
+            "floja",
+            "disappointing",
+            "decepcionante",
+            "rough",
+        ),
+        Evaluation.NEGATIVE,
+    ),
+    **dict.fromkeys(("meh", "regular", "average", "normalito", "normalita"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
 VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
 VERY_OF = {Evaluation.POSITIVE: Evaluation.VERY_POSITIVE, Evaluation.NEGATIVE: Evaluation.VERY_NEGATIVE}
+DENIED = {
+    Evaluation.VERY_POSITIVE: Evaluation.NEGATIVE,
+    Evaluation.POSITIVE: Evaluation.NEGATIVE,
+    Evaluation.NEGATIVE: Evaluation.NEUTRAL,
+    Evaluation.VERY_NEGATIVE: Evaluation.NEUTRAL,
+}
+"""How it went, said with a "not" before ("not great", "no fue bien", "wasn't a disaster")."""
+WENT = {
+    "went",
+    "was",
+    "go",
+    "going",
+    "fue",
+    "salio",
+    "estuvo",
+    "ha",
+    "sido",
+    "been",
+    "a",
+    "un",
+    "una",
+    "that",
+}
+"""Between a "not" and how it went: "didn't go well", "no salió bien", "wasn't a disaster"."""
 FAILED = {
     "failed",
     "fallida",
@@ -379,11 +463,21 @@ def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
         if value is None:
             continue
         stronger = VERY_OF.get(value)
+        start = i
         if stronger is not None and i > 0 and found[i - 1].text in VERY:
-            claim("evaluation", stronger.value, [i - 1, i])
-        else:
-            claim("evaluation", value.value, [i])
+            value, start = stronger, i - 1
+        if _denied(found, start):
+            value = DENIED[value]
+        claim("evaluation", value.value, list(range(start, i + 1)))
         return
+
+
+def _denied(found: list[Word], at: int) -> bool:
+    """Whether a "not" comes before how it went, with only "went", "was" or "very" between."""
+    j = at - 1
+    while j >= 0 and (found[j].text in WENT or found[j].text in VERY) and at - j <= 3:
+        j -= 1
+    return j >= 0 and found[j].text in NOT - {"nobody", "nadie"}
 
 
 RATINGS = {word: value for word, value in {**inputs.EVALUATION.words, **RATED}.items() if len(word) >= 6}

@@ -411,7 +411,15 @@ def concept(word: str) -> str:
         for stem in _stems(form):
             if stem in STEMS:
                 return STEMS[stem]
+    for prefix in UNDOING:  # "desanula", "uncancel", "undelete": the action turned round
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 4 and word not in REVERSAL and concept(rest) in INVERSE:
+            return INVERSE[concept(rest)]
     return word
+
+
+UNDOING = ("des", "un")
+"""A prefix that turns a verb round, as a reversal word does (`REVERSAL`)."""
 
 
 def concepts(text: str) -> list[str]:

@@ -1192,3 +1192,46 @@ def test_a_plan_to_use_the_crm_is_that_action(
     sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
 ) -> None:
     assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    ("text", "evaluation"),
+    [
+        ("visited Contoso, it was awful", "very-negative"),
+        ("called John Smith, it did not go well", "negative"),
+        ("met Fabrikam, not bad", "neutral"),
+        ("llamé a Carlos Ruiz, salió bárbaro", "very-positive"),
+        ("visité a Peter Jones, no fue muy bien", "negative"),
+        ("reunión con Ana Martínez, estupenda", "very-positive"),
+    ],
+)
+def test_how_it_went_is_read_with_a_not_before_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, evaluation: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["evaluation"]) == ("create_interaction", evaluation)
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id", "task_no"),
+    [
+        ("ya hice la tarea 5", "complete_task", 5),
+        ("push task 2 to next week", "snooze_task", 2),
+        ("muévela la tarea 3 al lunes", "snooze_task", 3),
+        ("forget task 4, not needed anymore", "cancel_task", 4),
+        ("olvídate de la tarea 4", "cancel_task", 4),
+    ],
+)
+def test_colloquial_verbs_of_a_task_are_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str, task_no: int
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["task_no"]) == (action_id, task_no)
+
+
+@pytest.mark.parametrize("text", ["desanula el 92", "uncancel entry 92", "undelete 92"])
+def test_a_verb_turned_round_by_its_prefix_restores(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("restore_entry", {"entry_nos": [92]})
