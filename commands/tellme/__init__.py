@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from commands import inputs
 from commands.action import Action
-from commands.tellme.arguments import Arguments, read_arguments
+from commands.tellme.arguments import Arguments, proper_name, read_arguments
 from commands.tellme.intent import asked_what_happened, intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
@@ -125,6 +125,10 @@ def search(
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
     counted = understood(found, engine, args, numbers=True)
+    # A new contact's name written as names are ("add Raj Patel, raj@example.org") is understood as its
+    # name; in lower case it may as well be words Tell Me does not know ("add zzqx wobble").
+    proper = proper_name(args.values.get("name"))
+    with_name = understood(found, engine, args, numbers=True, name=True) if proper else counted
     # What the sentence names to act on: an argument (not a template its verb says: "call an uber"), or
     # a word of a thing.
     said_of = {
@@ -145,7 +149,11 @@ def search(
             action,
             score,
             args.for_action(action),
-            share if engine.takes_number[action.id] else counted,
+            share
+            if engine.takes_number[action.id]
+            else with_name
+            if "name" in action.arg_by_name
+            else counted,
             named,
             elsewhere,
         )
@@ -184,12 +192,15 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
     return False
 
 
-def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False) -> float:
+def understood(
+    found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False, name: bool = False
+) -> float:
     """The share of the sentence's words Tell Me knows. Words left over for a new name or a search are
     not known ("entries zzqx wobble"); fillers and question words ("che", "porfa", "¿hay ...?") ask for
     nothing either way. `numbers`: numbers count too, known only when an argument read them (a date's
     day): for an action that takes no number ("¿cuánto es 12 por 8?" is no statistic)."""
     free = ("name", "text") if numbers else ("name",)  # "text": the words after a number it does not take
+    free = tuple(arg for arg in free if not (name and arg == "name"))
     taken = {word for name, words in args.used.items() if name not in free for word in words}
     content = [
         word.text

@@ -263,6 +263,8 @@ class Arguments:
                 names = ("from", "to")  # a period, or since or until a day: not one date
             in_text = self.tail and self.used.get(name, frozenset()) <= self.tail
             found.append((*names, "text") if in_text else names)
+        if proper_name(self.values.get("name")) and ("email" in self.values or "phone" in self.values):
+            found.append(("name", "email", "phone"))  # "add Raj Patel, raj@example.org": a new contact
         return found
 
     def for_action(self, action: Action) -> dict[str, Any]:
@@ -307,6 +309,11 @@ class Arguments:
             ):
                 chosen[name] = self.values[name]
         return chosen
+
+
+def proper_name(name: Any) -> bool:
+    """Written as names are, each word capitalised ("Raj Patel"), not words Tell Me does not know."""
+    return isinstance(name, str) and bool(name.split()) and all(part[:1].isupper() for part in name.split())
 
 
 def places_of(action: Action) -> set[str]:

@@ -81,6 +81,8 @@ def _plain_tokens(plain: str) -> list[Word]:
         raw = match.group().strip(".-+")
         if not raw:
             continue
+        if match.group().startswith("+") and raw.isdigit():
+            raw = "+" + raw  # a phone's country code: "+34 600 123 456"
         if raw.lower() == "s" and found and plain[match.start() - 1 : match.start()] in ("'", "’"):
             found[-1] = replace(found[-1], possessive=True)
             continue
@@ -93,7 +95,8 @@ def _plain_tokens(plain: str) -> list[Word]:
                 for part in re.finditer(r"[A-Za-z0-9]+", match.group()):
                     found.append(_word(part.group(), offset + part.start(), offset + part.end(), False))
                 continue
-        found.append(_word(raw, match.start(), match.start() + len(raw), dotted))
+        start = match.start() + len(match.group()) - len(match.group().lstrip(".-+")) - raw.startswith("+")
+        found.append(_word(raw, start, start + len(raw), dotted))
     return found
 
 
@@ -287,10 +290,19 @@ def _entries(found: list[Word]) -> list[Word]:
         replace(word, text="entry")
         if i + 1 < len(found)
         and found[i + 1].text.isdigit()
+        and not _dialled(found, i + 1)
         and (word.text in ENTRY_NOUNS or concept(word.text) in ENTRY_NOUNS)
         else word
         for i, word in enumerate(found)
     ]
+
+
+def _dialled(found: list[Word], i: int) -> bool:
+    """A number as phones are written, not an entry's: with a leading zero or a plus, long, or in groups
+    ("phone 020 7946 0018", "tel +34 600 123 456")."""
+    digits = found[i].raw
+    grouped = i + 1 < len(found) and found[i + 1].text.isdigit() and len(found[i + 1].text) >= 3
+    return digits.startswith(("0", "+")) or len(digits) >= 7 or grouped
 
 
 def _names(found: list[Word], i: int) -> bool:

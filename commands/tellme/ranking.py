@@ -37,6 +37,7 @@ ARGUMENT_CONCEPTS = {
     "criteria": "contact",
     "evaluation": "evaluate",
     "entry_nos": "entry",
+    "name": "contact",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
 "what's Kim's e-mail?" asks for details."""

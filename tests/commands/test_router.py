@@ -72,7 +72,7 @@ def test_typographic_quotes_count_as_quotes(ctx, sessions, workspace):
         ("log NOPE John Smith", "Template NOPE does not exist. Known templates: LETTER, MEETING, PHONE", ""),
         ("entries colour=red", "Unknown option colour=", "/crm entries"),
         ("cancel twelve", "is not an entry number", "/crm cancel"),
-        ("evaluate 1 superb", "evaluation= takes", "/crm evaluate"),
+        ("evaluate 1 purple", "evaluation= takes", "/crm evaluate"),
         ("log PHONE John Smith " + "x" * 120, "at most 100 characters", ""),
     ],
 )

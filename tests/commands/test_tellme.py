@@ -1235,3 +1235,27 @@ def test_a_verb_turned_round_by_its_prefix_restores(
 ) -> None:
     best = ask(sessions, workspace, text)[0]
     assert (best.action.id, best.args) == ("restore_entry", {"entry_nos": [92]})
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("add Raj Patel, raj.patel@example.org", "email", "raj.patel@example.org"),
+        ("agrega a Sofía Méndez, correo sofia@mendez.mx", "email", "sofia@mendez.mx"),
+        ("add contact Mia Wong, phone 020 7946 0018", "phone", "020 7946 0018"),
+        ("da de alta a Pablo Herrera, tel +34 600 123 456", "phone", "+34 600 123 456"),
+    ],
+)
+def test_a_new_contact_s_name_with_an_address_or_a_phone_is_added_at_once(
+    sessions: sessionmaker[Session], workspace: str, text: str, field: str, value: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.action.id == "add_contact" and decision.best.args[field] == value
+
+
+def test_a_phone_number_after_phone_is_no_entry_number(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    best = ask(sessions, workspace, "add contact Mia Wong, phone 020 7946 0018")[0]
+    assert "entry_no" not in best.args and best.args["name"] == "Mia Wong"
