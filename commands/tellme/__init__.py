@@ -39,6 +39,7 @@ LEAD_UNDERSTOOD = 0.6
 """... and Tell Me knows this share of the sentence's words at least (of "reserva una sala para las 4" it
 knows too little for that)."""
 
+COUNTED = "statistics"
 FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
@@ -115,10 +116,15 @@ def search(
     reading = intent(found, asked, fields)
     happened = asked_what_happened(found, asked, fields)
     # "meetings with Adatum", "las llamadas de hoy", "¿le mandamos la carta?": log entries of that kind.
+    counting = any(word.text == COUNTED for word in found)  # "how many calls ...?": statistics, not a list
     kinds = [
-        "entry" for word in found if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened)
+        "entry"
+        for word in found
+        if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened) and not counting
     ]
-    said = [word.text for word in found] + kinds[:1]
+    # "how many calls did we make?", "¿cuántas visitas...?": a count of interactions is their statistics.
+    counts = [COUNTED] if counting and any(concept(word.text) in ENTRY_NOUNS for word in found) else []
+    said = [word.text for word in found] + kinds[:1] + counts
     numbers = said_numbers(found)
     ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
@@ -134,7 +140,8 @@ def search(
     said_of = {
         name
         for name, used in args.used.items()
-        if name != "name" and not (name == "template" and all(concept(w) in NOUNS_TOO for w in used))
+        if name not in ("name", "evaluation")  # how it went names nothing to act on ("¿todo bien?")
+        and not (name == "template" and all(concept(w) in NOUNS_TOO for w in used))
     }
     named = bool(said_of) or any(
         meaning not in VERBS and meaning not in NOUNS_TOO
@@ -143,7 +150,7 @@ def search(
         for meaning, sure in engine.resolve(word.text).items()
         if sure >= 80.0
     )
-    elsewhere = owned_elsewhere(found, engine, args)
+    elsewhere = owned_elsewhere(found, engine, args) or rated_only(found, engine, args)
     return [
         Match(
             action,
@@ -190,6 +197,19 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
         if max(engine.resolve(owned).values(), default=0.0) < 80.0:
             return True
     return False
+
+
+def rated_only(found: list[Word], engine: Ranker, args: Arguments) -> bool:
+    """Whether all the sentence says is how something went ("¿todo bien?", "great!"): no argument but the
+    evaluation, and no word of an action besides its words. Small talk, not a request."""
+    if set(args.values) != {"evaluation"}:
+        return False
+    rated = args.used.get("evaluation", frozenset())
+    return not any(
+        max(engine.resolve(word.text).values(), default=0.0) >= 80.0
+        for word in found
+        if word.text not in STOPWORDS and word.text not in FUNCTION_WORDS and word.text not in rated
+    )
 
 
 def understood(

@@ -91,6 +91,7 @@ RATED = {
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
 VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
+AFTER_VERY = {"total", "absoluto", "absoluta", "completo", "completa", "indeed"}
 VERY_OF = {Evaluation.POSITIVE: Evaluation.VERY_POSITIVE, Evaluation.NEGATIVE: Evaluation.VERY_NEGATIVE}
 DENIED = {
     Evaluation.VERY_POSITIVE: Evaluation.NEGATIVE,
@@ -348,7 +349,7 @@ def read_arguments(
         _due(found, period.used, claim)
     _phone(found, free, claim)
     _numbers(found, free, args, claim)
-    _evaluation(found, free, claim)
+    _evaluation(found, free, args, claim)
     _field(found, free, args, claim)
     for i in list(free):
         meaning = concept(found[i].text)
@@ -458,7 +459,7 @@ def _about(found: list[Word], args: Arguments, claim: Any) -> None:
             return
 
 
-def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
+def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
     """How it went, by the evaluation's own words (misspelt too), the words sentences rate with ("it went
     great", "fue un desastre") and "very" or "re" before them; "so-so" is neutral."""
     for i in list(free):
@@ -473,9 +474,14 @@ def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
         start = i
         if stronger is not None and i > 0 and found[i - 1].text in VERY:
             value, start = stronger, i - 1
+        end = i + 1
+        if end < len(found) and found[end].text in AFTER_VERY:
+            value, end = stronger or value, end + 1  # "un desastre total", "un éxito absoluto"
         if _denied(found, start):
             value = DENIED[value]
-        claim("evaluation", value.value, list(range(start, i + 1)))
+        claim("evaluation", value.value, list(range(start, end)))
+        # To an action that takes no evaluation these words say nothing ("un desastre total" is no total).
+        args.hidden["evaluation"] = frozenset(found[j].text for j in range(start, end))
         return
 
 

@@ -25,6 +25,7 @@ NEUTRAL = Intent()
 
 WHICH = {"what", "whats", "which", "who", "whose", "where", "when", "que", "cual", "cuales", "quien"}
 WHICH |= {"quienes", "donde", "cuando"}
+WHEN = {"when", "cuando"}
 TOLD = {"call", "visit", "email", "letter", "meeting", "send", "talk", "logged"}
 """What happened with a contact: asked about ("¿le mandamos la carta a Peter?", "called Contoso?"), to be
 shown; told, to be logged."""
@@ -43,6 +44,8 @@ def asked_what_happened(found: list[Word], asked: bool, fields: frozenset[str] =
     one that asks which ("¿qué teléfono tiene?"), nor for a field ("¿el correo de Jürgen?")."""
     if not asked:
         return False
+    if found and found[0].text in WHEN:  # "when did we last visit Adatum?": the entries say when
+        return any(concept(word.text) in TOLD and word.text not in fields for word in found[1:])
     for word in found:
         if word.text in WHICH:
             return False

@@ -1306,6 +1306,8 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "grupos de contactos": ("segment",),
     "grupo de contactos": ("segment",),
     "picked up": (),
+    "off the phone": ("call",),
+    "hung up with": ("call",),
     "acabo de": (),
     "acabamos de": (),
     "just now": (),

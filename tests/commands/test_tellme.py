@@ -1259,3 +1259,34 @@ def test_a_phone_number_after_phone_is_no_entry_number(
 ) -> None:
     best = ask(sessions, workspace, "add contact Mia Wong, phone 020 7946 0018")[0]
     assert "entry_no" not in best.args and best.args["name"] == "Mia Wong"
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("how many calls have we made to Fabrikam?", "statistics"),
+        ("¿cuántas visitas hicimos a Contoso?", "statistics"),
+        ("when did we last visit Adatum?", "log_entries"),
+        ("¿cuándo llamamos a Contoso?", "log_entries"),
+        ("what happened in entry 88?", "entry_details"),
+        ("¿qué pasó en la 45?", "entry_details"),
+        ("drop Ana Martínez from SM00001", "remove_contacts"),
+        ("I just got off the phone with Peter Jones", "create_interaction"),
+    ],
+)
+def test_questions_and_sayings_find_the_action_that_answers_them(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["che, ¿todo bien?", "great!", "muy bien", "not bad"])
+def test_how_something_went_alone_is_small_talk(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+def test_a_word_after_how_it_went_is_read_with_it(sessions: sessionmaker[Session], workspace: str) -> None:
+    best = ask(sessions, workspace, "visité a Jürgen Müller, fue un desastre total")[0]
+    assert (best.action.id, best.args["evaluation"]) == ("create_interaction", "very-negative")
