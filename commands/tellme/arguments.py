@@ -4,6 +4,7 @@ evaluation, a description. Read once per query; each action then takes the ones 
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -348,6 +349,7 @@ def read_arguments(
             claim("to", period.last.isoformat(), sorted(period.used))
         _due(found, period.used, claim)
     _phone(found, free, claim)
+    _cost(found, free, args, claim)
     _numbers(found, free, args, claim)
     _evaluation(found, free, args, claim)
     _field(found, free, args, claim)
@@ -373,10 +375,80 @@ def read_arguments(
         _template(found, free, ranker, codes.templates, claim)
         _group(found, free, codes.groups, claim)
         _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
+    _language(found, free, claim)  # after the criteria: "the Spanish companies" are in Spain
     _document_kind(found, free, claim)
     _described(found, free, args, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
     return args
+
+
+CURRENCY = {
+    "euro",
+    "euros",
+    "eur",
+    "dollar",
+    "dollars",
+    "dolar",
+    "dolares",
+    "usd",
+    "pound",
+    "pounds",
+    "libras",
+}
+COST_WORDS = {
+    "cost",
+    "costs",
+    "costed",
+    "coste",
+    "costo",
+    "costaron",
+    "cuesta",
+    "costar",
+    "spent",
+    "gastamos",
+}
+"""Before an amount ("cost 5 euros", "costó 30"), or after it ("30 euros", "$15", "40€"): what it cost."""
+
+
+def _cost(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    for i in list(free):
+        text = found[i].text
+        symbol = text[:1] in "€$£" or text[-1:] in "€$£"
+        amount = text.strip("€$£")
+        if not amount.replace(".", "", 1).isdigit():
+            continue
+        following = found[i + 1].text if i + 1 < len(found) else ""
+        previous = found[i - 1].text if i else ""
+        said = [i]
+        if following in CURRENCY:
+            said.append(i + 1)
+        if previous in COST_WORDS or concept(previous) in COST_WORDS:
+            said.insert(0, i - 1)
+        if symbol or len(said) > 1:
+            claim("cost", Decimal(amount), said)
+            args.hidden["cost"] = frozenset(found[j].text for j in said)  # no statistic of costs
+            return
+
+
+LANGUAGES = {
+    **dict.fromkeys(("english", "ingles"), "EN"),
+    **dict.fromkeys(("spanish", "espanol", "castellano"), "ES"),
+    **dict.fromkeys(("german", "aleman"), "DE"),
+    **dict.fromkeys(("french", "frances"), "FR"),
+    **dict.fromkeys(("portuguese", "portugues"), "PT"),
+    **dict.fromkeys(("italian", "italiano"), "IT"),
+    **dict.fromkeys(("dutch", "holandes", "neerlandes"), "NL"),
+}
+"""A language said by name ("the Spanish file", "en inglés"): its code, as templates' documents and
+contacts are kept by."""
+
+
+def _language(found: list[Word], free: list[int], claim: Any) -> None:
+    for i in free:
+        code = LANGUAGES.get(found[i].text)
+        if code is not None:
+            claim("language", code, [i])
+            return
 
 
 def _phone(found: list[Word], free: list[int], claim: Any) -> None:

@@ -96,8 +96,23 @@ def _plain_tokens(plain: str) -> list[Word]:
                     found.append(_word(part.group(), offset + part.start(), offset + part.end(), False))
                 continue
         start = match.start() + len(match.group()) - len(match.group().lstrip(".-+")) - raw.startswith("+")
+        before = plain[start - 1 : start] if start else ""
+        after = plain[start + len(raw) : start + len(raw) + 1]
+        if raw[:1].isdigit() and before and before in CURRENCY_SIGNS:
+            raw, start = before + raw, start - 1  # "$15": an amount, no entry number
+        elif raw[:1].isdigit() and after and after in CURRENCY_SIGNS:
+            raw += after  # "40€"
         found.append(_word(raw, start, start + len(raw), dotted))
-    return found
+    return [_spanish_del(word, i) for i, word in enumerate(found)]
+
+
+CURRENCY_SIGNS = "€$£"
+
+
+def _spanish_del(word: Word, i: int) -> Word:
+    """ "del" abbreviates "delete" only where a command's verb stands, first ("del entry 5"); after that
+    it is Spanish ("movimientos del mes pasado")."""
+    return replace(word, text="del") if i > 0 and word.raw.casefold() == "del" else word
 
 
 def _word(raw: str, start: int, end: int, dotted: bool) -> Word:

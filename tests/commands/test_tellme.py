@@ -803,7 +803,7 @@ def test_an_action_well_ahead_of_the_others_is_suggested_with_them_after_it(admi
     reply = logged(admin, "¿cómo me cargo una plantilla que ya no usamos?")
     assert reply.text.startswith("Did you mean *Delete Interaction Template*?")
     assert reply.buttons[0].command == "template delete" and reply.buttons[-1].command == "keep"
-    even = decide(find("entry 55 is wrong, get rid of it", ROUTER.ranker))
+    even = decide(find("contacts segment", ROUTER.ranker))
     assert even.kind == "choose" and even.leader is None, "an even choice is asked as one"
 
 
@@ -1290,3 +1290,46 @@ def test_how_something_went_alone_is_small_talk(
 def test_a_word_after_how_it_went_is_read_with_it(sessions: sessionmaker[Session], workspace: str) -> None:
     best = ask(sessions, workspace, "visité a Jürgen Müller, fue un desastre total")[0]
     assert (best.action.id, best.args["evaluation"]) == ("create_interaction", "very-negative")
+
+
+@pytest.mark.parametrize(
+    ("text", "cost"),
+    [
+        ("emailed Laura Fernández, cost 5 euros", 5),
+        ("anotá una visita a Ana Martínez, costó 30 euros", 30),
+        ("meeting with Peter Jones, $15 for parking", 15),
+        ("reunión con Contoso, 40€", 40),
+    ],
+)
+def test_what_an_interaction_cost_is_read(
+    sessions: sessionmaker[Session], workspace: str, text: str, cost: int
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["cost"]) == ("create_interaction", cost)
+
+
+def test_an_amount_is_no_entry_number(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert "entry_nos" not in ask(sessions, workspace, "called Contoso, $15")[0].args
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("attach the Spanish file to the LETTER template", "ES"),
+        ("adjunta el documento en inglés a LETTER", "EN"),
+    ],
+)
+def test_a_language_said_by_name_is_its_code(
+    sessions: sessionmaker[Session], workspace: str, text: str, language: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["language"]) == ("attach_template_file", language)
+
+
+@pytest.mark.parametrize("text", ["movimientos del mes pasado", "las llamadas del lunes"])
+def test_spanish_del_is_no_delete(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "log_entries"
+
+
+def test_del_first_still_deletes(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert ask(sessions, workspace, "del entry 5")[0].action.id == "cancel_entry"
