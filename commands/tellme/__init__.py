@@ -194,8 +194,8 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
             return True
         if owned in taken or owned.isdigit():
             continue
-        if max(engine.resolve(owned).values(), default=0.0) < 80.0:
-            return True
+        if max(engine.resolve(owned).values(), default=0.0) < 100.0:
+            return True  # a word Tell Me knows only as a misspelling of one ("my status", "my iphone")
     return False
 
 

@@ -1333,3 +1333,25 @@ def test_spanish_del_is_no_delete(sessions: sessionmaker[Session], workspace: st
 
 def test_del_first_still_deletes(sessions: sessionmaker[Session], workspace: str) -> None:
     assert ask(sessions, workspace, "del entry 5")[0].action.id == "cancel_entry"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("entries from Oct 1 to Oct 15", "2026-10-01", "2026-10-15"),
+        ("movimientos del 3 nov al 10 nov", "2026-11-03", "2026-11-10"),
+        ("entries on the 3rd of November", "2026-11-03", "2026-11-03"),
+        ("entries on the 15th", "2026-11-15", "2026-11-15"),
+        ("entries from a week ago", "2026-11-17", "2026-11-17"),
+        ("movimientos de hace un mes", "2026-10-25", "2026-10-25"),
+        ("entries from the day before yesterday", "2026-11-22", "2026-11-22"),
+        ("entries logged earlier today", "2026-11-24", "2026-11-24"),
+    ],
+)
+def test_dates_said_as_people_say_them_are_read(text: str, first: str, last: str) -> None:
+    args = search(text, today=TODAY)[0].args
+    assert (args.get("from"), args.get("to")) == (first, last)
+
+
+def test_a_bare_number_is_no_day_of_the_month() -> None:
+    assert "from" not in search("cancel entry 15", today=TODAY)[0].args
