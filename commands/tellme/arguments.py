@@ -154,6 +154,8 @@ CALLED = {"called", "named", "llamado", "llamada", "nombre", "name"}
 EMAIL_WORDS = {"email", "mail", "correo", "e"}
 PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular"}
 GROUP_WORDS = {"group", "grupo", "groups", "grupos"}
+LABEL_ARTICLES = {"the", "a", "el", "un", "este", "this"}
+"""Before the word "comment" that labels what follows ("añade a la 45 el comentario: ...")."""
 SAYING = {"que", "diga", "saying", "says", "that", "reads", "text", "texto", "with"}
 """Before a comment's words: "a comment on 31 saying ...", "que diga ..."."""
 CONTACT_TYPES = {"company": "company", "empresa": "company", "person": "person", "persona": "person"}
@@ -219,6 +221,10 @@ class Arguments:
     numbers: list[int] = field(default_factory=list)
     segment_no: int | None = None
     after_first_number: str = ""
+    after_positions: list[int] = field(default_factory=list)
+    described_after: str = ""
+    """Of the words after the first number, those no other argument read ("resume 20 as a call, 10
+    minutes, about the renewal"): an interaction's description."""
     tail: frozenset[str] = frozenset()
     """The words after the first number: a comment's text, for actions that take one."""
     hidden: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -300,8 +306,14 @@ class Arguments:
                 chosen[name] = list(self.contacts)
             elif kind is inputs.CONTACT_TYPE and "contact_type" in self.values:
                 chosen[name] = self.values["contact_type"]
-            elif _follows_a_number(action, places, name) and self.after_first_number:
-                chosen[name] = self.after_first_number
+            elif (
+                _follows_a_number(action, places, name)
+                and self.after_first_number
+                and kind is not inputs.DESCRIPTION
+            ):
+                chosen[name] = self.after_first_number  # a comment, as typed
+            elif _follows_a_number(action, places, name) and self.described_after and name not in self.values:
+                chosen[name] = self.described_after
             elif name == "text" and self.contact_words and not {"contact", "entry_no"} & places_of(action):
                 chosen[name] = self.contact_words
             elif name in ("text", "name") and name not in self.values and self.leftover:
@@ -379,6 +391,12 @@ def read_arguments(
     _document_kind(found, free, claim)
     _described(found, free, args, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
+    left = [i for i in args.after_positions if i in free]
+    while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
+        left.pop(0)
+    while left and found[left[-1]].text in STOPWORDS:
+        left.pop()
+    args.described_after = " ".join(found[i].raw for i in left)
     return args
 
 
@@ -501,6 +519,9 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             rest = found[i + 1 :]
             while rest and rest[0].text in SAYING:  # "a comment on 31 saying ...", "que diga ..."
                 rest = rest[1:]
+            labelled = len(rest) > 1 and rest[0].text in LABEL_ARTICLES and concept(rest[1].text) == "comment"
+            rest = rest[2:] if labelled else rest[1:] if rest and concept(rest[0].text) == "comment" else rest
+            args.after_positions = list(range(len(found) - len(rest), len(found)))
             if rest:
                 args.after_first_number = " ".join(w.raw for w in rest)
                 args.take("text", args.after_first_number, found[i + 1 :])

@@ -1355,3 +1355,29 @@ def test_dates_said_as_people_say_them_are_read(text: str, first: str, last: str
 
 def test_a_bare_number_is_no_day_of_the_month() -> None:
     assert "from" not in search("cancel entry 15", today=TODAY)[0].args
+
+
+@pytest.mark.parametrize(
+    ("text", "comment"),
+    [
+        ("añade a la 45 el comentario: llaman el lunes", "llaman el lunes"),
+        ("add to 45 the comment: call back", "call back"),
+    ],
+)
+def test_the_word_comment_before_a_comment_is_no_part_of_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, comment: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["text"]) == ("comment_entry", comment)
+
+
+def test_words_read_as_other_arguments_are_no_part_of_a_description(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    best = ask(sessions, workspace, "resume 20 as a call, it went fine, 10 minutes")[0]
+    assert best.action.id == "resume_interaction" and "description" not in best.args
+    assert (best.args["template"], best.args["duration"], best.args["evaluation"]) == (
+        "PHONE",
+        10,
+        "positive",
+    )
