@@ -291,6 +291,7 @@ def _reread(ctx: Context, action: Action, words: list[str], router: Router) -> M
 
 
 PRONOUNS = frozenset({"me", "my", "mi", "mis", "your", "tu", "tus", "our", "su", "sus", "it"})
+PRONOUNS |= {"a", "an", "the", "un", "una", "el", "la", "los", "las", "some", "this", "that", "esta", "este"}
 """Words that never are a code or a number, but start a sentence's object ("cancel my lunch", "log me
 out")."""
 

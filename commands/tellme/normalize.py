@@ -405,6 +405,9 @@ def _reverse(found: list[Word]) -> list[Word]:
                 turned[j] = replace(turned[j], text=INVERSE[meaning])
                 del turned[i]
                 break
+            if meaning in ENTRY_NOUNS and j + 1 < len(turned) and turned[j + 1].text.isdigit():
+                turned[i] = replace(turned[i], text="cancel")  # "undo entry 14": what was logged
+                break
     return turned
 
 

@@ -378,3 +378,8 @@ def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_noth
         del ROUTER.dispatch
     assert ran == [] and reply.modal is None
     assert reply.text.startswith("I could not find an action")
+
+
+def test_a_command_word_before_an_article_is_read_as_a_sentence(ctx, workspace):
+    assert run(ctx, "log a bug in jira").text.startswith("I could not find an action")
+    assert run(ctx, "log a call with jon smth").text.startswith("Understood: Create Interaction. Recorded")

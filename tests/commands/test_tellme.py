@@ -1381,3 +1381,24 @@ def test_words_read_as_other_arguments_are_no_part_of_a_description(
         10,
         "positive",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("did anyone call Fabrikam in November?", "log_entries"),
+        ("¿alguien ha llamado a Contoso esta semana?", "log_entries"),
+        ("any news from Adatum this week?", "log_entries"),
+        ("la tarea 2 ya está", "complete_task"),
+        ("¿qué me toca hacer hoy?", "tasks"),
+        ("how do I use this?", "help"),
+        ("no entiendo cómo va esto", "help"),
+        ("add a call type called VIDEO", "add_template"),
+        ("that was a mistake, undo entry 14", "cancel_entry"),
+        ("undo the cancel on entry 7", "restore_entry"),
+    ],
+)
+def test_everyday_phrasings_find_their_action(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
