@@ -1402,3 +1402,24 @@ def test_everyday_phrasings_find_their_action(
     sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
 ) -> None:
     assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+def test_a_template_s_code_said_as_the_user_s_own_word_is_another_app_s(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    with sessions.begin() as session:
+        session.add(
+            InteractionTemplate(team_id=workspace, code="LUNCH", group_code="GENERAL", description="Lunch")
+        )
+    assert decide(ask(sessions, workspace, "cancel my lunch")).kind == "nothing"
+    assert ask(sessions, workspace, "log a LUNCH with Contoso")[0].args["template"] == "LUNCH"
+
+
+@pytest.mark.parametrize(
+    "text", ["cancela la alarma de mañana", "restore factory settings", "exporta la presentación a pdf"]
+)
+def test_a_verb_on_a_thing_tell_me_does_not_know_is_not_suggested(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind in ("choose", "nothing") and decision.leader is None
