@@ -152,6 +152,7 @@ def search(
         for meaning, sure in engine.resolve(word.text).items()
         if sure >= 80.0
     )
+    named = named and not unknown_object(found, engine, args)
     elsewhere = owned_elsewhere(found, engine, args) or rated_only(found, engine, args)
     return [
         Match(
@@ -207,6 +208,33 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
             continue
         if max(engine.resolve(owned).values(), default=0.0) < 100.0:
             return True  # a word Tell Me knows only as a misspelling of one ("my status", "my iphone")
+    return False
+
+
+ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las", "unos", "unas", "some"})
+QUANTIFIERS = frozenset({"every", "all", "each", "any", "todos", "todas", "cada", "cualquier"})
+
+
+def unknown_object(found: list[Word], engine: Ranker, args: Arguments) -> bool:
+    """Whether what the first verb acts on is a word Tell Me does not know, nor reads as an argument
+    ("add a column to the spreadsheet", "exporta la presentación a pdf", "restore factory settings"):
+    then the sentence asks something of another app, whatever else it names."""
+    free = () if proper_name(args.values.get("name")) else ("name", "text")  # "add Olivia Brown ..."
+    taken = {word for name, words in args.used.items() if name not in free for word in words}
+    for at, word in enumerate(found):
+        if word.text in taken or not any(
+            meaning in VERBS and sure >= 80.0 for meaning, sure in engine.resolve(word.text).items()
+        ):
+            continue
+        for thing in found[at + 1 :]:
+            if thing.text in ARTICLES or thing.text in POSSESSIVES or thing.text in QUANTIFIERS:
+                continue
+            if thing.text.endswith(("mente", "ly")) and len(thing.text) > 5:
+                continue  # an adverb: "borro definitivamente ...", "quickly add ..."
+            if thing.text in STOPWORDS or thing.text in FUNCTION_WORDS or thing.text.isdigit():
+                return False  # "add to ...", "cancel 14"
+            return thing.text not in taken and max(engine.resolve(thing.text).values(), default=0.0) < 80.0
+        return False
     return False
 
 

@@ -152,7 +152,7 @@ CODE_WORDS = {"code", "codigo"}
 CALLED = {"called", "named", "llamado", "llamada", "nombre", "name"}
 """... before a new code in capitals ("a template called LUNCH"); "called María" is a call."""
 EMAIL_WORDS = {"email", "mail", "correo", "e"}
-PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular"}
+PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular", "cel"}
 GROUP_WORDS = {"group", "grupo", "groups", "grupos"}
 LABEL_ARTICLES = {"the", "a", "el", "un", "este", "this"}
 """Before the word "comment" that labels what follows ("añade a la 45 el comentario: ...")."""

@@ -1423,3 +1423,39 @@ def test_a_verb_on_a_thing_tell_me_does_not_know_is_not_suggested(
 ) -> None:
     decision = decide(ask(sessions, workspace, text))
     assert decision.kind in ("choose", "nothing") and decision.leader is None
+
+
+@pytest.mark.parametrize(
+    "text", ["add a column to the spreadsheet", "exporta la presentación a pdf", "restore factory settings"]
+)
+def test_a_verb_acting_on_a_thing_tell_me_does_not_know_runs_nothing(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("¿cómo borro definitivamente los movimientos cancelados?", "delete_canceled_entries"),
+        ("add every company in Madrid to SM00001", "add_contacts_by_criteria"),
+        ("add Olivia Brown as a contact", "add_contact"),
+    ],
+)
+def test_an_adverb_a_quantifier_or_a_new_name_after_the_verb_still_names_the_thing(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["¿cómo estás?", "how's it going?"])
+def test_asking_how_someone_is_is_a_greeting(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize("text", ["pasame el cel de Carlos Ruiz", "Carlos Ruiz's cell"])
+def test_a_cell_is_a_phone_number(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("field")) == ("contact_card", "phone")
