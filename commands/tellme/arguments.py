@@ -48,6 +48,10 @@ RATED = {
             "buenisimo",
             "buenisima",
             "espectacular",
+            "exito",
+            "success",
+            "exitosa",
+            "exitoso",
         ),
         Evaluation.VERY_POSITIVE,
     ),
@@ -92,6 +96,11 @@ RATED = {
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
 VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
+THUMBS = {
+    "thumbs": {"up": Evaluation.POSITIVE, "down": Evaluation.NEGATIVE},
+    "thumb": {"up": Evaluation.POSITIVE, "down": Evaluation.NEGATIVE},
+    "pulgar": {"arriba": Evaluation.POSITIVE, "abajo": Evaluation.NEGATIVE},
+}
 AFTER_VERY = {"total", "absoluto", "absoluta", "completo", "completa", "indeed"}
 VERY_OF = {Evaluation.POSITIVE: Evaluation.VERY_POSITIVE, Evaluation.NEGATIVE: Evaluation.VERY_NEGATIVE}
 DENIED = {
@@ -559,6 +568,9 @@ def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any)
         text = found[i].text
         if text == "so" and i + 1 < len(found) and found[i + 1].text == "so":
             claim("evaluation", Evaluation.NEUTRAL.value, [i, i + 1])
+            return
+        if text in THUMBS and i + 1 < len(found) and found[i + 1].text in THUMBS[text]:
+            claim("evaluation", THUMBS[text][found[i + 1].text].value, [i, i + 1])  # "thumbs up"
             return
         value = inputs.EVALUATION.words.get(text) or RATED.get(text) or _misspelt_rating(text)
         if value is None:

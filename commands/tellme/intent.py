@@ -27,6 +27,23 @@ WHICH = {"what", "whats", "which", "who", "whose", "where", "when", "que", "cual
 WHICH |= {"quienes", "donde", "cuando"}
 WHEN = {"when", "cuando"}
 ANYONE = {"anyone", "anybody", "someone", "somebody", "alguien", "nobody", "nadie", "everyone", "todos"}
+ANYONE |= {
+    "vos",
+    "usted",
+    "ustedes",
+    "tu",
+    "you",
+    "we",
+    "i",
+    "yo",
+    "nosotros",
+    "he",
+    "she",
+    "they",
+    "el",
+    "ella",
+}
+"""Who did it, before what was done ("did anyone call ...?", "¿vos llamaste a ...?", "¿usted visitó ...?")."""
 TOLD = {"call", "visit", "email", "letter", "meeting", "send", "talk", "logged"}
 """What happened with a contact: asked about ("¿le mandamos la carta a Peter?", "called Contoso?"), to be
 shown; told, to be logged."""

@@ -1459,3 +1459,37 @@ def test_asking_how_someone_is_is_a_greeting(
 def test_a_cell_is_a_phone_number(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
     best = ask(sessions, workspace, text)[0]
     assert (best.action.id, best.args.get("field")) == ("contact_card", "phone")
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("acabo de colgar con Contoso", "create_interaction"),
+        ("caught up with John Smith", "create_interaction"),
+        ("¿vos llamaste a Fabrikam?", "log_entries"),
+        ("did you call Contoso?", "log_entries"),
+        ("show me what we have on Jürgen Müller", "log_entries"),
+        ("revisá lo que hay con María García", "log_entries"),
+        ("scratch entry 40", "cancel_entry"),
+        ("agéndame llamar a Fabrikam el martes", "add_task"),
+    ],
+)
+def test_more_everyday_phrasings_find_their_action(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize(
+    ("text", "evaluation"),
+    [
+        ("thumbs up for entry 12", "positive"),
+        ("thumbs down on 12", "negative"),
+        ("la 12 fue un éxito", "very-positive"),
+    ],
+)
+def test_more_ways_of_saying_how_it_went(
+    sessions: sessionmaker[Session], workspace: str, text: str, evaluation: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["evaluation"]) == ("evaluate", evaluation)
