@@ -212,6 +212,7 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
 
 
 ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las", "unos", "unas", "some"})
+RECIPIENTS = frozenset({"me", "us", "nos", "le", "les"})
 QUANTIFIERS = frozenset({"every", "all", "each", "any", "todos", "todas", "cada", "cualquier"})
 
 
@@ -229,6 +230,8 @@ def unknown_object(found: list[Word], engine: Ranker, args: Arguments) -> bool:
         for thing in found[at + 1 :]:
             if thing.text in ARTICLES or thing.text in POSSESSIVES or thing.text in QUANTIFIERS:
                 continue
+            if thing.text in RECIPIENTS:
+                continue  # "show me ...", "dame ...": to whom, not what
             if thing.text.endswith(("mente", "ly")) and len(thing.text) > 5:
                 continue  # an adverb: "borro definitivamente ...", "quickly add ..."
             if thing.text in STOPWORDS or thing.text in FUNCTION_WORDS or thing.text.isdigit():

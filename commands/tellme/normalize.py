@@ -373,6 +373,9 @@ def _where_to(found: list[Word]) -> list[Word]:
     ]
 
 
+AS = {"as", "como"}
+
+
 def _records(found: list[Word]) -> list[Word]:
     """ "Log" said of a record to create (the next word that is no article or "new" names one) is
     creating it: "registra un contacto nuevo", "register a new company"."""
@@ -381,7 +384,13 @@ def _records(found: list[Word]) -> list[Word]:
         if concept(word.text) != "log":
             continue
         after = [w for w in found[i + 1 : i + 4] if w.text not in ARTICLES and concept(w.text) != "create"]
-        if after and concept(after[0].text) in RECORDS:
+        # ... or a record it is logged as: "registra a Marta Gil como contacto", "log Jane as a contact"
+        said_as = any(
+            found[j].text in AS and concept(next_word.text) in RECORDS
+            for j in range(i + 1, len(found) - 1)
+            for next_word in [w for w in found[j + 1 : j + 3] if w.text not in ARTICLES][:1]
+        )
+        if (after and concept(after[0].text) in RECORDS) or said_as:
             made[i] = replace(word, text="create")
     return made
 

@@ -1493,3 +1493,28 @@ def test_more_ways_of_saying_how_it_went(
 ) -> None:
     best = ask(sessions, workspace, text)[0]
     assert (best.action.id, best.args["evaluation"]) == ("evaluate", evaluation)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("registra a Marta Gil como contacto de Adatum", "Marta Gil"),
+        ("enter a new company, Wingtip Toys", "Wingtip Toys"),
+    ],
+)
+def test_a_record_logged_as_a_contact_is_added(
+    sessions: sessionmaker[Session], workspace: str, text: str, name: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["name"]) == ("add_contact", name)
+
+
+def test_what_was_done_with_a_contact_is_its_history(sessions: sessionmaker[Session], workspace: str) -> None:
+    best = ask(sessions, workspace, "qué se hizo con Ana Martínez en octubre")[0]
+    assert (best.action.id, best.args["contact"]) == ("log_entries", "CT000006")
+
+
+@pytest.mark.parametrize("text", ["log into gmail", "log on to the vpn", "login please"])
+def test_logging_into_something_runs_nothing(admin: Context, text: str) -> None:
+    reply = ROUTER.run(admin, text)
+    assert reply.modal is None and not reply.text.startswith(("Recorded", "Understood"))
