@@ -42,6 +42,7 @@ three: on the tuning half, four sentences that should match nothing were suggest
 no right suggestion lay between three in five and seven in ten)."""
 
 COUNTED = "statistics"
+SENT = "send"
 FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
@@ -126,7 +127,10 @@ def search(
     ]
     # "how many calls did we make?", "¿cuántas visitas...?": a count of interactions is their statistics.
     counts = [COUNTED] if counting and any(concept(word.text) in ENTRY_NOUNS for word in found) else []
-    said = [word.text for word in found] + kinds[:1] + counts
+    # "sent Adatum the invoice", "le mandé la factura a Fabrikam": sent to a contact, told, is something
+    # done with it (to log), not the sending of a segment.
+    told = "contact" in args.values and not asked and not reading.reading and not happened
+    said = [SENT if told and concept(w.text) == "logged" else w.text for w in found] + kinds[:1] + counts
     numbers = said_numbers(found)
     ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):

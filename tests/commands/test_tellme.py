@@ -1518,3 +1518,17 @@ def test_what_was_done_with_a_contact_is_its_history(sessions: sessionmaker[Sess
 def test_logging_into_something_runs_nothing(admin: Context, text: str) -> None:
     reply = ROUTER.run(admin, text)
     assert reply.modal is None and not reply.text.startswith(("Recorded", "Understood"))
+
+
+@pytest.mark.parametrize("text", ["sent Adatum the invoice", "le mandé la factura a Fabrikam"])
+def test_sending_a_contact_something_is_told_not_a_sent_segment(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "create_interaction"
+
+
+def test_what_was_sent_asked_about_is_still_shown(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert (
+        ask(sessions, workspace, "show me everything logged for Laura Fernández")[0].action.id
+        == "log_entries"
+    )
