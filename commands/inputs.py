@@ -389,7 +389,8 @@ CONTACT_FIELD = Choice(
     ContactField,
     {"mail": ContactField.EMAIL, "correo": ContactField.EMAIL, "telefono": ContactField.PHONE}
     | {"telephone": ContactField.PHONE, "mobile": ContactField.PHONE, "movil": ContactField.PHONE}
-    | {"direccion": ContactField.ADDRESS, "e-mail": ContactField.EMAIL, "teléfono": ContactField.PHONE},
+    | {"direccion": ContactField.ADDRESS, "e-mail": ContactField.EMAIL, "teléfono": ContactField.PHONE}
+    | {"cell": ContactField.PHONE, "cel": ContactField.PHONE, "celular": ContactField.PHONE},
 )
 CANCELED = Choice(
     CanceledFilter,

@@ -17,10 +17,11 @@ from commands import assistant, catalog, grammar
 from commands.action import Action, Args, FormSpec, Section
 from commands.context import Context
 from commands.forms import Form, FormErrors
-from commands.inputs import QUOTES, UsageError, split
+from commands.inputs import QUOTES, Code, Number, Numbers, UsageError, split
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Match, Ranker
 from commands.tellme.normalize import fold
+from commands.tellme.normalize import words as sentence_words
 from store.contact_search import warm_contact_indexes
 from store.errors import Ambiguous, DomainError, Forbidden, NotFound
 
@@ -67,6 +68,8 @@ class Router:
                     return assistant.carry_out(ctx, clear, self)
                 raise UsageError(f"Unknown “{' '.join(words)}”.")
             return assistant.tell_me(ctx, text.strip(), self)  # as typed: "Kim's e-mail" keeps its 's
+        if _sentence(action, words):
+            return assistant.tell_me(ctx, text.strip(), self)  # "log me out", "cancel my lunch"
         reading: grammar.Reading | None = None
         try:
             reading = grammar.read(action, words, ctx)
@@ -285,6 +288,29 @@ def _reread(ctx: Context, action: Action, words: list[str], router: Router) -> M
         wanted = match is not None and (match.action is action or match.understood == 1.0)
         return match if wanted else None
     return match
+
+
+PRONOUNS = frozenset({"me", "my", "mi", "mis", "your", "tu", "tus", "our", "su", "sus", "it"})
+PRONOUNS |= {"a", "an", "the", "un", "una", "el", "la", "los", "las", "some", "this", "that", "esta", "este"}
+"""Words that never are a code or a number, but start a sentence's object ("cancel my lunch", "log me
+out")."""
+
+
+def _sentence(action: Action, words: list[str]) -> bool:
+    """Whether the words after a command word are a sentence, not the command's values: the first place
+    takes a code or a number, and holds a pronoun ("log me out", "cancel my lunch", "registrar mi salida"),
+    or the command word and the next make one of Tell Me's expressions ("log off", "sign in")."""
+    literals = len(action.literals())
+    if len(words) <= literals or grammar.OPTION.match(words[literals]):
+        return False
+    places = action.placeholders()
+    if not places or not isinstance(action.arg_by_name[places[0]].kind, Code | Number | Numbers):
+        return False
+    following = words[literals].lower()
+    if following in PRONOUNS:
+        return True
+    said = sentence_words(" ".join(words[: literals + 1]))
+    return not said or " " in said[0].raw
 
 
 def _placed(action: Action, words: list[str]) -> bool:

@@ -216,12 +216,20 @@ ENTRY_DETAILS = Action(
     command=("entry", "{entry_no}"),
     handler=entry_details,
     args=(ENTRY_NO,),
-    keywords=("entry details", "show entry", "open entry", "entry info", "entry comments"),
+    keywords=(
+        "entry details",
+        "show entry",
+        "open entry",
+        "entry info",
+        "entry comments",
+        "happened in entry",
+    ),
     keywords_es=(
         "detalle del movimiento",
         "ver movimiento",
         "detalles",
         "comentarios del movimiento",
+        "pasó en el movimiento",
     ),
     policy=Policy(read_only=True),
 )

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from commands import inputs
 from commands.action import Action
-from commands.tellme.arguments import Arguments, read_arguments
+from commands.tellme.arguments import Arguments, proper_name, read_arguments
 from commands.tellme.intent import asked_what_happened, intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
-from commands.tellme.ranking import Ranker, near_tie, reorder, said_numbers
+from commands.tellme.ranking import Ranker, grammatical_number, near_tie, reorder, said_numbers
 from store.frecency import frecency_scores
 
 RUN_SCORE = 68.0
@@ -35,10 +35,14 @@ OFFER_SCORE = 58.0
 LEAD = 10.0
 """Of the actions offered, the first is suggested ("Did you mean ...?") when it leads the others by this
 much: not clear enough to run, but no even choice either..."""
-LEAD_UNDERSTOOD = 0.6
+LEAD_UNDERSTOOD = 0.7
 """... and Tell Me knows this share of the sentence's words at least (of "reserva una sala para las 4" it
-knows too little for that)."""
+knows too little for that; of "cancela la alarma de mañana", "restore factory settings", two words in
+three: on the tuning half, four sentences that should match nothing were suggested at two in three, and
+no right suggestion lay between three in five and seven in ten)."""
 
+COUNTED = "statistics"
+SENT = "send"
 FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
@@ -115,22 +119,35 @@ def search(
     reading = intent(found, asked, fields)
     happened = asked_what_happened(found, asked, fields)
     # "meetings with Adatum", "las llamadas de hoy", "¿le mandamos la carta?": log entries of that kind.
+    counting = any(word.text == COUNTED for word in found)  # "how many calls ...?": statistics, not a list
     kinds = [
-        "entry" for word in found if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened)
+        "entry"
+        for word in found
+        if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened) and not counting
     ]
-    said = [word.text for word in found] + kinds[:1]
+    # "how many calls did we make?", "¿cuántas visitas...?": a count of interactions is their statistics.
+    counts = [COUNTED] if counting and any(concept(word.text) in ENTRY_NOUNS for word in found) else []
+    # "sent Adatum the invoice", "le mandé la factura a Fabrikam": sent to a contact, told, is something
+    # done with it (to log), not the sending of a segment.
+    told = "contact" in args.values and not asked and not reading.reading and not happened
+    said = [SENT if told and concept(w.text) == "logged" else w.text for w in found] + kinds[:1] + counts
     numbers = said_numbers(found)
     ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
     counted = understood(found, engine, args, numbers=True)
+    # A new contact's name written as names are ("add Raj Patel, raj@example.org") is understood as its
+    # name; in lower case it may as well be words Tell Me does not know ("add zzqx wobble").
+    proper = proper_name(args.values.get("name"))
+    with_name = understood(found, engine, args, numbers=True, name=True) if proper else counted
     # What the sentence names to act on: an argument (not a template its verb says: "call an uber"), or
     # a word of a thing.
     said_of = {
         name
         for name, used in args.used.items()
-        if name != "name" and not (name == "template" and all(concept(w) in NOUNS_TOO for w in used))
+        if name not in ("name", "evaluation")  # how it went names nothing to act on ("¿todo bien?")
+        and not (name == "template" and all(concept(w) in NOUNS_TOO for w in used))
     }
     named = bool(said_of) or any(
         meaning not in VERBS and meaning not in NOUNS_TOO
@@ -139,13 +156,18 @@ def search(
         for meaning, sure in engine.resolve(word.text).items()
         if sure >= 80.0
     )
-    elsewhere = owned_elsewhere(found, engine, args)
+    named = named and not unknown_object(found, engine, args)
+    elsewhere = owned_elsewhere(found, engine, args) or rated_only(found, engine, args)
     return [
         Match(
             action,
             score,
             args.for_action(action),
-            share if engine.takes_number[action.id] else counted,
+            share
+            if engine.takes_number[action.id]
+            else with_name
+            if "name" in action.arg_by_name
+            else counted,
             named,
             elsewhere,
         )
@@ -156,6 +178,10 @@ def search(
 POSSESSIVES = frozenset({"my", "mi", "mis", "our", "nuestro", "nuestra", "nuestros", "nuestras"})
 DEVICES = frozenset({"phone", "telefono", "mobile"})
 """What a user owns that Tell Me knows as another thing ("phone": a call), when nothing follows it."""
+SHARED = frozenset({"contact", "segment", "template", "group"})
+"""Records the team shares: one of them said as the user's own, in the singular and with nothing after it
+("delete my account", "borra mi cuenta"), is the user's account elsewhere; "my accounts", "mis clientes"
+are the team's customers the user looks after."""
 
 
 def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
@@ -163,26 +189,84 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
     contraseña"), or by a device ("to my phone"; not "my phone calls"): the user's own things are their
     tasks, entries or contacts ("my tasks", "mis llamadas"), words it knows."""
     taken = {word for name, words in args.used.items() if name not in ("name", "text") for word in words}
+    codes = {  # the shared records' codes, said in lower case as any word
+        found[at].text
+        for at in range(len(found))
+        if found[at].text in taken
+        and not found[at].raw.isupper()
+        and any(found[at].text in args.used.get(name, ()) for name in ("template", "segment", "group"))
+    }
     for at, word in enumerate(found[:-1]):
         if word.text not in POSSESSIVES:
             continue
         owned = found[at + 1].text
         following = found[at + 2].text if at + 2 < len(found) else ""
-        if owned in DEVICES and (not following or following in STOPWORDS):
+        alone = not following or following in STOPWORDS
+        if owned in DEVICES and alone:
             return True
+        if alone and concept(owned) in SHARED and grammatical_number(owned) != "many":
+            return True
+        if owned in codes and max(engine.resolve(owned).values(), default=0.0) < 80.0:
+            return True  # "cancel my lunch" with a template LUNCH: a word, not a code typed as one
         if owned in taken or owned.isdigit():
             continue
-        if max(engine.resolve(owned).values(), default=0.0) < 80.0:
-            return True
+        if max(engine.resolve(owned).values(), default=0.0) < 100.0:
+            return True  # a word Tell Me knows only as a misspelling of one ("my status", "my iphone")
     return False
 
 
-def understood(found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False) -> float:
+ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las", "unos", "unas", "some"})
+RECIPIENTS = frozenset({"me", "us", "nos", "le", "les"})
+QUANTIFIERS = frozenset({"every", "all", "each", "any", "todos", "todas", "cada", "cualquier"})
+
+
+def unknown_object(found: list[Word], engine: Ranker, args: Arguments) -> bool:
+    """Whether what the first verb acts on is a word Tell Me does not know, nor reads as an argument
+    ("add a column to the spreadsheet", "exporta la presentación a pdf", "restore factory settings"):
+    then the sentence asks something of another app, whatever else it names."""
+    free = () if proper_name(args.values.get("name")) else ("name", "text")  # "add Olivia Brown ..."
+    taken = {word for name, words in args.used.items() if name not in free for word in words}
+    for at, word in enumerate(found):
+        if word.text in taken or not any(
+            meaning in VERBS and sure >= 80.0 for meaning, sure in engine.resolve(word.text).items()
+        ):
+            continue
+        for thing in found[at + 1 :]:
+            if thing.text in ARTICLES or thing.text in POSSESSIVES or thing.text in QUANTIFIERS:
+                continue
+            if thing.text in RECIPIENTS:
+                continue  # "show me ...", "dame ...": to whom, not what
+            if thing.text.endswith(("mente", "ly")) and len(thing.text) > 5:
+                continue  # an adverb: "borro definitivamente ...", "quickly add ..."
+            if thing.text in STOPWORDS or thing.text in FUNCTION_WORDS or thing.text.isdigit():
+                return False  # "add to ...", "cancel 14"
+            return thing.text not in taken and max(engine.resolve(thing.text).values(), default=0.0) < 80.0
+        return False
+    return False
+
+
+def rated_only(found: list[Word], engine: Ranker, args: Arguments) -> bool:
+    """Whether all the sentence says is how something went ("¿todo bien?", "great!"): no argument but the
+    evaluation, and no word of an action besides its words. Small talk, not a request."""
+    if set(args.values) != {"evaluation"}:
+        return False
+    rated = args.used.get("evaluation", frozenset())
+    return not any(
+        max(engine.resolve(word.text).values(), default=0.0) >= 80.0
+        for word in found
+        if word.text not in STOPWORDS and word.text not in FUNCTION_WORDS and word.text not in rated
+    )
+
+
+def understood(
+    found: list[Word], engine: Ranker, args: Arguments, *, numbers: bool = False, name: bool = False
+) -> float:
     """The share of the sentence's words Tell Me knows. Words left over for a new name or a search are
     not known ("entries zzqx wobble"); fillers and question words ("che", "porfa", "¿hay ...?") ask for
     nothing either way. `numbers`: numbers count too, known only when an argument read them (a date's
     day): for an action that takes no number ("¿cuánto es 12 por 8?" is no statistic)."""
     free = ("name", "text") if numbers else ("name",)  # "text": the words after a number it does not take
+    free = tuple(arg for arg in free if not (name and arg == "name"))
     taken = {word for name, words in args.used.items() if name not in free for word in words}
     content = [
         word.text

@@ -4,6 +4,7 @@ evaluation, a description. Read once per query; each action then takes the ones 
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -23,15 +24,109 @@ from store.vocabulary import Codes, workspace_codes
 MIN_CONTACT_SCORE = 75.0
 TEMPLATE_KINDS = ("call", "meeting", "email", "visit", "letter")
 RATED = {
-    **dict.fromkeys(("great", "genial", "excelente", "excellent", "maravilla"), Evaluation.VERY_POSITIVE),
-    **dict.fromkeys(("terrible", "disaster", "desastre"), Evaluation.VERY_NEGATIVE),
-    **dict.fromkeys(("fine", "bien", "bueno", "well", "nicely"), Evaluation.POSITIVE),
-    **dict.fromkeys(("mal", "malo", "badly", "poorly", "awful", "fatal"), Evaluation.NEGATIVE),
-    **dict.fromkeys(("meh", "regular"), Evaluation.NEUTRAL),
+    **dict.fromkeys(
+        (
+            "great",
+            "genial",
+            "excelente",
+            "excellent",
+            "maravilla",
+            "amazing",
+            "awesome",
+            "fantastic",
+            "brilliant",
+            "superb",
+            "perfect",
+            "wonderful",
+            "perfecto",
+            "perfecta",
+            "estupendo",
+            "estupenda",
+            "fenomenal",
+            "increible",
+            "barbaro",
+            "buenisimo",
+            "buenisima",
+            "espectacular",
+            "exito",
+            "success",
+            "exitosa",
+            "exitoso",
+        ),
+        Evaluation.VERY_POSITIVE,
+    ),
+    **dict.fromkeys(
+        (
+            "terrible",
+            "disaster",
+            "desastre",
+            "awful",
+            "horrible",
+            "dreadful",
+            "nightmare",
+            "pesadilla",
+            "pesimo",
+            "pesima",
+            "malisimo",
+            "malisima",
+            "catastrofe",
+        ),
+        Evaluation.VERY_NEGATIVE,
+    ),
+    **dict.fromkeys(
+        ("fine", "bien", "bueno", "well", "nicely"),
+        Evaluation.POSITIVE,
+    ),
+    **dict.fromkeys(
+        (
+            "mal",
+            "malo",
+            "badly",
+            "poorly",
+            "fatal",
+            "flojo",
+            "floja",
+            "disappointing",
+            "decepcionante",
+            "rough",
+        ),
+        Evaluation.NEGATIVE,
+    ),
+    **dict.fromkeys(("meh", "regular", "average", "normalito", "normalita"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
 VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
+THUMBS = {
+    "thumbs": {"up": Evaluation.POSITIVE, "down": Evaluation.NEGATIVE},
+    "thumb": {"up": Evaluation.POSITIVE, "down": Evaluation.NEGATIVE},
+    "pulgar": {"arriba": Evaluation.POSITIVE, "abajo": Evaluation.NEGATIVE},
+}
+AFTER_VERY = {"total", "absoluto", "absoluta", "completo", "completa", "indeed"}
 VERY_OF = {Evaluation.POSITIVE: Evaluation.VERY_POSITIVE, Evaluation.NEGATIVE: Evaluation.VERY_NEGATIVE}
+DENIED = {
+    Evaluation.VERY_POSITIVE: Evaluation.NEGATIVE,
+    Evaluation.POSITIVE: Evaluation.NEGATIVE,
+    Evaluation.NEGATIVE: Evaluation.NEUTRAL,
+    Evaluation.VERY_NEGATIVE: Evaluation.NEUTRAL,
+}
+"""How it went, said with a "not" before ("not great", "no fue bien", "wasn't a disaster")."""
+WENT = {
+    "went",
+    "was",
+    "go",
+    "going",
+    "fue",
+    "salio",
+    "estuvo",
+    "ha",
+    "sido",
+    "been",
+    "a",
+    "un",
+    "una",
+    "that",
+}
+"""Between a "not" and how it went: "didn't go well", "no salió bien", "wasn't a disaster"."""
 FAILED = {
     "failed",
     "fallida",
@@ -66,8 +161,10 @@ CODE_WORDS = {"code", "codigo"}
 CALLED = {"called", "named", "llamado", "llamada", "nombre", "name"}
 """... before a new code in capitals ("a template called LUNCH"); "called María" is a call."""
 EMAIL_WORDS = {"email", "mail", "correo", "e"}
-PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular"}
+PHONE_WORDS = {"tel", "tlf", "phone", "telefono", "movil", "mobile", "cell", "celular", "cel"}
 GROUP_WORDS = {"group", "grupo", "groups", "grupos"}
+LABEL_ARTICLES = {"the", "a", "el", "un", "este", "this"}
+"""Before the word "comment" that labels what follows ("añade a la 45 el comentario: ...")."""
 SAYING = {"que", "diga", "saying", "says", "that", "reads", "text", "texto", "with"}
 """Before a comment's words: "a comment on 31 saying ...", "que diga ..."."""
 CONTACT_TYPES = {"company": "company", "empresa": "company", "person": "person", "persona": "person"}
@@ -133,6 +230,10 @@ class Arguments:
     numbers: list[int] = field(default_factory=list)
     segment_no: int | None = None
     after_first_number: str = ""
+    after_positions: list[int] = field(default_factory=list)
+    described_after: str = ""
+    """Of the words after the first number, those no other argument read ("resume 20 as a call, 10
+    minutes, about the renewal"): an interaction's description."""
     tail: frozenset[str] = frozenset()
     """The words after the first number: a comment's text, for actions that take one."""
     hidden: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -179,6 +280,8 @@ class Arguments:
                 names = ("from", "to")  # a period, or since or until a day: not one date
             in_text = self.tail and self.used.get(name, frozenset()) <= self.tail
             found.append((*names, "text") if in_text else names)
+        if proper_name(self.values.get("name")) and ("email" in self.values or "phone" in self.values):
+            found.append(("name", "email", "phone"))  # "add Raj Patel, raj@example.org": a new contact
         return found
 
     def for_action(self, action: Action) -> dict[str, Any]:
@@ -212,8 +315,14 @@ class Arguments:
                 chosen[name] = list(self.contacts)
             elif kind is inputs.CONTACT_TYPE and "contact_type" in self.values:
                 chosen[name] = self.values["contact_type"]
-            elif _follows_a_number(action, places, name) and self.after_first_number:
-                chosen[name] = self.after_first_number
+            elif (
+                _follows_a_number(action, places, name)
+                and self.after_first_number
+                and kind is not inputs.DESCRIPTION
+            ):
+                chosen[name] = self.after_first_number  # a comment, as typed
+            elif _follows_a_number(action, places, name) and self.described_after and name not in self.values:
+                chosen[name] = self.described_after
             elif name == "text" and self.contact_words and not {"contact", "entry_no"} & places_of(action):
                 chosen[name] = self.contact_words
             elif name in ("text", "name") and name not in self.values and self.leftover:
@@ -223,6 +332,11 @@ class Arguments:
             ):
                 chosen[name] = self.values[name]
         return chosen
+
+
+def proper_name(name: Any) -> bool:
+    """Written as names are, each word capitalised ("Raj Patel"), not words Tell Me does not know."""
+    return isinstance(name, str) and bool(name.split()) and all(part[:1].isupper() for part in name.split())
 
 
 def places_of(action: Action) -> set[str]:
@@ -256,8 +370,9 @@ def read_arguments(
             claim("to", period.last.isoformat(), sorted(period.used))
         _due(found, period.used, claim)
     _phone(found, free, claim)
+    _cost(found, free, args, claim)
     _numbers(found, free, args, claim)
-    _evaluation(found, free, claim)
+    _evaluation(found, free, args, claim)
     _field(found, free, args, claim)
     for i in list(free):
         meaning = concept(found[i].text)
@@ -281,10 +396,86 @@ def read_arguments(
         _template(found, free, ranker, codes.templates, claim)
         _group(found, free, codes.groups, claim)
         _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
+    _language(found, free, claim)  # after the criteria: "the Spanish companies" are in Spain
     _document_kind(found, free, claim)
     _described(found, free, args, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
+    left = [i for i in args.after_positions if i in free]
+    while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
+        left.pop(0)
+    while left and found[left[-1]].text in STOPWORDS:
+        left.pop()
+    args.described_after = " ".join(found[i].raw for i in left)
     return args
+
+
+CURRENCY = {
+    "euro",
+    "euros",
+    "eur",
+    "dollar",
+    "dollars",
+    "dolar",
+    "dolares",
+    "usd",
+    "pound",
+    "pounds",
+    "libras",
+}
+COST_WORDS = {
+    "cost",
+    "costs",
+    "costed",
+    "coste",
+    "costo",
+    "costaron",
+    "cuesta",
+    "costar",
+    "spent",
+    "gastamos",
+}
+"""Before an amount ("cost 5 euros", "costó 30"), or after it ("30 euros", "$15", "40€"): what it cost."""
+
+
+def _cost(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    for i in list(free):
+        text = found[i].text
+        symbol = text[:1] in "€$£" or text[-1:] in "€$£"
+        amount = text.strip("€$£")
+        if not amount.replace(".", "", 1).isdigit():
+            continue
+        following = found[i + 1].text if i + 1 < len(found) else ""
+        previous = found[i - 1].text if i else ""
+        said = [i]
+        if following in CURRENCY:
+            said.append(i + 1)
+        if previous in COST_WORDS or concept(previous) in COST_WORDS:
+            said.insert(0, i - 1)
+        if symbol or len(said) > 1:
+            claim("cost", Decimal(amount), said)
+            args.hidden["cost"] = frozenset(found[j].text for j in said)  # no statistic of costs
+            return
+
+
+LANGUAGES = {
+    **dict.fromkeys(("english", "ingles"), "EN"),
+    **dict.fromkeys(("spanish", "espanol", "castellano"), "ES"),
+    **dict.fromkeys(("german", "aleman"), "DE"),
+    **dict.fromkeys(("french", "frances"), "FR"),
+    **dict.fromkeys(("portuguese", "portugues"), "PT"),
+    **dict.fromkeys(("italian", "italiano"), "IT"),
+    **dict.fromkeys(("dutch", "holandes", "neerlandes"), "NL"),
+}
+"""A language said by name ("the Spanish file", "en inglés"): its code, as templates' documents and
+contacts are kept by."""
+
+
+def _language(found: list[Word], free: list[int], claim: Any) -> None:
+    for i in free:
+        code = LANGUAGES.get(found[i].text)
+        if code is not None:
+            claim("language", code, [i])
+            return
 
 
 def _phone(found: list[Word], free: list[int], claim: Any) -> None:
@@ -337,6 +528,9 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             rest = found[i + 1 :]
             while rest and rest[0].text in SAYING:  # "a comment on 31 saying ...", "que diga ..."
                 rest = rest[1:]
+            labelled = len(rest) > 1 and rest[0].text in LABEL_ARTICLES and concept(rest[1].text) == "comment"
+            rest = rest[2:] if labelled else rest[1:] if rest and concept(rest[0].text) == "comment" else rest
+            args.after_positions = list(range(len(found) - len(rest), len(found)))
             if rest:
                 args.after_first_number = " ".join(w.raw for w in rest)
                 args.take("text", args.after_first_number, found[i + 1 :])
@@ -367,7 +561,7 @@ def _about(found: list[Word], args: Arguments, claim: Any) -> None:
             return
 
 
-def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
+def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
     """How it went, by the evaluation's own words (misspelt too), the words sentences rate with ("it went
     great", "fue un desastre") and "very" or "re" before them; "so-so" is neutral."""
     for i in list(free):
@@ -375,15 +569,33 @@ def _evaluation(found: list[Word], free: list[int], claim: Any) -> None:
         if text == "so" and i + 1 < len(found) and found[i + 1].text == "so":
             claim("evaluation", Evaluation.NEUTRAL.value, [i, i + 1])
             return
+        if text in THUMBS and i + 1 < len(found) and found[i + 1].text in THUMBS[text]:
+            claim("evaluation", THUMBS[text][found[i + 1].text].value, [i, i + 1])  # "thumbs up"
+            return
         value = inputs.EVALUATION.words.get(text) or RATED.get(text) or _misspelt_rating(text)
         if value is None:
             continue
         stronger = VERY_OF.get(value)
+        start = i
         if stronger is not None and i > 0 and found[i - 1].text in VERY:
-            claim("evaluation", stronger.value, [i - 1, i])
-        else:
-            claim("evaluation", value.value, [i])
+            value, start = stronger, i - 1
+        end = i + 1
+        if end < len(found) and found[end].text in AFTER_VERY:
+            value, end = stronger or value, end + 1  # "un desastre total", "un éxito absoluto"
+        if _denied(found, start):
+            value = DENIED[value]
+        claim("evaluation", value.value, list(range(start, end)))
+        # To an action that takes no evaluation these words say nothing ("un desastre total" is no total).
+        args.hidden["evaluation"] = frozenset(found[j].text for j in range(start, end))
         return
+
+
+def _denied(found: list[Word], at: int) -> bool:
+    """Whether a "not" comes before how it went, with only "went", "was" or "very" between."""
+    j = at - 1
+    while j >= 0 and (found[j].text in WENT or found[j].text in VERY) and at - j <= 3:
+        j -= 1
+    return j >= 0 and found[j].text in NOT - {"nobody", "nadie"}
 
 
 RATINGS = {word: value for word, value in {**inputs.EVALUATION.words, **RATED}.items() if len(word) >= 6}

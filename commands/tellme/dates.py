@@ -50,6 +50,27 @@ MONTHS = {
         )
     },
 }
+MONTHS |= {
+    short: MONTHS[name]
+    for short, name in (
+        ("jan", "january"),
+        ("feb", "february"),
+        ("apr", "april"),
+        ("jun", "june"),
+        ("jul", "july"),
+        ("aug", "august"),
+        ("sep", "september"),
+        ("sept", "september"),
+        ("oct", "october"),
+        ("nov", "november"),
+        ("dec", "december"),
+        ("ene", "enero"),
+        ("abr", "abril"),
+        ("dic", "diciembre"),
+        ("setiembre", "septiembre"),
+    )
+}
+"""Months as people shorten them ("Oct 1", "3 nov"); "mar", "may" and "ago" are words too, and stay out."""
 WEEKDAYS = {
     **{
         name: number
@@ -92,6 +113,12 @@ DAYS_IN = {"day": 1, "dia": 1, "week": 7, "semana": 7, "month": 30, "mes": 30}
 BETWEEN_DAYS = {"and", "to", "y", "al", "a", "hasta", "through"}
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
+ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th|º|o)$")
+ONE = {"a", "an", "one", "un", "una", "uno"}
+"""Counting one ("a week ago", "hace una semana")."""
+RANGE_TO = {"to", "until", "till", "through", "al", "hasta", "a"}
+"""Between the first and the last day of a period said as two ("from Oct 1 to Oct 15")."""
+EARLIER_SAME_DAY = {"earlier", "later"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +168,15 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
         year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
         day = date(year, int(match[2]), int(match[1]))
         return (day, day), 1
+    if word == "day" and following == "before" and after == "yesterday":  # the day before yesterday
+        day = today - timedelta(days=2)
+        return (day, day), 3
+    if word in ONE and _unit(following) in DAYS_IN and after == "ago":  # "a week ago"
+        day = today - timedelta(days=DAYS_IN[_unit(following)])
+        return (day, day), 3
+    if word == "hace" and following in ONE and _unit(after) in DAYS_IN:  # "hace una semana", "hace un mes"
+        day = today - timedelta(days=DAYS_IN[_unit(after)])
+        return (day, day), 3
     if word in LAST and following in UNITS:
         return _unit_span(UNITS[following], today, 1), 2
     if word in COMING and following in UNITS:  # "next week": a due date, read forward
@@ -164,13 +200,13 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
             return (day, day), 2
         return _month_span(year, MONTHS[word]), 1
     if (
-        word.isdigit() and len(word) <= 2 and (following in MONTHS or following == "de")
-    ):  # "3 march", "3 de marzo"
-        month = after if following == "de" else following
+        word.isdigit() and len(word) <= 2 and (following in MONTHS or following in ("de", "of"))
+    ):  # "3 march", "3 de marzo", "the 3rd of March"
+        month = after if following in ("de", "of") else following
         if month in MONTHS:
             year = today.year if MONTHS[month] <= today.month else today.year - 1
             day = date(year, MONTHS[month], int(word))
-            return (day, day), 3 if following == "de" else 2
+            return (day, day), 3 if following in ("de", "of") else 2
     unit = following.removesuffix("es") if following.removesuffix("es") in DAYS_IN else following.rstrip("s")
     if word in LATEST and following.isdigit() and i + 2 < len(tokens):
         counted = tokens[i + 2].removesuffix("es")
@@ -193,6 +229,28 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
         day = today - timedelta(days=int(following) * (7 if after.startswith("semana") else 1))
         return (day, day), 3
     return None
+
+
+def _unit(word: str) -> str:
+    """A unit of days in the singular: "weeks", "semanas", "meses"."""
+    if word in DAYS_IN:
+        return word
+    return word[:-2] if word.endswith("es") and word[:-2] in DAYS_IN else word.removesuffix("s")
+
+
+def _ordinal_day(
+    tokens: list[str], i: int, ordinals: set[int], today: date
+) -> tuple[tuple[date, date], int] | None:
+    """A day of the month said alone as an ordinal ("on the 15th"): this month's, or last month's when
+    that day is still to come."""
+    if i not in ordinals:
+        return None
+    day = int(tokens[i])
+    year, month = today.year, today.month
+    if day > today.day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    found = date(year, month, day)
+    return (found, found), 1
 
 
 def _days_of(tokens: list[str], i: int, today: date) -> tuple[date, int] | None:
@@ -219,17 +277,34 @@ def _part_of_day(tokens: list[str]) -> int:
     return 0
 
 
+def _plain(token: str) -> str:
+    """A day said as an ordinal is its number ("the 3rd", "el 1º")."""
+    match = ORDINAL.match(token)
+    return match[1] if match else token
+
+
 def find_period(found: list[Word], today: date) -> Period | None:
-    tokens = [word.text for word in found]
+    tokens = [_plain(word.text) for word in found]
+    ordinals = {i for i, word in enumerate(found) if ORDINAL.match(word.text)}
     for i in range(len(tokens)):
         try:
-            spotted = _span_at(tokens, i, today)
+            spotted = _span_at(tokens, i, today) or _ordinal_day(tokens, i, ordinals, today)
         except ValueError:  # "31/02/2026" and the like: not a date after all
             continue
         if spotted is None:
             continue
         (first, last), length = spotted
+        k = i + length
+        if k + 1 < len(tokens) and tokens[k] in RANGE_TO:  # "from Oct 1 to Oct 15", "del 3/11 al 5/11"
+            try:
+                until = _span_at(tokens, k + 1, today)
+            except ValueError:
+                until = None
+            if until is not None and until[0][1] >= first:
+                last, length = until[0][1], length + 1 + until[1]
         used = set(range(i, i + length))
+        if i > 0 and tokens[i - 1] in EARLIER_SAME_DAY and tokens[i] in DAY_WORDS:
+            return Period(first, last, frozenset(used | {i - 1}))  # "earlier today": today
         j = i - 1
         while j >= 0 and tokens[j] in FILLER:
             used.add(j)

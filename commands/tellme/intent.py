@@ -5,7 +5,7 @@ asks to be shown, even when it names a thing that an action changes ("its commen
 
 from dataclasses import dataclass
 
-from commands.tellme.lexicon import HOW_TO, NOUNS_TOO, OPENERS, QUESTION_WORDS, STOPWORDS, WRITE_VERBS
+from commands.tellme.lexicon import HOW_TO, NAMING, NOUNS_TOO, OPENERS, QUESTION_WORDS, STOPWORDS, WRITE_VERBS
 from commands.tellme.normalize import SURFACE, Word, concept
 
 SHOWING = "show"
@@ -25,6 +25,25 @@ NEUTRAL = Intent()
 
 WHICH = {"what", "whats", "which", "who", "whose", "where", "when", "que", "cual", "cuales", "quien"}
 WHICH |= {"quienes", "donde", "cuando"}
+WHEN = {"when", "cuando"}
+ANYONE = {"anyone", "anybody", "someone", "somebody", "alguien", "nobody", "nadie", "everyone", "todos"}
+ANYONE |= {
+    "vos",
+    "usted",
+    "ustedes",
+    "tu",
+    "you",
+    "we",
+    "i",
+    "yo",
+    "nosotros",
+    "he",
+    "she",
+    "they",
+    "el",
+    "ella",
+}
+"""Who did it, before what was done ("did anyone call ...?", "¿vos llamaste a ...?", "¿usted visitó ...?")."""
 TOLD = {"call", "visit", "email", "letter", "meeting", "send", "talk", "logged"}
 """What happened with a contact: asked about ("¿le mandamos la carta a Peter?", "called Contoso?"), to be
 shown; told, to be logged."""
@@ -43,11 +62,20 @@ def asked_what_happened(found: list[Word], asked: bool, fields: frozenset[str] =
     one that asks which ("¿qué teléfono tiene?"), nor for a field ("¿el correo de Jürgen?")."""
     if not asked:
         return False
-    for word in found:
+    if found and found[0].text in WHEN:  # "when did we last visit Adatum?": the entries say when
+        return any(concept(word.text) in TOLD and word.text not in fields for word in found[1:])
+    for at, word in enumerate(found):
         if word.text in WHICH:
             return False
-        if word.text in OPENERS or word.text in STOPWORDS or word.text in QUESTION_WORDS:
-            continue  # "did we call ...?", "¿hay ...?"
+        if word.text in NAMING and at > 0 and found[at - 1].text in ANYONE:
+            return False  # "do we have anyone called Jones?": a name, no call
+        if (
+            word.text in OPENERS
+            or word.text in STOPWORDS
+            or word.text in QUESTION_WORDS
+            or word.text in ANYONE
+        ):
+            continue  # "did we call ...?", "¿hay ...?", "did anyone call ...?"
         return word.text not in fields and concept(word.text) in TOLD
     return False
 

@@ -15,11 +15,14 @@ from commands.tellme.lexicon import (
     CONCEPTS,
     DOTTED_ABBREVIATIONS,
     ENTRY_NOUNS,
+    INTENTIONS,
     INVERSE,
     NAMED_THINGS,
     NAMING,
     PARTICIPLES,
     PARTICLE_VERBS,
+    PLAN,
+    PLANNED,
     RECORDS,
     RELATIVE,
     REVERSAL,
@@ -58,7 +61,8 @@ def words(text: str) -> list[Word]:
     """The words of `text` with their positions; e-mail addresses and dates stay whole, an expression
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
-    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(_tokens(text))))))))
+    tokens = _plans(_tokens(text))
+    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(tokens)))))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -77,6 +81,8 @@ def _plain_tokens(plain: str) -> list[Word]:
         raw = match.group().strip(".-+")
         if not raw:
             continue
+        if match.group().startswith("+") and raw.isdigit():
+            raw = "+" + raw  # a phone's country code: "+34 600 123 456"
         if raw.lower() == "s" and found and plain[match.start() - 1 : match.start()] in ("'", "’"):
             found[-1] = replace(found[-1], possessive=True)
             continue
@@ -89,8 +95,24 @@ def _plain_tokens(plain: str) -> list[Word]:
                 for part in re.finditer(r"[A-Za-z0-9]+", match.group()):
                     found.append(_word(part.group(), offset + part.start(), offset + part.end(), False))
                 continue
-        found.append(_word(raw, match.start(), match.start() + len(raw), dotted))
-    return found
+        start = match.start() + len(match.group()) - len(match.group().lstrip(".-+")) - raw.startswith("+")
+        before = plain[start - 1 : start] if start else ""
+        after = plain[start + len(raw) : start + len(raw) + 1]
+        if raw[:1].isdigit() and before and before in CURRENCY_SIGNS:
+            raw, start = before + raw, start - 1  # "$15": an amount, no entry number
+        elif raw[:1].isdigit() and after and after in CURRENCY_SIGNS:
+            raw += after  # "40€"
+        found.append(_word(raw, start, start + len(raw), dotted))
+    return [_spanish_del(word, i) for i, word in enumerate(found)]
+
+
+CURRENCY_SIGNS = "€$£"
+
+
+def _spanish_del(word: Word, i: int) -> Word:
+    """ "del" abbreviates "delete" only where a command's verb stands, first ("del entry 5"); after that
+    it is Spanish ("movimientos del mes pasado")."""
+    return replace(word, text="del") if i > 0 and word.raw.casefold() == "del" else word
 
 
 def _word(raw: str, start: int, end: int, dotted: bool) -> Word:
@@ -100,6 +122,32 @@ def _word(raw: str, start: int, end: int, dotted: bool) -> Word:
     else:
         folded = ABBREVIATIONS.get(folded, folded)
     return Word(text=folded, raw=raw, start=start, end=end)
+
+
+PLAN_FILLERS = frozenset({"a", "de", "to", "le", "les", "me", "i", "we", "that", "que", "also", "tambien"})
+"""Between a plan's opening and its verb: "acuérdate de llamar", "tengo que ir a ...", "need to also call"."""
+
+
+def _plans(found: list[Word]) -> list[Word]:
+    """An intention followed by something to do with a contact says "remind" (`INTENTIONS`); any other is
+    left as typed ("tengo que exportar ...": the export)."""
+    planned = list(found)
+    i = 0
+    while i < len(planned):
+        for opening in INTENTION_WORDS:
+            typed = [word.text for word in planned[i : i + len(opening)]]
+            if tuple(typed) != opening:
+                continue
+            after = i + len(opening)
+            while after < len(planned) and planned[after].text in PLAN_FILLERS:
+                after += 1
+            if after < len(planned) and concept(planned[after].text) in PLANNED:
+                first, last = planned[i], planned[after - 1]
+                raw = " ".join(word.raw for word in planned[i:after])
+                planned[i:after] = [Word(PLAN, raw, first.start, last.end)]
+            break
+        i += 1
+    return planned
 
 
 def normalize(text: str) -> str:
@@ -119,6 +167,7 @@ EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
     if len(_tokens(surface)) > 1
 } | {tuple(word.text for word in _tokens(surface)): said for surface, said in COMPOUNDS.items()}
 LONGEST = max(len(words) for words in EXPRESSIONS)
+INTENTION_WORDS = sorted((tuple(w.text for w in _tokens(said)) for said in INTENTIONS), key=len, reverse=True)
 
 STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
 CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")
@@ -256,10 +305,19 @@ def _entries(found: list[Word]) -> list[Word]:
         replace(word, text="entry")
         if i + 1 < len(found)
         and found[i + 1].text.isdigit()
+        and not _dialled(found, i + 1)
         and (word.text in ENTRY_NOUNS or concept(word.text) in ENTRY_NOUNS)
         else word
         for i, word in enumerate(found)
     ]
+
+
+def _dialled(found: list[Word], i: int) -> bool:
+    """A number as phones are written, not an entry's: with a leading zero or a plus, long, or in groups
+    ("phone 020 7946 0018", "tel +34 600 123 456")."""
+    digits = found[i].raw
+    grouped = i + 1 < len(found) and found[i + 1].text.isdigit() and len(found[i + 1].text) >= 3
+    return digits.startswith(("0", "+")) or len(digits) >= 7 or grouped
 
 
 def _names(found: list[Word], i: int) -> bool:
@@ -315,6 +373,9 @@ def _where_to(found: list[Word]) -> list[Word]:
     ]
 
 
+AS = {"as", "como"}
+
+
 def _records(found: list[Word]) -> list[Word]:
     """ "Log" said of a record to create (the next word that is no article or "new" names one) is
     creating it: "registra un contacto nuevo", "register a new company"."""
@@ -323,7 +384,13 @@ def _records(found: list[Word]) -> list[Word]:
         if concept(word.text) != "log":
             continue
         after = [w for w in found[i + 1 : i + 4] if w.text not in ARTICLES and concept(w.text) != "create"]
-        if after and concept(after[0].text) in RECORDS:
+        # ... or a record it is logged as: "registra a Marta Gil como contacto", "log Jane as a contact"
+        said_as = any(
+            found[j].text in AS and concept(next_word.text) in RECORDS
+            for j in range(i + 1, len(found) - 1)
+            for next_word in [w for w in found[j + 1 : j + 3] if w.text not in ARTICLES][:1]
+        )
+        if (after and concept(after[0].text) in RECORDS) or said_as:
             made[i] = replace(word, text="create")
     return made
 
@@ -346,6 +413,9 @@ def _reverse(found: list[Word]) -> list[Word]:
             if meaning in INVERSE:
                 turned[j] = replace(turned[j], text=INVERSE[meaning])
                 del turned[i]
+                break
+            if meaning in ENTRY_NOUNS and j + 1 < len(turned) and turned[j + 1].text.isdigit():
+                turned[i] = replace(turned[i], text="cancel")  # "undo entry 14": what was logged
                 break
     return turned
 
@@ -380,7 +450,15 @@ def concept(word: str) -> str:
         for stem in _stems(form):
             if stem in STEMS:
                 return STEMS[stem]
+    for prefix in UNDOING:  # "desanula", "uncancel", "undelete": the action turned round
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 4 and word not in REVERSAL and concept(rest) in INVERSE:
+            return INVERSE[concept(rest)]
     return word
+
+
+UNDOING = ("des", "un")
+"""A prefix that turns a verb round, as a reversal word does (`REVERSAL`)."""
 
 
 def concepts(text: str) -> list[str]:

@@ -37,6 +37,7 @@ ARGUMENT_CONCEPTS = {
     "criteria": "contact",
     "evaluation": "evaluate",
     "entry_nos": "entry",
+    "name": "contact",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
 "what's Kim's e-mail?" asks for details."""
@@ -87,7 +88,7 @@ class Phrase:
 def _slip(typed: str, known: str) -> bool:
     """Whether `typed` is `known` with a slip or two of the keyboard: a letter wrong, missing, extra or
     swapped (two in a long word), not another word that shares letters ("contesto" is no "conteo")."""
-    slips = 1 if len(known) <= 5 else 2
+    slips = 1 if len(known) <= 6 else 2
     return abs(len(typed) - len(known)) <= 1 and DamerauLevenshtein.distance(typed, known) <= slips
 
 
@@ -296,8 +297,9 @@ class Ranker:
                 )
             seen, coverages = views[unseen, selects]
             takes = set(action.arg_by_name)
-            if self.shows[action.id] and "text" in takes:
-                takes.add("contact")  # a contact's name is what a list of them is searched by
+            # A contact's name is what a list of them is searched by; a list of contacts is named as one is.
+            if (self.shows[action.id] and "text" in takes) or "contacts" in takes:
+                takes.add("contact")
             taken = {word for arg in takes for word in explained.get(arg, ())}
             usable = sum(ARGUMENT_WEIGHT for names in evidence if self._takes(action, names))
             coverage = coverages.get(action.id, 0.0)

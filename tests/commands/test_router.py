@@ -73,7 +73,7 @@ def test_typographic_quotes_count_as_quotes(ctx, sessions, workspace):
         ("log NOPE John Smith", "Template NOPE does not exist. Known templates: LETTER, MEETING, PHONE", ""),
         ("entries colour=red", "Unknown option colour=", "/crm entries"),
         ("cancel twelve", "is not an entry number", "/crm cancel"),
-        ("evaluate 1 superb", "evaluation= takes", "/crm evaluate"),
+        ("evaluate 1 purple", "evaluation= takes", "/crm evaluate"),
         ("log PHONE John Smith " + "x" * 120, "at most 100 characters", ""),
     ],
 )
@@ -401,3 +401,28 @@ def test_a_database_that_cannot_be_reached_is_named_and_nothing_changes(workspac
     away = session_factory(make_engine(f"sqlite:///{tmp_path}/no/such/folder/crm.db"))
     reply = run(Context(away, workspace.team, "U1", is_admin=True), "entries")
     assert reply.error and reply.text.startswith("The database cannot be reached right now")
+
+
+@pytest.mark.parametrize(
+    "text", ["log me out", "log off", "cancel my lunch", "log my run on strava", "cancel my flight"]
+)
+def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_nothing(ctx, workspace, text):
+    ran: list[str] = []
+    original = ROUTER.dispatch
+
+    def dispatch(context, action, args, **kwargs):
+        ran.append(action.id)
+        return original(context, action, args, **kwargs)
+
+    ROUTER.dispatch = dispatch
+    try:
+        reply = run(ctx, text)
+    finally:
+        del ROUTER.dispatch
+    assert ran == [] and reply.modal is None
+    assert reply.text.startswith("I could not find an action")
+
+
+def test_a_command_word_before_an_article_is_read_as_a_sentence(ctx, workspace):
+    assert run(ctx, "log a bug in jira").text.startswith("I could not find an action")
+    assert run(ctx, "log a call with jon smth").text.startswith("Understood: Create Interaction. Recorded")

@@ -62,7 +62,7 @@ def test_evaluate_without_the_evaluation_opens_its_select(ctx, workspace):
     assert bad("evaluate", ctx, {"entry_nos": str(number), "evaluation": "superb"}) == {"evaluation"}
     assert bad("evaluate", ctx, {"entry_nos": f"{number}, 4242", "evaluation": "neutral"}) == {"entry_nos"}
     assert run(ctx, "evaluate 4242").text == "Interaction log entry 4242 does not exist."
-    assert run(ctx, f"evaluate {number} superb").error, "a word that is no evaluation is said to be so"
+    assert run(ctx, f"evaluate {number} purple").error, "a word that is no evaluation is said to be so"
 
 
 def test_resume_with_only_the_entry_opens_it_prefilled_and_typed_values_still_resume_at_once(ctx, workspace):

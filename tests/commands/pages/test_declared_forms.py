@@ -129,5 +129,5 @@ def test_a_command_word_with_a_sentence_after_it_is_read_as_the_sentence(ctx, wo
 def test_a_word_of_the_action_in_a_number_place_asks_for_the_number(ctx, workspace):
     logged(ctx, workspace)
     assert run(ctx, "evaluate interaction").modal == Modal("evaluate", {})
-    assert run(ctx, "evaluate 1 superb").error, "a word that is no evaluation is still said to be so"
+    assert run(ctx, "evaluate 1 purple").error, "a word that is no evaluation is still said to be so"
     assert run(ctx, "cancel banana").error
