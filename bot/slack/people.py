@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.slack.deliver import Refused, Undelivered, quick, web_api
 from commands.context import Context
+from commands.marks import USER_ID
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class People:
         )
 
     def profile(self, client: WebClient, team_id: str, user_id: str) -> Profile:
+        if not USER_ID.fullmatch(user_id):  # no Slack user (an odd payload): Slack would refuse it anyway
+            return Profile()
         key = (team_id, user_id)
         now = time.monotonic()
         with self._lock:

@@ -149,3 +149,13 @@ def test_the_global_shortcut_opens_the_empty_form(slack: Slack, workspace: Works
     # Opened from no channel: the answer goes to the user's DM.
     assert "Recorded" in slack.fake.wait_for("/chat.postMessage")[0].body["text"]
     assert slack.fake.calls_to("/chat.postMessage")[0].body["channel"] == USER
+
+
+def test_an_author_that_is_no_slack_user_is_not_looked_up(
+    slack: Slack, workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.shortcut(said("Hello", user="\x00\ud800"), channel="C0UNLINKED")
+    found = fields(slack.opened_view())
+    assert chosen(found["contact"]) is None and found["description"]["initial_value"] == "Hello"
+    # Asking Slack about it failed, and the log line carried the odd text (which no log can write).
+    assert not any("\ud800" in record.getMessage() for record in caplog.records)
