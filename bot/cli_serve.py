@@ -31,6 +31,9 @@ def run_uvicorn(factory: str, host: str, port: int, workers: int, threads: int) 
         timeout_graceful_shutdown=10,
         limit_concurrency=1000,
         log_level="info",
+        # Every request is a POST to /slack/events: a line for each told nothing, at a cost per request.
+        # What is refused or fails is logged by the app itself (bot.server, the listeners).
+        access_log=False,
     )
     try:
         sock = _own_socket(host, port, shared=False)  # a port already taken is reported here, once
