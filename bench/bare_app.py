@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.asgi import BufferedRequests, serve_wsgi
+from bot.asgi import DEFAULT_THREADS, BufferedRequests, serve_wsgi
 
 SECRET = os.environ.get("BENCH_SIGNING_SECRET", "bench-signing-secret")
 
@@ -28,4 +28,4 @@ def create_app() -> BufferedRequests:
             return [b"ok\n"]
         return handler(environ, start_response)
 
-    return serve_wsgi(wsgi, threads=int(os.environ.get("CRM_THREADS", "8")))
+    return serve_wsgi(wsgi, threads=int(os.environ.get("CRM_THREADS", DEFAULT_THREADS)))

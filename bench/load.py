@@ -4,7 +4,7 @@
     python bench/load.py --quick    # 10,000 contacts, 100,000 entries, 8 s per phase
     python bench/load.py --segment-only   # only the segment logged under 10 clients (no bare app)
 
-`crm serve` (uvicorn, its default 2 workers of 8 threads) runs on SQLite and, when TEST_DATABASE_URL names
+`crm serve` (uvicorn, its default 2 workers of 2 threads) runs on SQLite and, when TEST_DATABASE_URL names
 a PostgreSQL server, on a schema of its own there too; the bare app is a Bolt app whose handlers only
 acknowledge, served the same way (bot.cli_serve.run_uvicorn). Both talk to a fake Slack
 Web API on loopback (tests/fake_slack.py), which also receives the answers posted to response_url. A
@@ -159,9 +159,9 @@ def serve_bare(port: int) -> None:
     """The bare Bolt app: the same App, request handler and serving stack (bot.cli_serve.run_uvicorn),
     handlers that only ack. It is imported as `bench.bare_app`: uvicorn's worker processes re-run this
     script, which takes this folder off sys.path (see the top)."""
-    from bot.cli_serve import run_uvicorn
+    from bot.cli_serve import DEFAULT_THREADS, DEFAULT_WORKERS, run_uvicorn
 
-    run_uvicorn("bench.bare_app:create_app", "127.0.0.1", port, 2, 8)
+    run_uvicorn("bench.bare_app:create_app", "127.0.0.1", port, DEFAULT_WORKERS, DEFAULT_THREADS)
 
 
 def build_database(name: str, scale: Any, folder: Path, stack: ExitStack) -> str:

@@ -21,6 +21,12 @@ Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 MAX_BODY = 4 * 1024 * 1024
 """Slack's largest payloads (a modal's state) stay well below this."""
 BODY_SECONDS = 10.0
+DEFAULT_THREADS = 2
+"""Threads per worker for the WSGI app. More only fight over the GIL: at 50 clients on two cores, 8
+threads gave 290-390 req/s with p99 350-470 ms, 2 gave 370-460 req/s with p99 210-260 ms (SQLite and
+PostgreSQL alike). A thread is held briefly: a command's own work waits at most Slack's acknowledgement
+budget (bot.slack.runtime), and clicks and events hand theirs on at once. With a database far away, each
+statement a network round trip, more threads overlap the waits: `--threads`."""
 
 
 class _Refused(Exception):
@@ -135,5 +141,5 @@ def create_app() -> BufferedRequests:
     server.bot.warm()
     server.bot.start_worker()
     return serve_wsgi(
-        server.wsgi, threads=int(os.environ.get("CRM_THREADS", "8")), on_shutdown=server.bot.close
+        server.wsgi, threads=int(os.environ.get("CRM_THREADS", DEFAULT_THREADS)), on_shutdown=server.bot.close
     )

@@ -12,9 +12,13 @@ import typer
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from bot.asgi import DEFAULT_THREADS
 from bot.slack.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+DEFAULT_WORKERS = 2
 
 
 def run_uvicorn(factory: str, host: str, port: int, workers: int, threads: int) -> None:
@@ -126,8 +130,10 @@ def register(app: typer.Typer) -> None:
     def serve(
         port: int = typer.Option(0, help="Port to listen on; default PORT, else 3000."),
         host: str = typer.Option("0.0.0.0", help="Address to listen on."),
-        workers: int = typer.Option(2, help="Processes; each runs its own background job worker."),
-        threads: int = typer.Option(8, help="Threads per process."),
+        workers: int = typer.Option(
+            DEFAULT_WORKERS, help="Processes; each runs its own background job worker."
+        ),
+        threads: int = typer.Option(DEFAULT_THREADS, help="Threads per process for Slack's requests."),
         socket_mode: bool = typer.Option(
             False, "--socket-mode", help="Connect out to Slack with SLACK_APP_TOKEN."
         ),
