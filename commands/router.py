@@ -299,12 +299,15 @@ out")."""
 def _sentence(action: Action, words: list[str]) -> bool:
     """Whether the words after a command word are a sentence, not the command's values: the first place
     takes a code or a number, and holds a pronoun ("log me out", "cancel my lunch", "registrar mi salida"),
-    or the command word and the next make one of Tell Me's expressions ("log off", "sign in")."""
+    or the command word and the next make one of Tell Me's expressions ("log off", "sign in"). A word in
+    capitals is a code, whatever it spells."""
     literals = len(action.literals())
     if len(words) <= literals or grammar.OPTION.match(words[literals]):
         return False
     places = action.placeholders()
     if not places or not isinstance(action.arg_by_name[places[0]].kind, Code | Number | Numbers):
+        return False
+    if words[literals].isupper():  # typed as a code: `log IT …`, `template delete ME`, `log OUT …`
         return False
     following = words[literals].lower()
     if following in PRONOUNS:

@@ -210,8 +210,8 @@ def owned_elsewhere(found: list[Word], engine: Ranker, args: Arguments) -> bool:
             return True  # "cancel my lunch" with a template LUNCH: a word, not a code typed as one
         if owned in taken or owned.isdigit():
             continue
-        if max(engine.resolve(owned).values(), default=0.0) < 100.0:
-            return True  # a word Tell Me knows only as a misspelling of one ("my status", "my iphone")
+        if max(engine.resolve(owned).values(), default=0.0) < 80.0:
+            return True  # a word Tell Me does not know ("my status", "my iphone"); "my entires" is a typo
     return False
 
 

@@ -1,5 +1,7 @@
 """The /crm commands as a user types them, through the platform-neutral router."""
 
+from decimal import Decimal
+
 import pytest
 
 from commands import grammar, marks
@@ -10,6 +12,7 @@ from commands.router import ROUTER, run
 from store import segments
 from store.frecency import frecency_scores
 from store.interactions import comments, get_entry
+from store.templates import TemplateDefaults, add_template
 from tests.helpers import Died, clicked, dies_between_chunks, fails_in_chunk
 
 
@@ -426,3 +429,14 @@ def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_noth
 def test_a_command_word_before_an_article_is_read_as_a_sentence(ctx, workspace):
     assert run(ctx, "log a bug in jira").text.startswith("I could not find an action")
     assert run(ctx, "log a call with jon smth").text.startswith("Understood: Create Interaction. Recorded")
+
+
+@pytest.mark.parametrize("code", ["IT", "ME", "A", "THE", "OUT"])
+def test_a_code_typed_in_capitals_is_a_code_even_when_it_spells_a_word(ctx, sessions, workspace, code):
+    with sessions.begin() as s:
+        add_template(s, workspace.team, code, "CALLS", TemplateDefaults("Support", Decimal("0"), 5))
+    reply = run(ctx, f"log {code} John Smith Fixed the printer")
+    assert reply.text == "Recorded: interaction log entry 1.", reply.text
+    with sessions() as s:
+        entry = get_entry(s, workspace.team, 1)
+        assert (entry.template_code, entry.description) == (code, "Fixed the printer")

@@ -1532,3 +1532,9 @@ def test_what_was_sent_asked_about_is_still_shown(sessions: sessionmaker[Session
         ask(sessions, workspace, "show me everything logged for Laura Fernández")[0].action.id
         == "log_entries"
     )
+
+
+@pytest.mark.parametrize("text", ["show my entires", "list my contcts", "show my taks"])
+def test_a_typo_after_my_is_still_read(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    reply = ROUTER.run(Context(sessions, workspace, "U1"), text)
+    assert "could not find" not in reply.text, reply.text
