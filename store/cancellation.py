@@ -23,7 +23,7 @@ from store.filters import CanceledFilter, EntryFilter, count_entries
 from store.interactions import entries_by_no
 from store.models import InteractionLogEntry, LoggedSegment, NumberSeries
 from store.numbering import reserve
-from store.segments import refuse_while_logging
+from store.segments import locked_logged_segment, refuse_while_logging
 
 # Bulk statements: the session need not chase the rows they touch, which may be hundreds of thousands.
 SERIES = "cancellation"
@@ -89,11 +89,7 @@ def set_logged_segment_canceled(
 ) -> int:
     """Cancel or restore a logged segment with all of its entries (restoring also revives entries that
     were canceled one by one). Returns the number of entries changed."""
-    logged = session.scalar(
-        select(LoggedSegment)
-        .where(LoggedSegment.team_id == team_id, LoggedSegment.entry_no == logged_segment_no)
-        .with_for_update()
-    )
+    logged = locked_logged_segment(session, team_id, logged_segment_no)
     if logged is None:
         raise NotFound(f"Logged segment {logged_segment_no} does not exist.")
     refuse_while_logging(logged, "cancel it" if canceled else "restore it")

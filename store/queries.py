@@ -93,11 +93,12 @@ def list_entries(
     if isinstance(before, int):
         before = Cursor(before)
     by_date = given.date_from is not None or given.date_to is not None
-    values = given.values(team_id) | {"page_limit": limit + 1}
-    below = "" if before is None else "day" if by_date and before.day is not None else "entry"
+    values = given.values(team_id)
+    query = _page_query(tuple(values), by_date, _below(before, by_date))
+    values |= {"page_limit": limit + 1}
     if before is not None:
         values |= {"before_day": before.day, "before_no": before.entry_no}
-    found = session.execute(_page_query(tuple(values), by_date, below), values)
+    found = session.execute(query, values)
     rows = [EntryRow(entry, name or "") for entry, name in found]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -107,14 +108,20 @@ def list_entries(
     return Page(rows, Cursor(last.entry_no, last.date if by_date else None))
 
 
+def _below(before: Cursor | None, by_date: bool) -> str:
+    """Where a page starts: "" at the newest, "day" below a (date, entry number), "entry" below an entry
+    number (for a date range, the older entries of that date on)."""
+    if before is None:
+        return ""
+    return "day" if by_date and before.day is not None else "entry"
+
+
 @cache
 def _page_query(names: tuple[str, ...], by_date: bool, below: str) -> Select[tuple[InteractionLogEntry, str]]:
-    """A page's query for one shape of filter, built once (see store.filters.condition). `below`: where
-    the page starts, "" at the newest, "day" below a (date, entry number), "entry" below an entry number
-    (for a date range, the older entries of that date on)."""
+    """A page's query for one shape of filter (the filter's `names`), built once (see
+    store.filters.condition); `below` as `_below` says."""
     entry = InteractionLogEntry
-    shown = tuple(name for name in names if name not in ("page_limit", "before_day", "before_no"))
-    query = _with_contact_name().where(condition(shown)).limit(bindparam("page_limit"))
+    query = _with_contact_name().where(condition(names)).limit(bindparam("page_limit"))
     if below == "day":
         query = query.where(
             tuple_(entry.date, entry.entry_no) < tuple_(bindparam("before_day"), bindparam("before_no"))

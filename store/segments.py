@@ -420,13 +420,18 @@ def _begin_log(
     return logged, True
 
 
-def _owned(session: Session, team_id: str, entry_no: int, run: str) -> LoggedSegment:
-    """The logged segment, locked, if `run` still writes it."""
-    logged = session.scalar(
+def locked_logged_segment(session: Session, team_id: str, entry_no: int) -> LoggedSegment | None:
+    """The logged segment of that number, its row locked until the transaction ends."""
+    return session.scalar(
         select(LoggedSegment)
         .where(LoggedSegment.team_id == team_id, LoggedSegment.entry_no == entry_no)
         .with_for_update()
     )
+
+
+def _owned(session: Session, team_id: str, entry_no: int, run: str) -> LoggedSegment:
+    """The logged segment, locked, if `run` still writes it."""
+    logged = locked_logged_segment(session, team_id, entry_no)
     if logged is None:
         raise _Lost(f"Logged segment {entry_no} was deleted while it was being logged.")
     if logged.canceled:
