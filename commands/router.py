@@ -307,7 +307,7 @@ def _sentence(action: Action, words: list[str]) -> bool:
     places = action.placeholders()
     if not places or not isinstance(action.arg_by_name[places[0]].kind, Code | Number | Numbers):
         return False
-    if words[literals].isupper():  # typed as a code: `log IT …`, `template delete ME`, `log OUT …`
+    if words[literals].isupper() or words[literals].isdigit():  # `log IT …`, `log OUT …`, `entry 14`
         return False
     following = words[literals].lower()
     if following in PRONOUNS:

@@ -86,9 +86,11 @@ def problem(raw: bytes, content_type: str) -> str:
             body: Any = json.loads(text)
             spec = EVENT
         else:
+            if not _may_hold_payload(raw):
+                return ""  # a slash command: every field is a string
             form = parse_qs(text)
             if "payload" not in form:
-                return ""  # a slash command: every field is a string
+                return ""
             body = json.loads(form["payload"][0])
             spec = INTERACTION
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -107,6 +109,13 @@ def problem(raw: bytes, content_type: str) -> str:
             if isinstance(value, str) and UNSTORABLE.search(value):
                 return f"{'.'.join(path)} has a character no id has"
     return ""
+
+
+def _may_hold_payload(form: bytes) -> bool:
+    """Whether a form's field names could spell `payload`; most bodies are slash commands, whose names
+    are plain words, so they are not parsed twice (Bolt parses them)."""
+    names = (field.partition(b"=")[0] for field in form.split(b"&"))
+    return any(name == b"payload" or b"%" in name or b"+" in name for name in names)
 
 
 def _values(data: Any, path: tuple[str, ...]) -> list[Any]:

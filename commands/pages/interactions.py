@@ -74,6 +74,8 @@ def interaction_input(ctx: Context, args: Args) -> InteractionInput:
 
 def create(ctx: Context, args: Args) -> Reply:
     with ctx.sessions.begin() as session:
+        # Held here, the contact create_interaction reads stays in the session for the entry's line.
+        contact = find_contact(session, ctx.team_id, args["contact"])
         entry = create_interaction(
             session,
             ctx.team_id,
@@ -84,7 +86,7 @@ def create(ctx: Context, args: Args) -> Reply:
         )
         if args.get("comment"):
             add_comment(session, ctx.team_id, ctx.user_id, entry.entry_no, args["comment"], ctx.today())
-        line = entry_line(entry, find_contact(session, ctx.team_id, entry.contact_no).name)
+        line = entry_line(entry, contact.name)
     verb = "Saved for later" if entry.postponed else "Recorded"
     buttons = () if entry.postponed else (follow_up(entry.entry_no),)
     return Reply(f"{verb}: interaction log entry {entry.entry_no}.", paragraphs=(line,), buttons=buttons)

@@ -198,3 +198,14 @@ def test_shortcuts_with_odd_values(
     response = post(slack.events_url, as_form(replaced(shortcut, path, value)), FORM)
     assert response.status == 200 and response.elapsed < 3
     no_traceback(caplog)
+
+
+@pytest.mark.parametrize("name", ["payload", "pay%6Coad", "%70ayload"])
+def test_a_payload_is_checked_however_its_field_name_is_encoded(name: str) -> None:
+    from bot.slack import shapes
+
+    action = {"action_id": "a", "block_id": "b"}
+    bad = json.dumps({"type": "block_actions", "user": {"id": 7}, "actions": [action]})
+    body = f"token=x&{name}={urlencode({'v': bad})[2:]}".encode()
+    assert shapes.problem(body, FORM) == "user.id is a int"
+    assert shapes.problem(b"command=%2Fcrm&text=entries&user_id=U1", FORM) == ""
