@@ -306,7 +306,7 @@ def log_segment_in_chunks(
     chunk = chunk or CHUNK
     with sessions.begin() as session:
         logged, new = _begin_log(session, team_id, user_id, code, template_code, description, now, run)
-        done = _write_chunk(session, logged, chunk) if new else False
+        done = _write_chunk(session, logged, chunk) if new else log_state(logged) == ""
         progress = SegmentLog.of(logged)
     while not done:
         _rest(PAUSE)
@@ -369,6 +369,8 @@ def _begin_log(
         .with_for_update()
     )
     if logged is not None:
+        if run and logged.logging_by == run and log_state(logged) == "":
+            return logged, False  # this run wrote its last chunk, then its process died before answering
         _check_continue(logged, run)
         if template_code and template_code.strip().upper() != logged.template_code:
             raise Conflict(

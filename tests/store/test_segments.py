@@ -243,6 +243,18 @@ def test_a_log_being_written_is_refused_to_others_until_it_stalls_then_taken_ove
     assert (done.logged, done.state) == (9, "")
     assert_logged_once_each(sessions, target, logged)
     with pytest.raises(Conflict, match="logged already"):
+        in_chunks(sessions, target.team, run="job 3")
+
+
+def test_a_log_whose_process_died_after_its_last_chunk_answers_what_it_logged_when_claimed_again(
+    sessions, target
+):
+    done = in_chunks(sessions, target.team)
+    # The job's process died before the job was marked done: it is claimed again, by the same run.
+    again = in_chunks(sessions, target.team)
+    assert (again.entry_no, again.logged, again.state) == (done.entry_no, 9, "")
+    assert_logged_once_each(sessions, target, logged_target(sessions, target.team))
+    with pytest.raises(Conflict, match="logged already"):
         in_chunks(sessions, target.team, run="job 2")
 
 
