@@ -3,13 +3,12 @@
 from commands import marks
 from commands.reply import Button, Item
 from store.enums import DocumentKind
-from store.models import InteractionLogEntry
-from store.queries import EntryRow, entry_title
+from store.queries import Entry, EntryRow, entry_title
 
 DOCUMENT_KINDS = frozenset(kind.value for kind in DocumentKind)
 
 
-def entry_when(entry: InteractionLogEntry) -> str:
+def entry_when(entry: Entry) -> str:
     """The entry's date and time, on the clock of whoever logged it: each viewer reads it in their own
     time zone."""
     return marks.local_moment(entry.date, entry.time_of_interaction, entry.timezone)
@@ -20,12 +19,12 @@ def document_kind(value: str) -> str:
     return value.replace("-", " ").title() if value in DOCUMENT_KINDS else value
 
 
-def document_text(entry: InteractionLogEntry) -> str:
+def document_text(entry: Entry) -> str:
     """The kind and number of the business document the entry was logged from ("" when none)."""
     return " ".join(part for part in (document_kind(entry.document_type), entry.document_no) if part)
 
 
-def entry_line(entry: InteractionLogEntry, contact_name: str) -> str:
+def entry_line(entry: Entry, contact_name: str) -> str:
     status = []
     if entry.canceled:
         status.append("canceled")

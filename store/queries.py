@@ -3,9 +3,10 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, extract, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -20,10 +21,49 @@ from store.types import to_money
 MAX_PAGE = 200
 
 
+class LoggedEntry(NamedTuple):
+    """An interaction log entry as a page shows it, read as a plain row: loading a page of entries as ORM
+    objects cost more than the query itself."""
+
+    team_id: str
+    entry_no: int
+    contact_no: str
+    date: date
+    time_of_interaction: time
+    timezone: str
+    description: str
+    information_flow: str
+    initiated_by: str
+    cost: Decimal
+    duration: int
+    user_id: str
+    salesperson: str
+    group_code: str
+    template_code: str
+    evaluation: str
+    attempt_failed: bool
+    canceled: bool
+    postponed: bool
+    document_type: str
+    document_no: str
+    version_no: int
+    doc_no_occurrence: int
+    attachment_no: int | None
+
+
+Entry = InteractionLogEntry | LoggedEntry
+"""What reading an entry needs: the ORM object (to change it) or the row a page read."""
+
+
 @dataclass(frozen=True)
 class EntryRow:
-    entry: InteractionLogEntry
+    entry: LoggedEntry
     contact_name: str
+
+    @classmethod
+    def of(cls, values: Any) -> "EntryRow":
+        """From a row of `_with_contact_name`: the entry's columns, then the contact's name."""
+        return cls(LoggedEntry._make(values[:-1]), values[-1] or "")
 
 
 @dataclass(frozen=True)
@@ -62,12 +102,13 @@ def entry_row(session: Session, team_id: str, entry_no: int) -> EntryRow:
     found = session.execute(_ONE_ENTRY, {"team_id": team_id, "entry_no": entry_no}).first()
     if found is None:
         raise NotFound(f"Interaction log entry {entry_no} does not exist.")
-    return EntryRow(found[0], found[1] or "")
+    return EntryRow.of(found)
 
 
-def _with_contact_name() -> Select[tuple[InteractionLogEntry, str]]:
+def _with_contact_name() -> Select[Any]:
     entry = InteractionLogEntry
-    return select(entry, Contact.name).outerjoin(
+    columns = InteractionLogEntry.__table__.c
+    return select(*(columns[name] for name in LoggedEntry._fields), Contact.name).outerjoin(
         Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no)
     )
 
@@ -98,8 +139,7 @@ def list_entries(
     values |= {"page_limit": limit + 1}
     if before is not None:
         values |= {"before_day": before.day, "before_no": before.entry_no}
-    found = session.execute(query, values)
-    rows = [EntryRow(entry, name or "") for entry, name in found]
+    rows = [EntryRow.of(found) for found in session.execute(query, values)]
     more = len(rows) > limit
     rows = rows[:limit]
     if not more:
@@ -117,7 +157,7 @@ def _below(before: Cursor | None, by_date: bool) -> str:
 
 
 @cache
-def _page_query(names: tuple[str, ...], by_date: bool, below: str) -> Select[tuple[InteractionLogEntry, str]]:
+def _page_query(names: tuple[str, ...], by_date: bool, below: str) -> Select[Any]:
     """A page's query for one shape of filter (the filter's `names`), built once (see
     store.filters.condition); `below` as `_below` says."""
     entry = InteractionLogEntry
@@ -133,7 +173,7 @@ def _page_query(names: tuple[str, ...], by_date: bool, below: str) -> Select[tup
     return query.order_by(entry.entry_no.desc())
 
 
-def entry_title(entry: InteractionLogEntry, contact_name: str, user: Callable[[str], str] = str) -> str:
+def entry_title(entry: Entry, contact_name: str, user: Callable[[str], str] = str) -> str:
     """As Business Central titles an entry: the description, then who it came from or who made it.
     `user` names the user who logged it when they are the one who made it (a Slack mention)."""
     if entry.information_flow == "inbound":

@@ -20,8 +20,7 @@ from store.enums import Evaluation, InformationFlow, InitiatedBy
 from store.errors import Conflict, NotFound
 from store.filters import EntryFilter
 from store.interactions import get_entry, resume
-from store.models import InteractionLogEntry
-from store.queries import EntryRow, list_entries
+from store.queries import Entry, EntryRow, list_entries
 
 # What `resume` may change, by argument: the entry's field it sets.
 CHANGES = {
@@ -77,13 +76,13 @@ def resume_form(ctx: Context, values: dict[str, str]) -> Form:
     return Form(RESUME_ID, "Resume Interaction", "Resume", fields)
 
 
-def _chosen(session: Session, ctx: Context, text: str, rows: list[EntryRow]) -> InteractionLogEntry | None:
+def _chosen(session: Session, ctx: Context, text: str, rows: list[EntryRow]) -> Entry | None:
     """The postponed entry `text` names (it may be older than those listed), or None."""
     try:
         number = inputs.ENTRY_NO.parse(text, ctx, "entry_no") if text.strip() else None
     except UsageError:
         return None
-    found = next((row.entry for row in rows if row.entry.entry_no == number), None)
+    found: Entry | None = next((row.entry for row in rows if row.entry.entry_no == number), None)
     if found is None and number is not None:
         try:
             entry = get_entry(session, ctx.team_id, number)
@@ -93,11 +92,11 @@ def _chosen(session: Session, ctx: Context, text: str, rows: list[EntryRow]) -> 
     return found
 
 
-def _option(entry: InteractionLogEntry, contact: str) -> tuple[str, str]:
+def _option(entry: Entry, contact: str) -> tuple[str, str]:
     return str(entry.entry_no), f"{entry.entry_no} · {contact} · {entry.template_code} · {entry.description}"
 
 
-def _saved(entry: InteractionLogEntry) -> dict[str, str]:
+def _saved(entry: Entry) -> dict[str, str]:
     """What the postponed interaction holds, as the form's fields take it."""
     return {
         "template": entry.template_code,
