@@ -2,8 +2,10 @@
 webhook) does its work only once. The first caller to record a key wins; the others are told to skip."""
 
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import dialect_insert
@@ -55,11 +57,20 @@ def purge(sessions: sessionmaker[Session], source: str, older_than: timedelta) -
 def first_delivery(session: Session, source: str, key: str, team_id: str) -> bool:
     """Within the caller's transaction: True for the first delivery of `key`, False for any repeat. On
     PostgreSQL a concurrent copy waits on the primary key for the first one's transaction to end."""
-    insert = dialect_insert(session)
-    inserted = session.execute(
-        insert(ProcessedEvent)
-        .values(source=source, event_id=key[:100], team_id=team_id[:32], received_at=utcnow(), result="")
+    values = {"source": source, "event_id": key[:100], "team_id": team_id[:32], "received_at": utcnow()}
+    return session.execute(_first(dialect_insert(session)), values).first() is not None
+
+
+@cache
+def _first(insert: Any) -> Any:
+    """Built once for each database's INSERT (every click and event comes through here)."""
+    table = ProcessedEvent.__table__
+    return (
+        insert(table)
+        .values(
+            {name: bindparam(name) for name in ("source", "event_id", "team_id", "received_at")}
+            | {"result": ""}
+        )
         .on_conflict_do_nothing(index_elements=["source", "event_id"])
-        .returning(ProcessedEvent.event_id)
-    ).first()
-    return inserted is not None
+        .returning(table.c.event_id)
+    )
