@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///crm.db"
 READ_ONLY = "crm_read_only"
+"""A connection's option on SQLite: its transaction begins deferred (BEGIN), never waiting for the writers."""
+EACH_STATEMENT = "crm_each_statement"
+"""A connection's option on SQLite: no transaction is begun, each statement is one (see `reading`)."""
 T = TypeVar("T")
 SQLITE_BUSY_SECONDS = 30
 """How long an SQLite writer waits for the write lock before "database is locked"."""
@@ -132,7 +135,10 @@ class _WriterTurn:
         dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
 
     def begin(self, connection: Connection) -> None:
-        if connection.get_execution_options().get(READ_ONLY, False):
+        options = connection.get_execution_options()
+        if options.get(EACH_STATEMENT, False):
+            return  # each statement reads in a transaction of its own (see `reading`)
+        if options.get(READ_ONLY, False):
             connection.exec_driver_sql("BEGIN")
             return
         if not self.lock.acquire(timeout=SQLITE_BUSY_SECONDS):
@@ -222,11 +228,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that only reads: on SQLite it never waits for (or blocks) a writer. On PostgreSQL it runs
-    without a transaction of its own (autocommit): under READ COMMITTED each statement sees its own
-    snapshot either way, and the ROLLBACK that ended the transaction was a round trip per request."""
+    """A session that only reads, without a transaction of its own: each statement sees its own snapshot,
+    as under PostgreSQL's READ COMMITTED, and no BEGIN and ROLLBACK are spent on it (on PostgreSQL a
+    round trip each). On SQLite it never waits for (or blocks) a writer."""
     with sessions() as session:
-        options: dict[str, Any] = {READ_ONLY: True}
+        options: dict[str, Any] = {READ_ONLY: True, EACH_STATEMENT: True}
         if session.get_bind().dialect.name == "postgresql":
             options["isolation_level"] = "AUTOCOMMIT"
         session.connection(execution_options=options)
