@@ -240,48 +240,59 @@ def claim(
     one to its conversation is unfinished. A claim is taken over after `lease` (`file_lease` for a message
     with a file)."""
     now = utcnow()
-    lapsed = or_(
-        OutboxMessage.file.is_(None) & (OutboxMessage.claimed_at < now - lease),
-        OutboxMessage.file.is_not(None) & (OutboxMessage.claimed_at < now - file_lease),
-    )
-    earlier = aliased(OutboxMessage)
-    blocked = exists().where(
-        earlier.conversation == OutboxMessage.conversation,
-        earlier.id < OutboxMessage.id,
-        earlier.status.in_(UNFINISHED),
-    )
-    due = or_(
-        (OutboxMessage.status == PENDING) & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == SENDING) & lapsed,
-    )
-    candidates = (
-        select(OutboxMessage.id)
-        .where(due, ~blocked)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
-    )
+    moments = {"now": now, "lapsed": now - lease, "file_lapsed": now - file_lease}
     token = uuid.uuid4().hex
     with sessions.begin() as session:
-        found = session.scalars(candidates).first()
+        found = session.scalars(_CANDIDATES, moments).first()
         if found is None:
             return None
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == found, due)
-            .values(
-                status=SENDING,
-                claimed_at=now,
-                claim_token=token,
-                attempts=OutboxMessage.attempts + 1,
-            )
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
-        ).first()
+        claimed = session.execute(_CLAIM, moments | {"found": found, "token": token}).first()
         if claimed is None:
             return None
         row = session.get(OutboxMessage, found, populate_existing=True)
         return None if row is None else _outgoing(row)
+
+
+def _due() -> Any:
+    """Pending and due, or sending under a claim that lapsed (its process died while sending)."""
+    lapsed = or_(
+        OutboxMessage.file.is_(None) & (OutboxMessage.claimed_at < bindparam("lapsed")),
+        OutboxMessage.file.is_not(None) & (OutboxMessage.claimed_at < bindparam("file_lapsed")),
+    )
+    return or_(
+        (OutboxMessage.status == PENDING) & (OutboxMessage.next_attempt_at <= bindparam("now")),
+        (OutboxMessage.status == SENDING) & lapsed,
+    )
+
+
+_EARLIER_UNFINISHED = aliased(OutboxMessage)
+_CANDIDATES = (
+    select(OutboxMessage.id)
+    .where(
+        _due(),
+        ~exists().where(
+            _EARLIER_UNFINISHED.conversation == OutboxMessage.conversation,
+            _EARLIER_UNFINISHED.id < OutboxMessage.id,
+            _EARLIER_UNFINISHED.status.in_(UNFINISHED),
+        ),
+    )
+    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    .limit(1)
+    .with_for_update(skip_locked=True, of=OutboxMessage)
+)
+"""Polled by every process about once a second: built once."""
+_CLAIM = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("found"), _due())
+    .values(
+        status=SENDING,
+        claimed_at=bindparam("now"),
+        claim_token=bindparam("token"),
+        attempts=OutboxMessage.attempts + 1,
+    )
+    .returning(OutboxMessage.id)
+    .execution_options(synchronize_session=False)
+)
 
 
 def _finish(sessions: sessionmaker[Session], message: Outgoing, **values: Any) -> bool:
