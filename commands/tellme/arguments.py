@@ -92,6 +92,14 @@ RATED = {
         ),
         Evaluation.NEGATIVE,
     ),
+    **dict.fromkeys(
+        ("happy", "satisfied", "satisfecho", "satisfecha"),
+        Evaluation.POSITIVE,
+    ),
+    **dict.fromkeys(
+        ("unhappy", "upset", "angry", "annoyed", "enfadado", "enfadada", "enojado", "enojada", "molesto"),
+        Evaluation.NEGATIVE,
+    ),
     **dict.fromkeys(("meh", "regular", "average", "normalito", "normalita"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
@@ -191,6 +199,9 @@ KIND_WORDS = {
     "oferta": "quote",
     "ofertas": "quote",
     "presupuesto": "quote",
+    "presupuestos": "quote",
+    "cotizacion": "quote",
+    "cotizaciones": "quote",
     "quotes": "quote",
     "pedido": "order",
     "pedidos": "order",
@@ -272,6 +283,7 @@ class Arguments:
             ("document_kind",),
             ("field",),
             ("criteria",),
+            ("failed",),
         ):
             name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
             if name not in self.values:
@@ -377,8 +389,13 @@ def read_arguments(
     for i in list(free):
         meaning = concept(found[i].text)
         said_no = any(found[j].text in NOT for j in range(max(0, i - 3), i))
-        if found[i].text in FAILED or (said_no and found[i].text.startswith(UNANSWERED)):
-            claim("failed", True, [i])
+        as_typed = fold(found[i].raw)  # "nobody picks up": the expression read as "resume" is no resuming
+        if found[i].text in FAILED or (said_no and as_typed.startswith(UNANSWERED)):
+            if meaning in TEMPLATE_KINDS:  # "left a voicemail": a call that failed, its kind still said
+                args.take("failed", True, [found[i]])
+            else:
+                claim("failed", True, [i])
+                args.hidden["failed"] = frozenset({found[i].text})
         elif found[i].text in FORMATS:
             claim("format", found[i].text, [i])
         elif meaning in ("template", "group") and i > 0 and found[i - 1].text in BY:
@@ -393,13 +410,14 @@ def read_arguments(
         _segment(found, free, codes.segments, claim)
         for name in read_criteria(found, free, args.values, period, session, team_id, claim):
             args.forget(name)
+        _group(found, free, codes.groups, claim)  # "the MEET group" is no meeting
         _template(found, free, ranker, codes.templates, claim)
-        _group(found, free, codes.groups, claim)
         _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
     _language(found, free, claim)  # after the criteria: "the Spanish companies" are in Spain
     _document_kind(found, free, claim)
     _described(found, free, args, claim)
     _contact(found, free, ranker, session, team_id, args, claim)
+    _located(found, free, args, claim)
     left = [i for i in args.after_positions if i in free]
     while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
         left.pop(0)
@@ -670,7 +688,9 @@ def _a_field(found: list[Word], i: int) -> bool:
     following = found[i + 1].text if i + 1 < len(found) else ""
     if found[i].text in ("address", "direccion") and following != "book":  # no kind of interaction
         return True
-    if following in ("of", "de") and not any(concept(w.text) in DOING for j, w in enumerate(found) if j != i):
+    if following in ("of", "de", "for", "para") and not any(
+        concept(w.text) in DOING for j, w in enumerate(found) if j != i
+    ):
         return True  # "email of Laura", "¿el correo de Jürgen?": no verb makes it one sent
     before = found[max(0, i - 3) : i]
     if before and (before[-1].possessive or before[-1].text in FIELD_WORDS | {"que", "cual"}):
@@ -691,6 +711,39 @@ def _field(found: list[Word], free: list[int], args: Arguments, claim: Any) -> N
         claim("field", field.value, [i, *near])
         args.hidden["field"] = frozenset(found[j].text for j in (i, *near))
         return
+
+
+WHERE = {"where", "donde"}
+LOCATED = {
+    "is",
+    "are",
+    "esta",
+    "queda",
+    "quedan",
+    "estan",
+    "located",
+    "based",
+    "situated",
+    "ubicado",
+    "ubicada",
+}
+"""After "where" (or "¿dónde ...?"): asked where a contact is, its address ("where is Adatum based?")."""
+
+
+def _located(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """ "Where is Adatum?", "¿dónde queda Contoso?": a contact's address (read once the contact is)."""
+    if "contact" not in args.values or "field" in args.values:
+        return
+    for i in free:
+        if found[i].text in WHERE and i + 1 < len(found) and found[i + 1].text in LOCATED:
+            if found[i + 1].text in args.used.get("template", ()):
+                args.forget("template")  # "¿dónde queda ...?" is no "quedada"
+                free.append(i + 1)
+            asked = LOCATED | WHERE
+            said = [j for j in range(i, len(found)) if j in free and found[j].text in asked]
+            claim("field", "address", said)
+            args.hidden["field"] = frozenset(found[j].text for j in said)
+            return
 
 
 def _group(found: list[Word], free: list[int], rows: list[tuple[str, str]], claim: Any) -> None:
@@ -927,10 +980,31 @@ def _contact(
                     spotted.append((at[0], at[-1] + 1))
                 run = run[seen.end :]
     taken = {i for start, end in spotted for i in range(start, end)}
-    rest = [i for i in names if i in free and i not in taken]
+    rest = _joined(found, [i for i in names if i in free and i not in taken], taken)
     if rest:
         args.leftover = " ".join(found[i].raw for i in rest)
         args.take("name", args.leftover, [found[i] for i in rest])
+
+
+NAME_JOINERS = {"de", "del", "la", "las", "los", "y", "and", "of", "the", "van", "von", "da", "do", "dos"}
+"""Small words inside a name written as names are: "Tostadas del Sur", "Bank of Lisbon", "Van der Berg"."""
+
+
+def _joined(found: list[Word], rest: list[int], taken: set[int]) -> list[int]:
+    """The words left for a new name, with the small words between two capitalised ones kept."""
+    joined: list[int] = []
+    for i in rest:
+        gap = range(joined[-1] + 1, i) if joined else range(0)
+        if (
+            gap
+            and len(gap) <= 2
+            and found[joined[-1]].raw[:1].isupper()
+            and found[i].raw[:1].isupper()
+            and all(found[j].text in NAME_JOINERS and j not in taken and found[j].raw.islower() for j in gap)
+        ):
+            joined.extend(gap)
+        joined.append(i)
+    return joined
 
 
 def _runs(positions: list[int]) -> list[list[int]]:

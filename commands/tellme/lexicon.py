@@ -847,6 +847,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "almuerzo",
         "catch up",
         "catch-up",
+        "caught up",
+        "coffee with",
+        "lunch with",
+        "dinner with",
+        "breakfast with",
+        "cafe con",
+        "zoom call",
         "sat down",
         "appointment",
         "junta",
@@ -1084,7 +1091,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-NEGATIONS = frozenset({"no", "not", "never", "nunca", "didn", "don", "doesn", "isn", "wasn", "t"})
+NEGATIONS = frozenset({"no", "not", "never", "nunca", "didn", "don", "doesn", "isn", "wasn", "t"}) | {
+    "couldn",
+    "wouldn",
+    "weren",
+    "aren",
+    "haven",
+    "hasn",
+    "cannot",
+}
 """Said around what happened ("didn't answer", "no contestó"): known words, though no action's."""
 STOPWORDS = NEGATIONS | frozenset(
     [

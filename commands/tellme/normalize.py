@@ -100,8 +100,8 @@ def _plain_tokens(plain: str) -> list[Word]:
         after = plain[start + len(raw) : start + len(raw) + 1]
         if raw[:1].isdigit() and before and before in CURRENCY_SIGNS:
             raw, start = before + raw, start - 1  # "$15": an amount, no entry number
-        elif raw[:1].isdigit() and after and after in CURRENCY_SIGNS:
-            raw += after  # "40€"
+        elif raw[:1].isdigit() and after and after in CURRENCY_SIGNS + "%":
+            raw += after  # "40€"; "15%" is a share, no entry number either
         found.append(_word(raw, start, start + len(raw), dotted))
     return [_spanish_del(word, i) for i, word in enumerate(found)]
 

@@ -38,6 +38,7 @@ ARGUMENT_CONCEPTS = {
     "evaluation": "evaluate",
     "entry_nos": "entry",
     "name": "contact",
+    "failed": "call",
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
 "what's Kim's e-mail?" asks for details."""
