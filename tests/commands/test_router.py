@@ -8,7 +8,7 @@ from commands import grammar, marks
 from commands.context import Context
 from commands.inputs import split
 from commands.reply import Modal
-from commands.router import ROUTER, run
+from commands.router import ROUTER, _sentence, run
 from store import segments
 from store.frecency import frecency_scores
 from store.interactions import comments, get_entry
@@ -424,6 +424,21 @@ def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_noth
         del ROUTER.dispatch
     assert ran == [] and reply.modal is None
     assert reply.text.startswith("I could not find an action")
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("segment SM00001 add John Smith", False),
+        ("segment my list add John Smith", True),
+        ("segment the spring newsletter add Peter", True),
+        ("segment IT add John Smith", False),  # a code in capitals, whatever it spells
+    ],
+)
+def test_a_pronoun_in_a_command_s_first_place_makes_a_sentence_even_between_its_words(typed, sentence):
+    # `segment {segment} add {contacts}`: the first place is the second word, not the one after "add".
+    action = ROUTER.by_id["add_contacts_to_segment"]
+    assert _sentence(action, split(typed)) is sentence
 
 
 def test_a_command_word_before_an_article_is_read_as_a_sentence(ctx, workspace):
