@@ -294,6 +294,8 @@ PRONOUNS = frozenset({"me", "my", "mi", "mis", "your", "tu", "tus", "our", "su",
 PRONOUNS |= {"a", "an", "the", "un", "una", "el", "la", "los", "las", "some", "this", "that", "esta", "este"}
 """Words that never are a code or a number, but start a sentence's object ("cancel my lunch", "log me
 out")."""
+OWNED = frozenset({"my", "mi", "mis", "our", "your", "tu", "tus"})
+"""... nor any value at all: what follows is the user's own thing, no record's name."""
 
 
 def _sentence(action: Action, words: list[str]) -> bool:
@@ -306,6 +308,8 @@ def _sentence(action: Action, words: list[str]) -> bool:
     first = next((i for i, part in enumerate(action.command) if part.startswith("{")), None)
     if first is None or len(words) <= first or grammar.OPTION.match(words[first]):
         return False
+    if words[first].lower() in OWNED:
+        return True  # "link my github account": no contact is called "my ..."
     places = action.placeholders()
     if not isinstance(action.arg_by_name[places[0]].kind, Code | Number | Numbers):
         return False

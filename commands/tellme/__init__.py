@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, proper_name, read_arguments
-from commands.tellme.intent import asked_what_happened, intent, plural_noun
+from commands.tellme.intent import TOLD, asked_what_happened, intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker, grammatical_number, near_tie, reorder, said_numbers
@@ -120,26 +120,35 @@ def search(
     happened = asked_what_happened(found, asked, fields)
     # "meetings with Adatum", "las llamadas de hoy", "¿le mandamos la carta?": log entries of that kind.
     counting = any(word.text == COUNTED for word in found)  # "how many calls ...?": statistics, not a list
+    # ... and a template said in the plural, as a kind of them ("which quotes did we send?", "las facturas
+    # de octubre"), not in capitals as a code.
     kinds = [
         "entry"
         for word in found
-        if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened) and not counting
+        if ((concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened)) or _kinds_of(word, args))
+        and not counting
     ]
-    # "how many calls did we make?", "¿cuántas visitas...?": a count of interactions is their statistics.
-    counts = [COUNTED] if counting and any(concept(word.text) in ENTRY_NOUNS for word in found) else []
+    # "how many calls did we make?", "¿cuántas visitas...?", "how many times did we talk to ...?": a count
+    # of interactions is their statistics.
+    counted_things = ENTRY_NOUNS | TOLD
+    counts = [COUNTED] if counting and any(concept(word.text) in counted_things for word in found) else []
     # "sent Adatum the invoice", "le mandé la factura a Fabrikam": sent to a contact, told, is something
     # done with it (to log), not the sending of a segment.
     told = "contact" in args.values and not asked and not reading.reading and not happened
     said = [SENT if told and concept(w.text) == "logged" else w.text for w in found] + kinds[:1] + counts
     numbers = said_numbers(found)
-    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
+    # A name written as names are, that is no contact's, is what a search looks for ("search for Mueller").
+    proper = proper_name(args.values.get("name"))
+    explained = dict(args.used)
+    if proper and "text" not in explained and "contact" not in args.values:
+        explained["text"] = args.used.get("name", frozenset())
+    ranked = engine.rank(said, explained, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
     counted = understood(found, engine, args, numbers=True)
     # A new contact's name written as names are ("add Raj Patel, raj@example.org") is understood as its
     # name; in lower case it may as well be words Tell Me does not know ("add zzqx wobble").
-    proper = proper_name(args.values.get("name"))
     with_name = understood(found, engine, args, numbers=True, name=True) if proper else counted
     # What the sentence names to act on: an argument (not a template its verb says: "call an uber"), or
     # a word of a thing.
@@ -166,13 +175,25 @@ def search(
             share
             if engine.takes_number[action.id]
             else with_name
-            if "name" in action.arg_by_name
+            if "name" in action.arg_by_name or (engine.shows[action.id] and "text" in action.arg_by_name)
             else counted,
             named,
             elsewhere,
         )
         for action, score in ranked[:limit]
     ]
+
+
+def _kinds_of(word: Word, args: Arguments) -> bool:
+    """Whether the word read as the template is its kind in the plural ("quotes", "facturas")."""
+    typed = word.raw
+    return (
+        word.text in args.used.get("template", ())
+        and concept(word.text) == word.text  # no word of the lexicon: those are read as above
+        and not typed.isupper()
+        and len(typed) > 4
+        and typed.casefold().endswith("s")
+    )
 
 
 POSSESSIVES = frozenset({"my", "mi", "mis", "our", "nuestro", "nuestra", "nuestros", "nuestras"})

@@ -135,6 +135,7 @@ WENT = {
     "that",
 }
 """Between a "not" and how it went: "didn't go well", "no salió bien", "wasn't a disaster"."""
+ARTICLES = {"a", "un", "una", "that"}
 FAILED = {
     "failed",
     "fallida",
@@ -252,6 +253,8 @@ class Arguments:
     interaction): they count only for the actions that take that argument."""
     leftover: str = ""
     contacts: list[str] = field(default_factory=list)
+    to_place: bool = False
+    """The words left for a name follow "to" or "a": a place ("vuelos a Roma"), as likely as a name."""
     contact_words: str = ""
     """The words that named the contact, as typed: what a search for contacts looks for."""
     """Every contact named, in order (to add several to a segment)."""
@@ -294,6 +297,8 @@ class Arguments:
             found.append((*names, "text") if in_text else names)
         if proper_name(self.values.get("name")) and ("email" in self.values or "phone" in self.values):
             found.append(("name", "email", "phone"))  # "add Raj Patel, raj@example.org": a new contact
+        elif proper_name(self.values.get("name")) and "contact" not in self.values and not self.to_place:
+            found.append(("name", "text"))  # "search for Mueller", "add Olivia Brown": a name, no contact's
         return found
 
     def for_action(self, action: Action) -> dict[str, Any]:
@@ -597,14 +602,17 @@ def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any)
         start = i
         if stronger is not None and i > 0 and found[i - 1].text in VERY:
             value, start = stronger, i - 1
+        said = start
+        while said > 0 and start - said < 2 and found[said - 1].text in WENT - ARTICLES and said - 1 in free:
+            said -= 1  # "went badly", "salió muy bien": how it went, said with it
         end = i + 1
         if end < len(found) and found[end].text in AFTER_VERY:
             value, end = stronger or value, end + 1  # "un desastre total", "un éxito absoluto"
         if _denied(found, start):
             value = DENIED[value]
-        claim("evaluation", value.value, list(range(start, end)))
+        claim("evaluation", value.value, list(range(said, end)))
         # To an action that takes no evaluation these words say nothing ("un desastre total" is no total).
-        args.hidden["evaluation"] = frozenset(found[j].text for j in range(start, end))
+        args.hidden["evaluation"] = frozenset(found[j].text for j in range(said, end))
         return
 
 
@@ -982,10 +990,12 @@ def _contact(
     taken = {i for start, end in spotted for i in range(start, end)}
     rest = _joined(found, [i for i in names if i in free and i not in taken], taken)
     if rest:
+        args.to_place = rest[0] > 0 and found[rest[0] - 1].text in TO_PLACE
         args.leftover = " ".join(found[i].raw for i in rest)
         args.take("name", args.leftover, [found[i] for i in rest])
 
 
+TO_PLACE = {"to", "a", "al", "in", "en", "into", "hacia"}
 NAME_JOINERS = {"de", "del", "la", "las", "los", "y", "and", "of", "the", "van", "von", "da", "do", "dos"}
 """Small words inside a name written as names are: "Tostadas del Sur", "Bank of Lisbon", "Van der Berg"."""
 

@@ -210,7 +210,8 @@ def _expressions(found: list[Word]) -> list[Word]:
     while i < len(found):
         for known in _starting(found[i].text):
             typed = [word.text for word in found[i : i + len(known)]]
-            if len(typed) == len(known) and all(map(_same_word, typed, known)):
+            coded = any(len(word.raw) >= 3 and word.raw.isupper() for word in found[i : i + len(known)])
+            if len(typed) == len(known) and all(map(_same_word, typed, known)) and not coded:
                 first, last = found[i], found[i + len(known) - 1]
                 raw = " ".join(word.raw for word in found[i : i + len(known)])
                 merged += [
