@@ -134,7 +134,7 @@ def _plans(found: list[Word]) -> list[Word]:
     planned = list(found)
     i = 0
     while i < len(planned):
-        for opening in INTENTION_WORDS:
+        for opening in INTENTIONS_BY_FIRST.get(planned[i].text, ()):
             typed = [word.text for word in planned[i : i + len(opening)]]
             if tuple(typed) != opening:
                 continue
@@ -168,6 +168,10 @@ EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
 } | {tuple(word.text for word in _tokens(surface)): said for surface, said in COMPOUNDS.items()}
 LONGEST = max(len(words) for words in EXPRESSIONS)
 INTENTION_WORDS = sorted((tuple(w.text for w in _tokens(said)) for said in INTENTIONS), key=len, reverse=True)
+INTENTIONS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+"""The intentions by their first word, longest first: looked up at each word of a sentence."""
+for _opening in INTENTION_WORDS:
+    INTENTIONS_BY_FIRST.setdefault(_opening[0], []).append(_opening)
 
 STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
 CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")
@@ -201,7 +205,7 @@ def _starting(word: str) -> list[tuple[str, ...]]:
             for key in _keys(known[0]):
                 _STARTING.setdefault(key, []).append(known)
     found = {known for key in _keys(word) for known in _STARTING.get(key, ())}
-    return sorted(found, key=lambda known: (-len(known), known[0] != word))
+    return sorted(found, key=lambda known: (-len(known), known[0] != word, known))  # the same every run
 
 
 def _expressions(found: list[Word]) -> list[Word]:
