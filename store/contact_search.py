@@ -291,7 +291,12 @@ def contacts_version(session: Session, team_id: str) -> int | None:
 def contact_index(session: Session, team_id: str) -> ContactIndex:
     """The workspace's index as of the version the database says now: built once, then brought up to date
     with the contacts added or renamed since (by this process or any other)."""
-    version = contacts_version(session, team_id)
+    return index_at(session, team_id, contacts_version(session, team_id))
+
+
+def index_at(session: Session, team_id: str, version: int | None) -> ContactIndex:
+    """The index as of `version`, read by the caller in this transaction (with other things, in one round
+    trip: see store.vocabulary.workspace_codes)."""
     key = (str(session.get_bind().url), team_id)
     index = _indexes.get(key)
     if index is not None and _current(index, version):

@@ -17,7 +17,7 @@ from commands.tellme.dates import find_period
 from commands.tellme.lexicon import OPENERS, QUESTION_WORDS
 from commands.tellme.normalize import DURATION_UNITS, STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
-from store.contact_search import name_tokens, search_contacts, spot_contact
+from store.contact_search import ContactIndex, index_at, name_tokens
 from store.enums import DocumentKind, Evaluation
 from store.vocabulary import Codes, workspace_codes
 
@@ -421,7 +421,10 @@ def read_arguments(
     _language(found, free, claim)  # after the criteria: "the Spanish companies" are in Spain
     _document_kind(found, free, claim)
     _described(found, free, args, claim)
-    _contact(found, free, ranker, session, team_id, args, claim)
+    index = None
+    if session is not None and team_id is not None:
+        index = index_at(session, team_id, codes.contacts_version)  # one version for the whole sentence
+    _contact(found, free, ranker, index, args, claim)
     _located(found, free, args, claim)
     left = [i for i in args.after_positions if i in free]
     while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
@@ -931,8 +934,7 @@ def _contact(
     found: list[Word],
     free: list[int],
     ranker: Ranker,
-    session: Session | None,
-    team_id: str | None,
+    index: ContactIndex | None,
     args: Arguments,
     claim: Any,
 ) -> None:
@@ -952,10 +954,10 @@ def _contact(
     if not names:
         return
     spotted: list[tuple[int, int]] = []
-    if session is not None and team_id is not None:
+    if index is not None:
         for i in names:  # a contact number or an e-mail address settles it
             if CODE.match(found[i].text) or "@" in found[i].text:
-                exact = search_contacts(session, team_id, found[i].raw, limit=1)
+                exact = index.search(found[i].raw, 1) if found[i].raw.strip() else []
                 if exact and exact[0].score == 100.0:
                     claim("contact", exact[0].no, [i])
                     args.contacts.append(exact[0].no)
@@ -968,7 +970,7 @@ def _contact(
             while run:
                 tokens = ["".join(name_tokens(found[i].raw)) for i in run]
                 capitalized = [_named(found, i) for i in run]
-                seen = spot_contact(session, team_id, tokens, capitalized)
+                seen = index.spot(tokens, capitalized) if tokens else None
                 if seen is None:
                     break
                 at = run[seen.start : seen.end]

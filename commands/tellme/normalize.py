@@ -47,6 +47,7 @@ WORD = re.compile(r"[\w@.+-]*\w", re.UNICODE)
 DOTTED = re.compile(r"\b(" + "|".join(DOTTED_ABBREVIATIONS) + r")\.", re.IGNORECASE)
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
