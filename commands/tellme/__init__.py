@@ -43,6 +43,9 @@ no right suggestion lay between three in five and seven in ten)."""
 
 COUNTED = "statistics"
 SENT = "send"
+LOGGED = "log"
+OTHER_RECORDS = frozenset({"task", "remind", "segment", "template", "group", "setup", "find", "show"})
+"""Said with a contact and a kind of interaction, these ask for something else than to log one."""
 FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
@@ -136,6 +139,10 @@ def search(
     # done with it (to log), not the sending of a segment.
     told = "contact" in args.values and not asked and not reading.reading and not happened
     said = [SENT if told and concept(w.text) == "logged" else w.text for w in found] + kinds[:1] + counts
+    # What was done with a contact, told with its kind ("sent Adatum the invoice", "le mandé la cotización
+    # a Contoso"): an interaction to log, whatever document it was.
+    other = any(concept(w.text) in OTHER_RECORDS for w in found)  # "set a to-do: visit Fabrikam ..."
+    said += [LOGGED] if told and "template" in args.values and not (kinds or counts or other) else []
     numbers = said_numbers(found)
     # A name written as names are, that is no contact's, is what a search looks for ("search for Mueller").
     proper = proper_name(args.values.get("name"))

@@ -1516,8 +1516,10 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("take", "off"): "delete",
     ("put", "in"): "add",
     ("put", "into"): "add",
+    ("call", "back"): "call",  # "rang us back", "le devolví la llamada" is a call too
 }
-"""Verbs whose particle may come after the object: "bring entry 9 back", "look Contoso up"."""
+"""Verbs (or any verb of a concept) whose particle may come after the object: "bring entry 9 back",
+"look Contoso up"."""
 NAMING = frozenset({"called", "named", "llamado", "llamada", "llamados", "llamadas"})
 """After a thing ("a company called Northwind"), these name it; they are no phone calls."""
 NAMED_THINGS = frozenset({"contact", "template", "segment", "group"})

@@ -344,6 +344,9 @@ def _particles(found: list[Word]) -> list[Word]:
         if joined[i].text in NAMING and i > 0 and _names(joined, i):
             del joined[i]
             continue
+        if joined[i].text in SE_NAMING and i > 0 and joined[i - 1].text == "se":
+            del joined[i - 1 : i + 1]  # "los que se llaman Smith": a name, no call
+            continue
         meaning = concept(joined[i].text)
         before = [word.text for word in joined[max(0, i - 2) : i]]
         if (
@@ -355,7 +358,10 @@ def _particles(found: list[Word]) -> list[Word]:
             joined[i] = replace(joined[i], text=PARTICIPLES[meaning])
             continue
         for j in range(i + 2, min(i + 7, len(joined))):
-            meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
+            verb = joined[i].text
+            meaning = PARTICLE_VERBS.get((verb, joined[j].text)) or PARTICLE_VERBS.get(
+                (concept(verb), joined[j].text)
+            )
             if meaning is not None:
                 joined[i] = replace(joined[i], text=meaning)
                 del joined[j]
@@ -363,6 +369,7 @@ def _particles(found: list[Word]) -> list[Word]:
     return joined
 
 
+SE_NAMING = frozenset({"llama", "llaman", "llamaba", "llamaban"})
 ARTICLES = {"a", "an", "the", "un", "una", "el", "la", "los", "las", "unos", "unas", "this", "este", "esta"}
 WHERE = {"where", "donde"}
 ASKING_SELF = {"do", "can", "i", "puedo", "se", "tengo", "podemos"}
