@@ -407,7 +407,16 @@ def test_a_database_that_cannot_be_reached_is_named_and_nothing_changes(workspac
 
 
 @pytest.mark.parametrize(
-    "text", ["log me out", "log off", "cancel my lunch", "log my run on strava", "cancel my flight"]
+    "text",
+    [
+        "log me out",
+        "log off",
+        "cancel my lunch",
+        "log my run on strava",
+        "cancel my flight",
+        "link my github account",  # a contact is never called "my ..."
+        "link mi cuenta de github",
+    ],
 )
 def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_nothing(ctx, workspace, text):
     ran: list[str] = []
