@@ -61,6 +61,10 @@ class Match:
     named: bool = True
     """Whether the sentence says what to act on (a thing, or an argument), not just a verb: "sube el
     volumen" says only "upload", and what to upload is no word Tell Me knows."""
+    whole: bool = True
+    """Whether the sentence says every word of one of the action's titles or keywords (by concept, or by
+    an argument standing in): a purge is asked about only then ("delete all my emails" does not say
+    "canceled", so it is no purge of canceled entries)."""
     elsewhere: bool = False
     """Whether the sentence is about something of the user's that is no record of the CRM ("my spotify
     account", "mi madre", "a reminder on my phone"): another app's request."""
@@ -185,10 +189,16 @@ def search(
             if "name" in action.arg_by_name or (engine.shows[action.id] and "text" in action.arg_by_name)
             else counted,
             named,
+            engine.said_whole(action, said, args.evidence()) if _purge(action) else True,
             elsewhere,
         )
         for action, score in ranked[:limit]
     ]
+
+
+def _purge(action: Action) -> bool:
+    """A destructive action that needs no argument to act on: what it removes, its title says."""
+    return bool(action.policy.destructive) and not any(arg.required for arg in action.args)
 
 
 def _kinds_of(word: Word, args: Arguments) -> bool:
@@ -324,7 +334,8 @@ def decide(matches: list[Match]) -> Decision:
     clear = (best.score >= RUN_SCORE and lead >= RUN_MARGIN) or (
         best.score >= ALONE_SCORE and lead >= ALONE_MARGIN
     )
-    sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0)
+    # A purge the sentence does not name in full is offered, never asked about at once.
+    sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0) and best.whole
     # Missing what the action needs, every other word must be known, or be the text it still needs: "log a
     # call" opens the form, "call my mom" does not.
     if clear and sure and (best.complete() or best.understood == 1.0 or best.lacks_only_text()):

@@ -42,6 +42,8 @@ ARGUMENT_CONCEPTS = {
 }
 """An argument found stands in for the word naming its kind: "add John Smith to SM01" says "contact",
 "what's Kim's e-mail?" asks for details."""
+THINGS = frozenset({"interaction", "log", "entry", "segment", "logged"})
+"""The records the log holds: named by any action on them, they tell none apart."""
 SELECTION = "criteria"
 """The argument whose words say which contacts, not which action (a segment step's criteria)."""
 MISFIT = {
@@ -185,6 +187,10 @@ class Ranker:
                 takes.add("contact")
             self.reads[action.id] = frozenset(takes)
         self._taking: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self.phrases_verb = {  # the concept of the first word of each action's title: "delete"
+            action.id: next((concept(w.text) for w in words(action.title) if w.text not in STOPWORDS), "")
+            for action in self.actions
+        }
         # What a misspelt word may be read as: the lexicon's words, the titles' and one-word keywords'. A
         # word only found inside a longer keyword ("made" of "calls made") is read only as typed, so that
         # "madre" or "water" is not taken for it.
@@ -347,6 +353,24 @@ class Ranker:
                 )
             ranked.append((action, round(score, 1)))
         return reorder(ranked, frecency)
+
+    def said_whole(self, action: Action, query_words: list[str], evidence: Iterable[tuple[str, ...]]) -> bool:
+        """Whether the query says every concept of one of the action's titles or keywords, surely, or by
+        an argument found standing in for it."""
+        said = {
+            meaning
+            for word in query_words
+            if word not in STOPWORDS
+            for meaning, sure in self.resolve(word).items()
+            if sure >= 80.0
+        } | {ARGUMENT_CONCEPTS[names[0]] for names in evidence if names[0] in ARGUMENT_CONCEPTS}
+        # A phrase of its own that says more than its verb ("purge") and the records it acts on ("entries",
+        # which "delete all my emails" seems to say): what sets it apart ("canceled", "gdpr").
+        verb = self.phrases_verb.get(action.id, "")
+        return any(
+            set(p.concepts) - THINGS - {verb} and set(p.concepts) - THINGS <= said
+            for p in self.by_action[action.id]
+        )
 
     def _takes(self, action: Action, names: tuple[str, ...]) -> bool:
         """Whether the action takes an argument found, which any of `names` could be."""

@@ -1707,3 +1707,21 @@ def test_a_to_do_with_a_kind_of_interaction_is_a_task_not_one_told(
     sessions: sessionmaker[Session], workspace: str
 ) -> None:
     assert ask(sessions, workspace, "set a to-do: visit Fabrikam on Thursday")[0].action.id == "add_task"
+
+
+@pytest.mark.parametrize(
+    "text", ["delete all my emails", "borra todos mis correos", "delete the draft email"]
+)
+def test_a_purge_is_never_asked_about_unless_the_sentence_names_what_it_removes(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind in ("choose", "nothing")
+
+
+@pytest.mark.parametrize("text", ["purge all canceled entries", "borrá los movimientos cancelados"])
+def test_a_purge_named_in_full_is_asked_about(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.action.id == "delete_canceled_entries"
