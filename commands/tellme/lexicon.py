@@ -35,6 +35,17 @@ ABBREVIATIONS = {
     "segs": "segments",
     "msg": "message",
     "w": "with",
+    # as typed in chat: "can u log a call", "abt the renewal", "q me llame" (que)
+    "u": "you",
+    "ur": "your",
+    "abt": "about",
+    "thx": "thanks",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "yday": "yesterday",
+    "q": "que",
+    "xq": "porque",
+    "tmb": "tambien",
 }
 
 # One concept per line: every word on it means the same thing to Tell Me.
@@ -62,6 +73,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hablaste",
         "charlamos",
         "conversamos",
+        "platique",
+        "platicamos",
+        "platicar",
+        "platico",
     ),
     "entry": (
         "entry",

@@ -1725,3 +1725,19 @@ def test_a_purge_named_in_full_is_asked_about(
     decision = decide(ask(sessions, workspace, text))
     assert decision.kind == "run" and decision.best is not None
     assert decision.best.action.id == "delete_canceled_entries"
+
+
+@pytest.mark.parametrize(
+    ("text", "template", "contact"),
+    [
+        ("can u log a call w/ Contoso? talked abt the renewal", "PHONE", "CT000003"),
+        ("platiqué con Carlos Ruiz por teléfono", "PHONE", "CT000010"),
+    ],
+)
+def test_chat_spelling_and_regional_verbs_still_log_the_interaction(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str, contact: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.action.id == "create_interaction"
+    assert (decision.best.args["template"], decision.best.args["contact"]) == (template, contact)
