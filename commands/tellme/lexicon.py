@@ -1277,6 +1277,30 @@ STOPWORDS = NEGATIONS | frozenset(
     ]
 )
 
+ORDINARY = frozenset(
+    [
+        "contract",
+        "contracts",
+        "contrato",
+        "contratos",
+        "over",
+        "tried",
+        "month",
+        "months",
+        "boss",
+        "nice",
+        "demo",
+        "hace",
+        "rato",
+        "tal",
+        "descuento",
+        "descuentos",
+        "propuesta",
+        "propuestas",
+    ]
+)
+"""Everyday words of sales talk that are spelled like Tell Me's ("contract" like "contact", "month" like
+"create", "rato" like "rate"): never read as a slip of one, nor as a form of one."""
 WORD_FORMS_ONLY = frozenset({"canceled", "logged"})
 """Concepts that are participles of another concept's verb ("cancelados" of "cancelar", "grabados" of
 "grabar"): only the forms listed mean them, so the stem they share with the verb stays the verb's."""

@@ -63,7 +63,7 @@ def words(text: str) -> list[Word]:
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
     tokens = _plans(_tokens(text))
-    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(tokens)))))))
+    return _reverse(_noted(_entries(_records(_particles(_where_to(_counted(_expressions(tokens))))))))
 
 
 def _tokens(text: str) -> list[Word]:
@@ -406,6 +406,25 @@ def _records(found: list[Word]) -> list[Word]:
         if (after and concept(after[0].text) in RECORDS) or said_as:
             made[i] = replace(word, text="create")
     return made
+
+
+NOTED_ON = {"en", "on", "in", "a", "al", "la", "el", "the", "entry", "to"}
+SAYING_THAT = {"que", "that", "saying", "diciendo"}
+
+
+def _noted(found: list[Word]) -> list[Word]:
+    """ "Log" said on an entry's number, with what to note after it ("apunta en la 88 que quieren
+    descuento", "note on 12 that they called back"): a comment on that entry."""
+    noted = list(found)
+    for i, word in enumerate(found):
+        if concept(word.text) != "log":
+            continue
+        j = i + 1
+        while j < len(found) and found[j].text in NOTED_ON and j - i <= 3:
+            j += 1
+        if j + 1 < len(found) and j > i + 1 and found[j].text.isdigit() and found[j + 1].text in SAYING_THAT:
+            noted[i] = replace(word, text="comment")
+    return noted
 
 
 def _reverse(found: list[Word]) -> list[Word]:

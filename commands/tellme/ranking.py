@@ -17,6 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from commands import inputs
 from commands.action import Action
 from commands.tellme.intent import NEUTRAL, SHOWING, Intent
+from commands.tellme.lexicon import ORDINARY
 from commands.tellme.normalize import STOPWORDS, SURFACE, Word, concept, fold, words
 
 ALIGNMENT_SHARE = 0.8
@@ -216,6 +217,8 @@ class Ranker:
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Ranker lives as long as the process
     def resolve(self, word: str) -> Resolved:
+        if word in ORDINARY:
+            return {}
         known = concept(word)
         if known in self.idf or word in SURFACE:
             return {known: 100.0}

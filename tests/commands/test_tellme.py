@@ -1741,3 +1741,33 @@ def test_chat_spelling_and_regional_verbs_still_log_the_interaction(
     assert decision.kind == "run" and decision.best is not None
     assert decision.best.action.id == "create_interaction"
     assert (decision.best.args["template"], decision.best.args["contact"]) == (template, contact)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [("note on 12 that they called back", 12), ("apunta en la 88 que quieren descuento", 88)],
+)
+def test_noting_something_on_an_entry_is_a_comment_on_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, entry: int
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["entry_no"]) == ("comment_entry", entry)
+
+
+@pytest.mark.parametrize("word", ["contract", "contrato", "month", "rato"])
+def test_an_everyday_word_spelled_like_one_of_tell_me_s_is_not_read_as_it(word: str) -> None:
+    assert ROUTER.ranker.resolve(word) == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["mailed the contract to Contoso", "le mandé el contrato a Contoso por correo"]
+)
+def test_a_document_sent_to_a_contact_is_no_contact_to_list(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["contact"], best.args["template"]) == (
+        "create_interaction",
+        "CT000003",
+        "EMAIL",
+    )
