@@ -143,8 +143,12 @@ def test_a_purge_deletes_only_on_the_delete_button_of_its_own_question(ctx, work
 def test_tell_me_choices_ask_before_anything_destructive(ctx, workspace):
     run(ctx, f"log PHONE {workspace.john}")
     run(ctx, "cancel 1")
-    asked = run(ctx, "remove entries")  # the purge asks its own question: nothing is deleted yet
+    asked = run(ctx, "remove canceled entries")  # the purge asks its own question: nothing is deleted yet
     assert "1 canceled interaction log entry would be deleted" in asked.text
+    # Not naming what it removes ("remove entries"), it is only suggested: its button asks the question.
+    assert run(ctx, "remove entries").text.startswith(
+        "Did you mean *Delete Canceled Interaction Log Entries*"
+    )
     assert [b.label for b in asked.buttons] == ["Delete", "Keep"]
     assert run(ctx, "entries canceled=yes").items
     offered = run(ctx, "tellme cancel 1 2")
