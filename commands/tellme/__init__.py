@@ -151,7 +151,7 @@ def search(
     # A name written as names are, that is no contact's, is what a search looks for ("search for Mueller").
     proper = proper_name(args.values.get("name"))
     explained = dict(args.used)
-    if proper and "text" not in explained and "contact" not in args.values:
+    if args.sought and "text" not in explained:
         explained["text"] = args.used.get("name", frozenset())
     ranked = engine.rank(said, explained, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
@@ -186,7 +186,8 @@ def search(
             share
             if engine.takes_number[action.id]
             else with_name
-            if "name" in action.arg_by_name or (engine.shows[action.id] and "text" in action.arg_by_name)
+            if "name" in action.arg_by_name
+            or (args.sought and engine.shows[action.id] and "text" in action.arg_by_name)
             else counted,
             named,
             engine.said_whole(action, said, args.evidence()) if _purge(action) else True,

@@ -14,7 +14,7 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
-from commands.tellme.lexicon import OPENERS, QUESTION_WORDS
+from commands.tellme.lexicon import OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import DURATION_UNITS, STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
 from store.contact_search import ContactIndex, index_at, name_tokens
@@ -253,8 +253,10 @@ class Arguments:
     interaction): they count only for the actions that take that argument."""
     leftover: str = ""
     contacts: list[str] = field(default_factory=list)
-    to_place: bool = False
-    """The words left for a name follow "to" or "a": a place ("vuelos a Roma"), as likely as a name."""
+    sought: bool = False
+    """The words left for a name are written as a name, after a verb ("search for Mueller", "add Olivia
+    Brown"), and not after "to" or "a" (a place: "vuelos a Roma"): a name to search for or to give; not
+    in a command's own place (`contact Zebedee Quux` is the contact asked for, and nobody's)."""
     contact_words: str = ""
     """The words that named the contact, as typed: what a search for contacts looks for."""
     """Every contact named, in order (to add several to a segment)."""
@@ -297,7 +299,7 @@ class Arguments:
             found.append((*names, "text") if in_text else names)
         if proper_name(self.values.get("name")) and ("email" in self.values or "phone" in self.values):
             found.append(("name", "email", "phone"))  # "add Raj Patel, raj@example.org": a new contact
-        elif proper_name(self.values.get("name")) and "contact" not in self.values and not self.to_place:
+        elif self.sought:
             found.append(("name", "text"))  # "search for Mueller", "add Olivia Brown": a name, no contact's
         return found
 
@@ -992,9 +994,14 @@ def _contact(
     taken = {i for start, end in spotted for i in range(start, end)}
     rest = _joined(found, [i for i in names if i in free and i not in taken], taken)
     if rest:
-        args.to_place = rest[0] > 0 and found[rest[0] - 1].text in TO_PLACE
+        before = found[rest[0] - 1].text if rest[0] > 0 else ""
+        # "vuelos a Roma" is a place; "busca a Herrera", right after the verb, is a person.
+        personal = before == "a" and rest[0] > 1 and concept(found[rest[0] - 2].text) in ("find", "show")
+        to_place = before in TO_PLACE and not personal
+        verb = any(concept(found[j].text) in VERBS for j in range(rest[0]))
         args.leftover = " ".join(found[i].raw for i in rest)
         args.take("name", args.leftover, [found[i] for i in rest])
+        args.sought = verb and not to_place and not spotted and proper_name(args.leftover)
 
 
 TO_PLACE = {"to", "a", "al", "in", "en", "into", "hacia"}
