@@ -63,7 +63,9 @@ def words(text: str) -> list[Word]:
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
     tokens = _plans(_tokens(text))
-    return _reverse(_noted(_entries(_records(_particles(_where_to(_counted(_expressions(tokens))))))))
+    return _reverse(
+        _noted(_entries(_records(_particles(_where_to(_counted(_marked(_expressions(tokens))))))))
+    )
 
 
 def _tokens(text: str) -> list[Word]:
@@ -425,6 +427,17 @@ def _noted(found: list[Word]) -> list[Word]:
         if j + 1 < len(found) and j > i + 1 and found[j].text.isdigit() and found[j + 1].text in SAYING_THAT:
             noted[i] = replace(word, text="comment")
     return noted
+
+
+def _marked(found: list[Word]) -> list[Word]:
+    """ "Marcar ... como ..." is marking, not dialling ("marca la tarea 3 como hecha", "márcala como
+    negativa"; "le marqué a Peter" is a call)."""
+    marked = list(found)
+    for i, word in enumerate(found):
+        dialled = fold(word.raw).startswith(("marc", "marq")) and concept(word.text) == "call"
+        if dialled and any(w.text == "como" for w in found[i + 1 : i + 6]):
+            marked[i] = replace(word, text="mark")
+    return marked
 
 
 def _reverse(found: list[Word]) -> list[Word]:

@@ -188,6 +188,10 @@ class Ranker:
                 takes.add("contact")
             self.reads[action.id] = frozenset(takes)
         self._taking: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self.one_contact = {  # acts on one contact it needs: a sentence saying "contacts" asks for more
+            action.id: any(arg.required and arg.kind is inputs.CONTACT for arg in action.args)
+            for action in self.actions
+        }
         self.phrases_verb = {  # the concept of the first word of each action's title: "delete"
             action.id: next((concept(w.text) for w in words(action.title) if w.text not in STOPWORDS), "")
             for action in self.actions
@@ -306,6 +310,8 @@ class Ranker:
         numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
         aligned = []
         taken_by: dict[frozenset[str], set[str]] = {}
+        named_one = any(names[0] == "contact" for names in evidence)
+        many_contacts = said_numbers.get("contact") == "many" and not named_one
         for action in self.actions:
             unseen = frozenset(w for name, ws in hidden.items() if name not in action.arg_by_name for w in ws)
             selects = SELECTION in action.arg_by_name or not selection
@@ -338,6 +344,8 @@ class Ranker:
             said = said_numbers.get(noun[0], "") if noun is not None else ""
             if noun is not None and said and said != noun[1] and (noun[2] or said == "many"):
                 fit *= AGREEMENT
+            elif many_contacts and self.one_contact[action.id]:
+                fit *= AGREEMENT  # "lista de contactos" is no one contact's card
             aligned.append((alignment, fit, action))
         # The whole-text comparison is the slow part: only for the actions that could end up in front
         # (what it adds cannot lift one from further back).

@@ -1771,3 +1771,25 @@ def test_a_document_sent_to_a_contact_is_no_contact_to_list(
         "CT000003",
         "EMAIL",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("marca la tarea 3 como hecha", "complete_task"),
+        ("marca la 55 como negativa", "evaluate"),
+        ("le marqué a Peter Jones y no me contestó", "create_interaction"),
+    ],
+)
+def test_marcar_como_is_marking_and_marcar_a_someone_is_a_call(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["lista de contactos", "show me the contacts"])
+def test_contacts_in_the_plural_list_them_rather_than_open_one_card(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "contacts"
