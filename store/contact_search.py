@@ -347,13 +347,6 @@ def search_contacts(session: Session, team_id: str, text: str, limit: int = 5) -
     return contact_index(session, team_id).search(text, limit)
 
 
-def spot_contact(session: Session, team_id: str, words: list[str], capitalized: list[bool]) -> Spotted | None:
-    """The contact named in a run of words of a sentence (see ContactIndex.spot)."""
-    if not words:
-        return None
-    return contact_index(session, team_id).spot(words, capitalized)
-
-
 def forget_indexes() -> None:
     """Drop every cached index (tests that recreate databases under the same team ids use it)."""
     _indexes.clear()
