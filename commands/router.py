@@ -294,6 +294,8 @@ PRONOUNS = frozenset({"me", "my", "mi", "mis", "your", "tu", "tus", "our", "su",
 PRONOUNS |= {"a", "an", "the", "un", "una", "el", "la", "los", "las", "some", "this", "that", "esta", "este"}
 """Words that never are a code or a number, but start a sentence's object ("cancel my lunch", "log me
 out")."""
+OWNED = frozenset({"my", "mi", "mis", "our", "your", "tu", "tus"})
+"""... nor any value at all: what follows is the user's own thing, no record's name."""
 
 
 def _sentence(action: Action, words: list[str]) -> bool:
@@ -301,18 +303,22 @@ def _sentence(action: Action, words: list[str]) -> bool:
     takes a code or a number, and holds a pronoun ("log me out", "cancel my lunch", "registrar mi salida"),
     or the command word and the next make one of Tell Me's expressions ("log off", "sign in"). A word in
     capitals is a code, whatever it spells."""
-    literals = len(action.literals())
-    if len(words) <= literals or grammar.OPTION.match(words[literals]):
+    # The first place is where the command's first placeholder stands: after its literals, or between
+    # them (`segment {segment} add`).
+    first = next((i for i, part in enumerate(action.command) if part.startswith("{")), None)
+    if first is None or len(words) <= first or grammar.OPTION.match(words[first]):
         return False
+    if words[first].lower() in OWNED:
+        return True  # "link my github account": no contact is called "my ..."
     places = action.placeholders()
-    if not places or not isinstance(action.arg_by_name[places[0]].kind, Code | Number | Numbers):
+    if not isinstance(action.arg_by_name[places[0]].kind, Code | Number | Numbers):
         return False
-    if words[literals].isupper() or words[literals].isdigit():  # `log IT …`, `log OUT …`, `entry 14`
+    if words[first].isupper() or words[first].isdigit():  # `log IT …`, `log OUT …`, `entry 14`
         return False
-    following = words[literals].lower()
+    following = words[first].lower()
     if following in PRONOUNS:
         return True
-    said = sentence_words(" ".join(words[: literals + 1]))
+    said = sentence_words(" ".join(words[: first + 1]))
     return not said or " " in said[0].raw
 
 

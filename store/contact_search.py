@@ -291,7 +291,12 @@ def contacts_version(session: Session, team_id: str) -> int | None:
 def contact_index(session: Session, team_id: str) -> ContactIndex:
     """The workspace's index as of the version the database says now: built once, then brought up to date
     with the contacts added or renamed since (by this process or any other)."""
-    version = contacts_version(session, team_id)
+    return index_at(session, team_id, contacts_version(session, team_id))
+
+
+def index_at(session: Session, team_id: str, version: int | None) -> ContactIndex:
+    """The index as of `version`, read by the caller in this transaction (with other things, in one round
+    trip: see store.vocabulary.workspace_codes)."""
     key = (str(session.get_bind().url), team_id)
     index = _indexes.get(key)
     if index is not None and _current(index, version):
@@ -340,13 +345,6 @@ def search_contacts(session: Session, team_id: str, text: str, limit: int = 5) -
     if not text.strip():
         return []
     return contact_index(session, team_id).search(text, limit)
-
-
-def spot_contact(session: Session, team_id: str, words: list[str], capitalized: list[bool]) -> Spotted | None:
-    """The contact named in a run of words of a sentence (see ContactIndex.spot)."""
-    if not words:
-        return None
-    return contact_index(session, team_id).spot(words, capitalized)
 
 
 def forget_indexes() -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from commands import inputs
 from commands.action import Action
 from commands.tellme.arguments import Arguments, proper_name, read_arguments
-from commands.tellme.intent import asked_what_happened, intent, plural_noun
+from commands.tellme.intent import TOLD, asked_what_happened, intent, plural_noun
 from commands.tellme.lexicon import ENTRY_NOUNS, NEGATIONS, NOUNS_TOO, OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import STOPWORDS, Word, concept, words
 from commands.tellme.ranking import Ranker, grammatical_number, near_tie, reorder, said_numbers
@@ -43,6 +43,9 @@ no right suggestion lay between three in five and seven in ten)."""
 
 COUNTED = "statistics"
 SENT = "send"
+LOGGED = "log"
+OTHER_RECORDS = frozenset({"task", "remind", "segment", "template", "group", "setup", "find", "show"})
+"""Said with a contact and a kind of interaction, these ask for something else than to log one."""
 FUNCTION_WORDS = OPENERS | QUESTION_WORDS | NEGATIONS
 DecisionKind = Literal["run", "confirm", "choose", "nothing"]
 
@@ -58,6 +61,10 @@ class Match:
     named: bool = True
     """Whether the sentence says what to act on (a thing, or an argument), not just a verb: "sube el
     volumen" says only "upload", and what to upload is no word Tell Me knows."""
+    whole: bool = True
+    """Whether the sentence says every word of one of the action's titles or keywords (by concept, or by
+    an argument standing in): a purge is asked about only then ("delete all my emails" does not say
+    "canceled", so it is no purge of canceled entries)."""
     elsewhere: bool = False
     """Whether the sentence is about something of the user's that is no record of the CRM ("my spotify
     account", "mi madre", "a reminder on my phone"): another app's request."""
@@ -120,26 +127,39 @@ def search(
     happened = asked_what_happened(found, asked, fields)
     # "meetings with Adatum", "las llamadas de hoy", "¿le mandamos la carta?": log entries of that kind.
     counting = any(word.text == COUNTED for word in found)  # "how many calls ...?": statistics, not a list
+    # ... and a template said in the plural, as a kind of them ("which quotes did we send?", "las facturas
+    # de octubre"), not in capitals as a code.
     kinds = [
         "entry"
         for word in found
-        if concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened) and not counting
+        if ((concept(word.text) in ENTRY_NOUNS and (plural_noun(word) or happened)) or _kinds_of(word, args))
+        and not counting
     ]
-    # "how many calls did we make?", "¿cuántas visitas...?": a count of interactions is their statistics.
-    counts = [COUNTED] if counting and any(concept(word.text) in ENTRY_NOUNS for word in found) else []
+    # "how many calls did we make?", "¿cuántas visitas...?", "how many times did we talk to ...?": a count
+    # of interactions is their statistics.
+    counted_things = ENTRY_NOUNS | TOLD
+    counts = [COUNTED] if counting and any(concept(word.text) in counted_things for word in found) else []
     # "sent Adatum the invoice", "le mandé la factura a Fabrikam": sent to a contact, told, is something
     # done with it (to log), not the sending of a segment.
     told = "contact" in args.values and not asked and not reading.reading and not happened
     said = [SENT if told and concept(w.text) == "logged" else w.text for w in found] + kinds[:1] + counts
+    # What was done with a contact, told with its kind ("sent Adatum the invoice", "le mandé la cotización
+    # a Contoso"): an interaction to log, whatever document it was.
+    other = any(concept(w.text) in OTHER_RECORDS for w in found)  # "set a to-do: visit Fabrikam ..."
+    said += [LOGGED] if told and "template" in args.values and not (kinds or counts or other) else []
     numbers = said_numbers(found)
-    ranked = engine.rank(said, args.used, {}, args.evidence(), args.hidden, reading, numbers)
+    # A name written as names are, that is no contact's, is what a search looks for ("search for Mueller").
+    proper = proper_name(args.values.get("name"))
+    explained = dict(args.used)
+    if args.sought and "text" not in explained:
+        explained["text"] = args.used.get("name", frozenset())
+    ranked = engine.rank(said, explained, {}, args.evidence(), args.hidden, reading, numbers)
     if session is not None and team_id is not None and user_id is not None and near_tie(ranked):
         ranked = reorder(ranked, frecency_scores(session, team_id, user_id))  # read only when it matters
     share = understood(found, engine, args)
     counted = understood(found, engine, args, numbers=True)
     # A new contact's name written as names are ("add Raj Patel, raj@example.org") is understood as its
     # name; in lower case it may as well be words Tell Me does not know ("add zzqx wobble").
-    proper = proper_name(args.values.get("name"))
     with_name = understood(found, engine, args, numbers=True, name=True) if proper else counted
     # What the sentence names to act on: an argument (not a template its verb says: "call an uber"), or
     # a word of a thing.
@@ -167,12 +187,31 @@ def search(
             if engine.takes_number[action.id]
             else with_name
             if "name" in action.arg_by_name
+            or (args.sought and engine.shows[action.id] and "text" in action.arg_by_name)
             else counted,
             named,
+            engine.said_whole(action, said, args.evidence()) if _purge(action) else True,
             elsewhere,
         )
         for action, score in ranked[:limit]
     ]
+
+
+def _purge(action: Action) -> bool:
+    """A destructive action that needs no argument to act on: what it removes, its title says."""
+    return bool(action.policy.destructive) and not any(arg.required for arg in action.args)
+
+
+def _kinds_of(word: Word, args: Arguments) -> bool:
+    """Whether the word read as the template is its kind in the plural ("quotes", "facturas")."""
+    typed = word.raw
+    return (
+        word.text in args.used.get("template", ())
+        and concept(word.text) == word.text  # no word of the lexicon: those are read as above
+        and not typed.isupper()
+        and len(typed) > 4
+        and typed.casefold().endswith("s")
+    )
 
 
 POSSESSIVES = frozenset({"my", "mi", "mis", "our", "nuestro", "nuestra", "nuestros", "nuestras"})
@@ -296,7 +335,8 @@ def decide(matches: list[Match]) -> Decision:
     clear = (best.score >= RUN_SCORE and lead >= RUN_MARGIN) or (
         best.score >= ALONE_SCORE and lead >= ALONE_MARGIN
     )
-    sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0)
+    # A purge the sentence does not name in full is offered, never asked about at once.
+    sure = best.understood >= UNDERSTOOD and (best.named or best.understood == 1.0) and best.whole
     # Missing what the action needs, every other word must be known, or be the text it still needs: "log a
     # call" opens the form, "call my mom" does not.
     if clear and sure and (best.complete() or best.understood == 1.0 or best.lacks_only_text()):

@@ -14,10 +14,10 @@ from commands import inputs
 from commands.action import Action
 from commands.tellme.criteria import SEGMENT_WORDS, read_criteria
 from commands.tellme.dates import find_period
-from commands.tellme.lexicon import OPENERS, QUESTION_WORDS
+from commands.tellme.lexicon import OPENERS, QUESTION_WORDS, VERBS
 from commands.tellme.normalize import DURATION_UNITS, STOPWORDS, SURFACE, Word, concept, fold
 from commands.tellme.ranking import Ranker
-from store.contact_search import name_tokens, search_contacts, spot_contact
+from store.contact_search import ContactIndex, index_at, name_tokens
 from store.enums import DocumentKind, Evaluation
 from store.vocabulary import Codes, workspace_codes
 
@@ -92,6 +92,14 @@ RATED = {
         ),
         Evaluation.NEGATIVE,
     ),
+    **dict.fromkeys(
+        ("happy", "satisfied", "satisfecho", "satisfecha"),
+        Evaluation.POSITIVE,
+    ),
+    **dict.fromkeys(
+        ("unhappy", "upset", "angry", "annoyed", "enfadado", "enfadada", "enojado", "enojada", "molesto"),
+        Evaluation.NEGATIVE,
+    ),
     **dict.fromkeys(("meh", "regular", "average", "normalito", "normalita"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
@@ -127,6 +135,7 @@ WENT = {
     "that",
 }
 """Between a "not" and how it went: "didn't go well", "no salió bien", "wasn't a disaster"."""
+ARTICLES = {"a", "un", "una", "that"}
 FAILED = {
     "failed",
     "fallida",
@@ -191,6 +200,9 @@ KIND_WORDS = {
     "oferta": "quote",
     "ofertas": "quote",
     "presupuesto": "quote",
+    "presupuestos": "quote",
+    "cotizacion": "quote",
+    "cotizaciones": "quote",
     "quotes": "quote",
     "pedido": "order",
     "pedidos": "order",
@@ -241,6 +253,10 @@ class Arguments:
     interaction): they count only for the actions that take that argument."""
     leftover: str = ""
     contacts: list[str] = field(default_factory=list)
+    sought: bool = False
+    """The words left for a name are written as a name, after a verb ("search for Mueller", "add Olivia
+    Brown"), and not after "to" or "a" (a place: "vuelos a Roma"): a name to search for or to give; not
+    in a command's own place (`contact Zebedee Quux` is the contact asked for, and nobody's)."""
     contact_words: str = ""
     """The words that named the contact, as typed: what a search for contacts looks for."""
     """Every contact named, in order (to add several to a segment)."""
@@ -272,6 +288,7 @@ class Arguments:
             ("document_kind",),
             ("field",),
             ("criteria",),
+            ("failed",),
         ):
             name = names[0] if names[0] in self.values else "to" if names[0] == "from" else ""
             if name not in self.values:
@@ -282,6 +299,8 @@ class Arguments:
             found.append((*names, "text") if in_text else names)
         if proper_name(self.values.get("name")) and ("email" in self.values or "phone" in self.values):
             found.append(("name", "email", "phone"))  # "add Raj Patel, raj@example.org": a new contact
+        elif self.sought:
+            found.append(("name", "text"))  # "search for Mueller", "add Olivia Brown": a name, no contact's
         return found
 
     def for_action(self, action: Action) -> dict[str, Any]:
@@ -377,8 +396,13 @@ def read_arguments(
     for i in list(free):
         meaning = concept(found[i].text)
         said_no = any(found[j].text in NOT for j in range(max(0, i - 3), i))
-        if found[i].text in FAILED or (said_no and found[i].text.startswith(UNANSWERED)):
-            claim("failed", True, [i])
+        as_typed = fold(found[i].raw)  # "nobody picks up": the expression read as "resume" is no resuming
+        if found[i].text in FAILED or (said_no and as_typed.startswith(UNANSWERED)):
+            if meaning in TEMPLATE_KINDS:  # "left a voicemail": a call that failed, its kind still said
+                args.take("failed", True, [found[i]])
+            else:
+                claim("failed", True, [i])
+                args.hidden["failed"] = frozenset({found[i].text})
         elif found[i].text in FORMATS:
             claim("format", found[i].text, [i])
         elif meaning in ("template", "group") and i > 0 and found[i - 1].text in BY:
@@ -393,13 +417,17 @@ def read_arguments(
         _segment(found, free, codes.segments, claim)
         for name in read_criteria(found, free, args.values, period, session, team_id, claim):
             args.forget(name)
+        _group(found, free, codes.groups, claim)  # "the MEET group" is no meeting
         _template(found, free, ranker, codes.templates, claim)
-        _group(found, free, codes.groups, claim)
         _new_code(found, free, codes, args, claim)  # "new segment NEWS2 Newsletter": no known segment
     _language(found, free, claim)  # after the criteria: "the Spanish companies" are in Spain
     _document_kind(found, free, claim)
     _described(found, free, args, claim)
-    _contact(found, free, ranker, session, team_id, args, claim)
+    index = None
+    if session is not None and team_id is not None:
+        index = index_at(session, team_id, codes.contacts_version)  # one version for the whole sentence
+    _contact(found, free, ranker, index, args, claim)
+    _located(found, free, args, claim)
     left = [i for i in args.after_positions if i in free]
     while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
         left.pop(0)
@@ -579,14 +607,17 @@ def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any)
         start = i
         if stronger is not None and i > 0 and found[i - 1].text in VERY:
             value, start = stronger, i - 1
+        said = start
+        while said > 0 and start - said < 2 and found[said - 1].text in WENT - ARTICLES and said - 1 in free:
+            said -= 1  # "went badly", "salió muy bien": how it went, said with it
         end = i + 1
         if end < len(found) and found[end].text in AFTER_VERY:
             value, end = stronger or value, end + 1  # "un desastre total", "un éxito absoluto"
         if _denied(found, start):
             value = DENIED[value]
-        claim("evaluation", value.value, list(range(start, end)))
+        claim("evaluation", value.value, list(range(said, end)))
         # To an action that takes no evaluation these words say nothing ("un desastre total" is no total).
-        args.hidden["evaluation"] = frozenset(found[j].text for j in range(start, end))
+        args.hidden["evaluation"] = frozenset(found[j].text for j in range(said, end))
         return
 
 
@@ -670,7 +701,9 @@ def _a_field(found: list[Word], i: int) -> bool:
     following = found[i + 1].text if i + 1 < len(found) else ""
     if found[i].text in ("address", "direccion") and following != "book":  # no kind of interaction
         return True
-    if following in ("of", "de") and not any(concept(w.text) in DOING for j, w in enumerate(found) if j != i):
+    if following in ("of", "de", "for", "para") and not any(
+        concept(w.text) in DOING for j, w in enumerate(found) if j != i
+    ):
         return True  # "email of Laura", "¿el correo de Jürgen?": no verb makes it one sent
     before = found[max(0, i - 3) : i]
     if before and (before[-1].possessive or before[-1].text in FIELD_WORDS | {"que", "cual"}):
@@ -691,6 +724,39 @@ def _field(found: list[Word], free: list[int], args: Arguments, claim: Any) -> N
         claim("field", field.value, [i, *near])
         args.hidden["field"] = frozenset(found[j].text for j in (i, *near))
         return
+
+
+WHERE = {"where", "donde"}
+LOCATED = {
+    "is",
+    "are",
+    "esta",
+    "queda",
+    "quedan",
+    "estan",
+    "located",
+    "based",
+    "situated",
+    "ubicado",
+    "ubicada",
+}
+"""After "where" (or "¿dónde ...?"): asked where a contact is, its address ("where is Adatum based?")."""
+
+
+def _located(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """ "Where is Adatum?", "¿dónde queda Contoso?": a contact's address (read once the contact is)."""
+    if "contact" not in args.values or "field" in args.values:
+        return
+    for i in free:
+        if found[i].text in WHERE and i + 1 < len(found) and found[i + 1].text in LOCATED:
+            if found[i + 1].text in args.used.get("template", ()):
+                args.forget("template")  # "¿dónde queda ...?" is no "quedada"
+                free.append(i + 1)
+            asked = LOCATED | WHERE
+            said = [j for j in range(i, len(found)) if j in free and found[j].text in asked]
+            claim("field", "address", said)
+            args.hidden["field"] = frozenset(found[j].text for j in said)
+            return
 
 
 def _group(found: list[Word], free: list[int], rows: list[tuple[str, str]], claim: Any) -> None:
@@ -870,8 +936,7 @@ def _contact(
     found: list[Word],
     free: list[int],
     ranker: Ranker,
-    session: Session | None,
-    team_id: str | None,
+    index: ContactIndex | None,
     args: Arguments,
     claim: Any,
 ) -> None:
@@ -891,10 +956,10 @@ def _contact(
     if not names:
         return
     spotted: list[tuple[int, int]] = []
-    if session is not None and team_id is not None:
+    if index is not None:
         for i in names:  # a contact number or an e-mail address settles it
             if CODE.match(found[i].text) or "@" in found[i].text:
-                exact = search_contacts(session, team_id, found[i].raw, limit=1)
+                exact = index.search(found[i].raw, 1) if found[i].raw.strip() else []
                 if exact and exact[0].score == 100.0:
                     claim("contact", exact[0].no, [i])
                     args.contacts.append(exact[0].no)
@@ -907,7 +972,7 @@ def _contact(
             while run:
                 tokens = ["".join(name_tokens(found[i].raw)) for i in run]
                 capitalized = [_named(found, i) for i in run]
-                seen = spot_contact(session, team_id, tokens, capitalized)
+                seen = index.spot(tokens, capitalized) if tokens else None
                 if seen is None:
                     break
                 at = run[seen.start : seen.end]
@@ -927,10 +992,38 @@ def _contact(
                     spotted.append((at[0], at[-1] + 1))
                 run = run[seen.end :]
     taken = {i for start, end in spotted for i in range(start, end)}
-    rest = [i for i in names if i in free and i not in taken]
+    rest = _joined(found, [i for i in names if i in free and i not in taken], taken)
     if rest:
+        before = found[rest[0] - 1].text if rest[0] > 0 else ""
+        # "vuelos a Roma" is a place; "busca a Herrera", right after the verb, is a person.
+        personal = before == "a" and rest[0] > 1 and concept(found[rest[0] - 2].text) in ("find", "show")
+        to_place = before in TO_PLACE and not personal
+        verb = any(concept(found[j].text) in VERBS for j in range(rest[0]))
         args.leftover = " ".join(found[i].raw for i in rest)
         args.take("name", args.leftover, [found[i] for i in rest])
+        args.sought = verb and not to_place and not spotted and proper_name(args.leftover)
+
+
+TO_PLACE = {"to", "a", "al", "in", "en", "into", "hacia"}
+NAME_JOINERS = {"de", "del", "la", "las", "los", "y", "and", "of", "the", "van", "von", "da", "do", "dos"}
+"""Small words inside a name written as names are: "Tostadas del Sur", "Bank of Lisbon", "Van der Berg"."""
+
+
+def _joined(found: list[Word], rest: list[int], taken: set[int]) -> list[int]:
+    """The words left for a new name, with the small words between two capitalised ones kept."""
+    joined: list[int] = []
+    for i in rest:
+        gap = range(joined[-1] + 1, i) if joined else range(0)
+        if (
+            gap
+            and len(gap) <= 2
+            and found[joined[-1]].raw[:1].isupper()
+            and found[i].raw[:1].isupper()
+            and all(found[j].text in NAME_JOINERS and j not in taken and found[j].raw.islower() for j in gap)
+        ):
+            joined.extend(gap)
+        joined.append(i)
+    return joined
 
 
 def _runs(positions: list[int]) -> list[list[int]]:

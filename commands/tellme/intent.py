@@ -52,9 +52,11 @@ shown; told, to be logged."""
 def intent(found: list[Word], asked: bool = False, fields: frozenset[str] = frozenset()) -> Intent:
     """`asked`: the sentence is a question (it ends with "?" or opens with "¿"); `fields`: the words
     that name a contact's field in it."""
-    opening = _opening(found)
-    happened = asked_what_happened(found, asked, fields)
-    return Intent(reading=True) if opening == NEUTRAL and happened else opening
+    # A question about what happened asks to be shown it, even as it opens with the verb of doing it
+    # ("¿hablamos con Jürgen últimamente?", "¿le mandamos la carta?").
+    if asked_what_happened(found, asked, fields):
+        return Intent(reading=True)
+    return _opening(found)
 
 
 def asked_what_happened(found: list[Word], asked: bool, fields: frozenset[str] = frozenset()) -> bool:

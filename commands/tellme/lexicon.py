@@ -35,6 +35,17 @@ ABBREVIATIONS = {
     "segs": "segments",
     "msg": "message",
     "w": "with",
+    # as typed in chat: "can u log a call", "abt the renewal", "q me llame" (que)
+    "u": "you",
+    "ur": "your",
+    "abt": "about",
+    "thx": "thanks",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "yday": "yesterday",
+    "q": "que",
+    "xq": "porque",
+    "tmb": "tambien",
 }
 
 # One concept per line: every word on it means the same thing to Tell Me.
@@ -62,6 +73,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hablaste",
         "charlamos",
         "conversamos",
+        "platique",
+        "platicamos",
+        "platicar",
+        "platico",
     ),
     "entry": (
         "entry",
@@ -847,6 +862,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "almuerzo",
         "catch up",
         "catch-up",
+        "caught up",
+        "coffee with",
+        "lunch with",
+        "dinner with",
+        "breakfast with",
+        "cafe con",
+        "zoom call",
         "sat down",
         "appointment",
         "junta",
@@ -1084,7 +1106,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-NEGATIONS = frozenset({"no", "not", "never", "nunca", "didn", "don", "doesn", "isn", "wasn", "t"})
+NEGATIONS = frozenset({"no", "not", "never", "nunca", "didn", "don", "doesn", "isn", "wasn", "t"}) | {
+    "couldn",
+    "wouldn",
+    "weren",
+    "aren",
+    "haven",
+    "hasn",
+    "cannot",
+}
 """Said around what happened ("didn't answer", "no contestó"): known words, though no action's."""
 STOPWORDS = NEGATIONS | frozenset(
     [
@@ -1247,6 +1277,30 @@ STOPWORDS = NEGATIONS | frozenset(
     ]
 )
 
+ORDINARY = frozenset(
+    [
+        "contract",
+        "contracts",
+        "contrato",
+        "contratos",
+        "over",
+        "tried",
+        "month",
+        "months",
+        "boss",
+        "nice",
+        "demo",
+        "hace",
+        "rato",
+        "tal",
+        "descuento",
+        "descuentos",
+        "propuesta",
+        "propuestas",
+    ]
+)
+"""Everyday words of sales talk that are spelled like Tell Me's ("contract" like "contact", "month" like
+"create", "rato" like "rate"): never read as a slip of one, nor as a form of one."""
 WORD_FORMS_ONLY = frozenset({"canceled", "logged"})
 """Concepts that are participles of another concept's verb ("cancelados" of "cancelar", "grabados" of
 "grabar"): only the forms listed mean them, so the stem they share with the verb stays the verb's."""
@@ -1501,8 +1555,10 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("take", "off"): "delete",
     ("put", "in"): "add",
     ("put", "into"): "add",
+    ("call", "back"): "call",  # "rang us back", "le devolví la llamada" is a call too
 }
-"""Verbs whose particle may come after the object: "bring entry 9 back", "look Contoso up"."""
+"""Verbs (or any verb of a concept) whose particle may come after the object: "bring entry 9 back",
+"look Contoso up"."""
 NAMING = frozenset({"called", "named", "llamado", "llamada", "llamados", "llamadas"})
 """After a thing ("a company called Northwind"), these name it; they are no phone calls."""
 NAMED_THINGS = frozenset({"contact", "template", "segment", "group"})

@@ -47,6 +47,7 @@ WORD = re.compile(r"[\w@.+-]*\w", re.UNICODE)
 DOTTED = re.compile(r"\b(" + "|".join(DOTTED_ABBREVIATIONS) + r")\.", re.IGNORECASE)
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -62,7 +63,9 @@ def words(text: str) -> list[Word]:
     of several words ("get rid of", "dar de baja") is one word standing for its concept, and a reversal
     word turns the concept after it round ("undo the cancel" is "restore")."""
     tokens = _plans(_tokens(text))
-    return _reverse(_entries(_records(_particles(_where_to(_counted(_expressions(tokens)))))))
+    return _reverse(
+        _noted(_entries(_records(_particles(_where_to(_counted(_marked(_expressions(tokens))))))))
+    )
 
 
 def _tokens(text: str) -> list[Word]:
@@ -100,8 +103,8 @@ def _plain_tokens(plain: str) -> list[Word]:
         after = plain[start + len(raw) : start + len(raw) + 1]
         if raw[:1].isdigit() and before and before in CURRENCY_SIGNS:
             raw, start = before + raw, start - 1  # "$15": an amount, no entry number
-        elif raw[:1].isdigit() and after and after in CURRENCY_SIGNS:
-            raw += after  # "40€"
+        elif raw[:1].isdigit() and after and after in CURRENCY_SIGNS + "%":
+            raw += after  # "40€"; "15%" is a share, no entry number either
         found.append(_word(raw, start, start + len(raw), dotted))
     return [_spanish_del(word, i) for i, word in enumerate(found)]
 
@@ -134,7 +137,7 @@ def _plans(found: list[Word]) -> list[Word]:
     planned = list(found)
     i = 0
     while i < len(planned):
-        for opening in INTENTION_WORDS:
+        for opening in INTENTIONS_BY_FIRST.get(planned[i].text, ()):
             typed = [word.text for word in planned[i : i + len(opening)]]
             if tuple(typed) != opening:
                 continue
@@ -168,6 +171,10 @@ EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
 } | {tuple(word.text for word in _tokens(surface)): said for surface, said in COMPOUNDS.items()}
 LONGEST = max(len(words) for words in EXPRESSIONS)
 INTENTION_WORDS = sorted((tuple(w.text for w in _tokens(said)) for said in INTENTIONS), key=len, reverse=True)
+INTENTIONS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+"""The intentions by their first word, longest first: looked up at each word of a sentence."""
+for _opening in INTENTION_WORDS:
+    INTENTIONS_BY_FIRST.setdefault(_opening[0], []).append(_opening)
 
 STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("spanish"))
 CLITICS = re.compile(r"(?<=[aeiour])(selos|selas|selo|sela|melo|mela|noslo|los|las|les|nos|lo|la|le|me|te)$")
@@ -201,7 +208,7 @@ def _starting(word: str) -> list[tuple[str, ...]]:
             for key in _keys(known[0]):
                 _STARTING.setdefault(key, []).append(known)
     found = {known for key in _keys(word) for known in _STARTING.get(key, ())}
-    return sorted(found, key=lambda known: (-len(known), known[0] != word))
+    return sorted(found, key=lambda known: (-len(known), known[0] != word, known))  # the same every run
 
 
 def _expressions(found: list[Word]) -> list[Word]:
@@ -210,7 +217,8 @@ def _expressions(found: list[Word]) -> list[Word]:
     while i < len(found):
         for known in _starting(found[i].text):
             typed = [word.text for word in found[i : i + len(known)]]
-            if len(typed) == len(known) and all(map(_same_word, typed, known)):
+            coded = any(len(word.raw) >= 3 and word.raw.isupper() for word in found[i : i + len(known)])
+            if len(typed) == len(known) and all(map(_same_word, typed, known)) and not coded:
                 first, last = found[i], found[i + len(known) - 1]
                 raw = " ".join(word.raw for word in found[i : i + len(known)])
                 merged += [
@@ -338,6 +346,9 @@ def _particles(found: list[Word]) -> list[Word]:
         if joined[i].text in NAMING and i > 0 and _names(joined, i):
             del joined[i]
             continue
+        if joined[i].text in SE_NAMING and i > 0 and joined[i - 1].text == "se":
+            del joined[i - 1 : i + 1]  # "los que se llaman Smith": a name, no call
+            continue
         meaning = concept(joined[i].text)
         before = [word.text for word in joined[max(0, i - 2) : i]]
         if (
@@ -349,7 +360,10 @@ def _particles(found: list[Word]) -> list[Word]:
             joined[i] = replace(joined[i], text=PARTICIPLES[meaning])
             continue
         for j in range(i + 2, min(i + 7, len(joined))):
-            meaning = PARTICLE_VERBS.get((joined[i].text, joined[j].text))
+            verb = joined[i].text
+            meaning = PARTICLE_VERBS.get((verb, joined[j].text)) or PARTICLE_VERBS.get(
+                (concept(verb), joined[j].text)
+            )
             if meaning is not None:
                 joined[i] = replace(joined[i], text=meaning)
                 del joined[j]
@@ -357,6 +371,7 @@ def _particles(found: list[Word]) -> list[Word]:
     return joined
 
 
+SE_NAMING = frozenset({"llama", "llaman", "llamaba", "llamaban"})
 ARTICLES = {"a", "an", "the", "un", "una", "el", "la", "los", "las", "unos", "unas", "this", "este", "esta"}
 WHERE = {"where", "donde"}
 ASKING_SELF = {"do", "can", "i", "puedo", "se", "tengo", "podemos"}
@@ -393,6 +408,36 @@ def _records(found: list[Word]) -> list[Word]:
         if (after and concept(after[0].text) in RECORDS) or said_as:
             made[i] = replace(word, text="create")
     return made
+
+
+NOTED_ON = {"en", "on", "in", "a", "al", "la", "el", "the", "entry", "to"}
+SAYING_THAT = {"que", "that", "saying", "diciendo"}
+
+
+def _noted(found: list[Word]) -> list[Word]:
+    """ "Log" said on an entry's number, with what to note after it ("apunta en la 88 que quieren
+    descuento", "note on 12 that they called back"): a comment on that entry."""
+    noted = list(found)
+    for i, word in enumerate(found):
+        if concept(word.text) != "log":
+            continue
+        j = i + 1
+        while j < len(found) and found[j].text in NOTED_ON and j - i <= 3:
+            j += 1
+        if j + 1 < len(found) and j > i + 1 and found[j].text.isdigit() and found[j + 1].text in SAYING_THAT:
+            noted[i] = replace(word, text="comment")
+    return noted
+
+
+def _marked(found: list[Word]) -> list[Word]:
+    """ "Marcar ... como ..." is marking, not dialling ("marca la tarea 3 como hecha", "márcala como
+    negativa"; "le marqué a Peter" is a call)."""
+    marked = list(found)
+    for i, word in enumerate(found):
+        dialled = fold(word.raw).startswith(("marc", "marq")) and concept(word.text) == "call"
+        if dialled and any(w.text == "como" for w in found[i + 1 : i + 6]):
+            marked[i] = replace(word, text="mark")
+    return marked
 
 
 def _reverse(found: list[Word]) -> list[Word]:

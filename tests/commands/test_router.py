@@ -8,7 +8,7 @@ from commands import grammar, marks
 from commands.context import Context
 from commands.inputs import split
 from commands.reply import Modal
-from commands.router import ROUTER, run
+from commands.router import ROUTER, _sentence, run
 from store import segments
 from store.frecency import frecency_scores
 from store.interactions import comments, get_entry
@@ -143,8 +143,12 @@ def test_a_purge_deletes_only_on_the_delete_button_of_its_own_question(ctx, work
 def test_tell_me_choices_ask_before_anything_destructive(ctx, workspace):
     run(ctx, f"log PHONE {workspace.john}")
     run(ctx, "cancel 1")
-    asked = run(ctx, "remove entries")  # the purge asks its own question: nothing is deleted yet
+    asked = run(ctx, "remove canceled entries")  # the purge asks its own question: nothing is deleted yet
     assert "1 canceled interaction log entry would be deleted" in asked.text
+    # Not naming what it removes ("remove entries"), it is only suggested: its button asks the question.
+    assert run(ctx, "remove entries").text.startswith(
+        "Did you mean *Delete Canceled Interaction Log Entries*"
+    )
     assert [b.label for b in asked.buttons] == ["Delete", "Keep"]
     assert run(ctx, "entries canceled=yes").items
     offered = run(ctx, "tellme cancel 1 2")
@@ -407,7 +411,16 @@ def test_a_database_that_cannot_be_reached_is_named_and_nothing_changes(workspac
 
 
 @pytest.mark.parametrize(
-    "text", ["log me out", "log off", "cancel my lunch", "log my run on strava", "cancel my flight"]
+    "text",
+    [
+        "log me out",
+        "log off",
+        "cancel my lunch",
+        "log my run on strava",
+        "cancel my flight",
+        "link my github account",  # a contact is never called "my ..."
+        "link mi cuenta de github",
+    ],
 )
 def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_nothing(ctx, workspace, text):
     ran: list[str] = []
@@ -424,6 +437,21 @@ def test_a_command_word_opening_a_sentence_about_the_user_s_own_things_runs_noth
         del ROUTER.dispatch
     assert ran == [] and reply.modal is None
     assert reply.text.startswith("I could not find an action")
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("segment SM00001 add John Smith", False),
+        ("segment my list add John Smith", True),
+        ("segment the spring newsletter add Peter", True),
+        ("segment IT add John Smith", False),  # a code in capitals, whatever it spells
+    ],
+)
+def test_a_pronoun_in_a_command_s_first_place_makes_a_sentence_even_between_its_words(typed, sentence):
+    # `segment {segment} add {contacts}`: the first place is the second word, not the one after "add".
+    action = ROUTER.by_id["add_contacts_to_segment"]
+    assert _sentence(action, split(typed)) is sentence
 
 
 def test_a_command_word_before_an_article_is_read_as_a_sentence(ctx, workspace):

@@ -1538,3 +1538,258 @@ def test_what_was_sent_asked_about_is_still_shown(sessions: sessionmaker[Session
 def test_a_typo_after_my_is_still_read(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
     reply = ROUTER.run(Context(sessions, workspace, "U1"), text)
     assert "could not find" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("couldn't reach Adatum", {"contact": "CT000008", "failed": True}),
+        ("left a voicemail for Peter Jones", {"template": "PHONE", "contact": "CT000005", "failed": True}),
+        ("no pude hablar con Contoso, nadie atendió", {"contact": "CT000003", "failed": True}),
+        (
+            "tried calling Fabrikam, no one picks up",
+            {"template": "PHONE", "contact": "CT000004", "failed": True},
+        ),
+    ],
+)
+def test_an_attempt_that_failed_is_an_interaction_to_log(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, Any]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "create_interaction"
+    assert {name: best.args.get(name) for name in args} == args
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        ("where is Adatum based?", "CT000008"),
+        ("¿dónde queda Contoso?", "CT000003"),
+        ("¿dónde está Fabrikam?", "CT000004"),
+    ],
+)
+def test_where_a_contact_is_asks_for_its_address(
+    sessions: sessionmaker[Session], workspace: str, text: str, contact: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert (decision.best.action.id, decision.best.args) == (
+        "contact_card",
+        {"contact": contact, "field": "address"},
+    )
+
+
+@pytest.mark.parametrize("text", ["give me the email for Peter Jones", "pasame el correo de Peter Jones"])
+def test_the_e_mail_for_a_contact_is_its_address_not_an_interaction(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("contact_card", {"contact": "CT000005", "field": "email"})
+
+
+@pytest.mark.parametrize("text", ["numbers for the MEET group", "estadísticas del grupo MEET"])
+def test_a_group_named_beside_its_word_is_the_group_not_a_template_it_resembles(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    with sessions.begin() as session:
+        session.add(InteractionGroup(team_id=workspace, code="MEET", description="Meetings"))
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("statistics", {"group": "MEET"})
+
+
+@pytest.mark.parametrize(
+    ("text", "evaluation"),
+    [
+        ("phoned María García on Monday, she was not happy", "negative"),
+        ("llamé a María García, quedó muy satisfecha", "very-positive"),
+        ("the meeting in entry 55 went badly", "negative"),
+        ("la 40 salió mal", "negative"),
+    ],
+)
+def test_how_the_contact_took_it_rates_the_interaction(
+    sessions: sessionmaker[Session], workspace: str, text: str, evaluation: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args["evaluation"] == evaluation
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("nueva empresa: Tostadas del Sur", "Tostadas del Sur"),
+        ("add a company called Bank of Lisbon", "Bank of Lisbon"),
+    ],
+)
+def test_a_new_name_keeps_the_small_words_between_its_capitals(
+    sessions: sessionmaker[Session], workspace: str, text: str, name: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["name"]) == ("add_contact", name)
+
+
+@pytest.mark.parametrize("text", ["what's 15% of 80?", "¿cuánto es el 20% de 50?"])
+def test_a_percentage_is_no_entry_number(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("¿hablamos con Jürgen últimamente?", {"contact": "CT000007"}),
+        ("¿le mandamos la carta a Peter Jones?", {"contact": "CT000005", "template": "LETTER"}),
+        (
+            "which quotes did we send in October?",
+            {"template": "QUOTE", "from": "2026-10-01", "to": "2026-10-31"},
+        ),
+        ("las facturas de octubre", {"template": "INVOICE", "from": "2026-10-01", "to": "2026-10-31"}),
+    ],
+)
+def test_a_question_about_what_was_done_or_its_kinds_in_the_plural_lists_the_log(
+    sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, str]
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == "log_entries"
+    assert {name: best.args.get(name) for name in args} == args
+
+
+@pytest.mark.parametrize(
+    "text", ["how many times did we talk to Laura Fernández?", "¿cuántas veces hablamos con Laura Fernández?"]
+)
+def test_how_many_times_something_was_done_is_a_statistic(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args) == ("statistics", {"contact": "CT000009"})
+
+
+@pytest.mark.parametrize(
+    ("text", "looked_for"),
+    [
+        ("search for Mueller", "Mueller"),
+        ("busca a Herrera", "Herrera"),
+        ("busca los que se llaman Smith", "Smith"),
+    ],
+)
+def test_a_name_that_is_nobody_s_yet_is_searched_for(
+    sessions: sessionmaker[Session], workspace: str, text: str, looked_for: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert (decision.best.action.id, decision.best.args["text"]) == ("contacts", looked_for)
+
+
+@pytest.mark.parametrize("text", ["busca vuelos a Roma", "search flights to Rome"])
+def test_a_place_to_travel_to_is_no_name_to_search(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "template", "contact"),
+    [
+        ("sent Adatum the invoice", "INVOICE", "CT000008"),
+        ("le mandé la cotización a Contoso", "QUOTE", "CT000003"),
+        ("John Smith rang us back this morning", "PHONE", "CT000001"),
+        ("had coffee with Laura Fernández", "MEETING", "CT000009"),
+        ("café con Ana Martínez esta mañana", "MEETING", "CT000006"),
+    ],
+)
+def test_what_was_done_with_a_contact_told_in_passing_is_logged(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str, contact: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.action.id == "create_interaction"
+    assert (decision.best.args["template"], decision.best.args["contact"]) == (template, contact)
+
+
+def test_a_to_do_with_a_kind_of_interaction_is_a_task_not_one_told(
+    sessions: sessionmaker[Session], workspace: str
+) -> None:
+    assert ask(sessions, workspace, "set a to-do: visit Fabrikam on Thursday")[0].action.id == "add_task"
+
+
+@pytest.mark.parametrize(
+    "text", ["delete all my emails", "borra todos mis correos", "delete the draft email"]
+)
+def test_a_purge_is_never_asked_about_unless_the_sentence_names_what_it_removes(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind in ("choose", "nothing")
+
+
+@pytest.mark.parametrize("text", ["purge all canceled entries", "borrá los movimientos cancelados"])
+def test_a_purge_named_in_full_is_asked_about(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.action.id == "delete_canceled_entries"
+
+
+@pytest.mark.parametrize(
+    ("text", "template", "contact"),
+    [
+        ("can u log a call w/ Contoso? talked abt the renewal", "PHONE", "CT000003"),
+        ("platiqué con Carlos Ruiz por teléfono", "PHONE", "CT000010"),
+    ],
+)
+def test_chat_spelling_and_regional_verbs_still_log_the_interaction(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str, contact: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None
+    assert decision.best.action.id == "create_interaction"
+    assert (decision.best.args["template"], decision.best.args["contact"]) == (template, contact)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [("note on 12 that they called back", 12), ("apunta en la 88 que quieren descuento", 88)],
+)
+def test_noting_something_on_an_entry_is_a_comment_on_it(
+    sessions: sessionmaker[Session], workspace: str, text: str, entry: int
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["entry_no"]) == ("comment_entry", entry)
+
+
+@pytest.mark.parametrize("word", ["contract", "contrato", "month", "rato"])
+def test_an_everyday_word_spelled_like_one_of_tell_me_s_is_not_read_as_it(word: str) -> None:
+    assert ROUTER.ranker.resolve(word) == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["mailed the contract to Contoso", "le mandé el contrato a Contoso por correo"]
+)
+def test_a_document_sent_to_a_contact_is_no_contact_to_list(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args["contact"], best.args["template"]) == (
+        "create_interaction",
+        "CT000003",
+        "EMAIL",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "action_id"),
+    [
+        ("marca la tarea 3 como hecha", "complete_task"),
+        ("marca la 55 como negativa", "evaluate"),
+        ("le marqué a Peter Jones y no me contestó", "create_interaction"),
+    ],
+)
+def test_marcar_como_is_marking_and_marcar_a_someone_is_a_call(
+    sessions: sessionmaker[Session], workspace: str, text: str, action_id: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == action_id
+
+
+@pytest.mark.parametrize("text", ["lista de contactos", "show me the contacts"])
+def test_contacts_in_the_plural_list_them_rather_than_open_one_card(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    decision = decide(ask(sessions, workspace, text))
+    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "contacts"
