@@ -5,6 +5,7 @@ import textwrap
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -344,12 +345,22 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=True) or [text]
 
 
-def comments(session: Session, team_id: str, entry_no: int) -> list[CommentLine]:
-    return list(session.scalars(_COMMENTS, {"team_id": team_id, "entry_no": entry_no}))
+class Comment(NamedTuple):
+    """A comment line as an entry's card shows it (read as a plain row)."""
+
+    line_no: int
+    date: date
+    comment: str
+    user_id: str
+
+
+def comments(session: Session, team_id: str, entry_no: int) -> list[Comment]:
+    found = session.execute(_COMMENTS, {"team_id": team_id, "entry_no": entry_no})
+    return [Comment._make(row) for row in found]
 
 
 _COMMENTS = (
-    select(CommentLine)
+    select(*(CommentLine.__table__.c[name] for name in Comment._fields))
     .where(CommentLine.team_id == bindparam("team_id"), CommentLine.entry_no == bindparam("entry_no"))
     .order_by(CommentLine.line_no)
 )

@@ -22,8 +22,7 @@ from commands.views import document_text, entry_item, entry_when, follow_up, plu
 from store.attachments import entry_attachment
 from store.cancellation import cancel_entries, restore_entries
 from store.db import reading
-from store.interactions import add_comment, comments, evaluate, get_entry
-from store.models import CommentLine
+from store.interactions import Comment, add_comment, comments, evaluate, get_entry
 from store.queries import entry_row, list_entries
 
 PAGE = 10
@@ -107,7 +106,7 @@ def entry_details(ctx: Context, args: Args) -> Reply:
     )
 
 
-def comment_paragraphs(lines: list[CommentLine]) -> list[str]:
+def comment_paragraphs(lines: list[Comment]) -> list[str]:
     """A run of lines one user wrote on one day under a line saying when and who."""
     paragraphs: list[str] = []
     previous: tuple[date, str] | None = None
