@@ -104,6 +104,13 @@ def ask(sessions: sessionmaker[Session], team: str, query: str, user: str | None
         return search(query, session=session, team_id=team, user_id=user, today=TODAY)
 
 
+def run_at_once(sessions: sessionmaker[Session], team: str, query: str) -> Match:
+    """What Tell Me runs for `query` without asking first (the test fails when it would not run it)."""
+    decision = decide(ask(sessions, team, query))
+    assert decision.kind == "run" and decision.best is not None, decision.kind
+    return decision.best
+
+
 REPRESENTATIVE = QUERIES[::4]
 
 
@@ -158,9 +165,8 @@ def test_spanish_call_finds_the_phone_template_and_the_accented_contact(
 def test_a_question_about_a_contact_opens_its_card(
     sessions: sessionmaker[Session], workspace: str, query: str, args: dict[str, str]
 ) -> None:
-    decision = decide(ask(sessions, workspace, query))
-    assert decision.kind == "run" and decision.best is not None
-    assert (decision.best.action.id, decision.best.args) == ("contact_card", args)
+    best = run_at_once(sessions, workspace, query)
+    assert (best.action.id, best.args) == ("contact_card", args)
 
 
 def test_an_e_mail_or_a_call_to_a_contact_is_still_an_interaction(
@@ -548,8 +554,7 @@ def test_a_request_about_the_users_own_things_elsewhere_is_not_even_offered(
 def test_the_users_own_tasks_calls_and_entries_are_still_theirs_in_the_crm(
     sessions: sessionmaker[Session], workspace: str, text: str, action: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == action
+    assert run_at_once(sessions, workspace, text).action.id == action
 
 
 @pytest.mark.parametrize("text", ["kill entry 8", "quítame la 8"])
@@ -566,8 +571,7 @@ def test_a_cancel_naming_its_entry_is_asked_about_and_one_naming_none_is_only_of
 def test_a_clear_reading_winner_runs_in_both_languages(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "templates"
+    assert run_at_once(sessions, workspace, text).action.id == "templates"
 
 
 # --- Understanding: vocabulary, forms of words, questions, reversal -----------------------------------
@@ -770,16 +774,14 @@ def test_a_duration_is_no_entry_number(sessions: sessionmaker[Session], workspac
 def test_a_noun_in_the_singular_asks_for_the_action_on_one(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "add_contact"
+    assert run_at_once(sessions, workspace, text).action.id == "add_contact"
 
 
 @pytest.mark.parametrize("text", ["interaction log entries", "movimientos de registro de interacción"])
 def test_a_noun_in_the_plural_asks_for_the_list(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "log_entries"
+    assert run_at_once(sessions, workspace, text).action.id == "log_entries"
 
 
 @pytest.mark.parametrize("text", ["che, ¿qué comandos hay?", "oye, ¿qué comandos hay, porfa?"])
@@ -905,9 +907,8 @@ def test_a_command_word_whose_sentence_says_another_action_opens_that_one_s_form
 def test_registering_a_record_or_asking_where_to_makes_it(
     sessions: sessionmaker[Session], workspace: str, text: str, args: dict[str, str]
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert (decision.best.action.id, {k: str(v) for k, v in decision.best.args.items()}) == (
+    best = run_at_once(sessions, workspace, text)
+    assert (best.action.id, {k: str(v) for k, v in best.args.items()}) == (
         "add_contact",
         args,
     )
@@ -1082,9 +1083,8 @@ def test_a_duration_in_words_is_read(
 def test_an_address_labelled_e_mail_is_a_new_contact_s_not_an_interaction(
     sessions: sessionmaker[Session], workspace: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, "add contact Mia Wong, email mia@wong.example"))
-    assert decision.kind == "run" and decision.best is not None
-    assert decision.best.args == {"name": "Mia Wong", "email": "mia@wong.example"}
+    best = run_at_once(sessions, workspace, "add contact Mia Wong, email mia@wong.example")
+    assert best.args == {"name": "Mia Wong", "email": "mia@wong.example"}
 
 
 @pytest.mark.parametrize(
@@ -1144,9 +1144,8 @@ def test_a_time_of_day_is_no_entry_number(sessions: sessionmaker[Session], works
 def test_what_an_interaction_is_about_is_understood_by_an_action_without_numbers(
     sessions: sessionmaker[Session], workspace: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, "log a phone call about the quote"))
-    assert decision.kind == "run" and decision.best is not None
-    assert decision.best.args == {"template": "PHONE", "description": "the quote"}
+    best = run_at_once(sessions, workspace, "log a phone call about the quote")
+    assert best.args == {"template": "PHONE", "description": "the quote"}
 
 
 @pytest.mark.parametrize("text", ["delete my account", "borra mi cuenta", "remove my contact"])
@@ -1175,10 +1174,9 @@ def test_the_user_s_accounts_are_still_the_team_s_customers(
 def test_a_plan_to_do_something_with_a_contact_is_a_task(
     sessions: sessionmaker[Session], workspace: str, text: str, contact: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert (decision.best.action.id, decision.best.args["contact"]) == ("add_task", contact)
-    assert decision.best.args["due"]
+    best = run_at_once(sessions, workspace, text)
+    assert (best.action.id, best.args["contact"]) == ("add_task", contact)
+    assert best.args["due"]
 
 
 @pytest.mark.parametrize(
@@ -1249,9 +1247,8 @@ def test_a_verb_turned_round_by_its_prefix_restores(
 def test_a_new_contact_s_name_with_an_address_or_a_phone_is_added_at_once(
     sessions: sessionmaker[Session], workspace: str, text: str, field: str, value: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert decision.best.action.id == "add_contact" and decision.best.args[field] == value
+    best = run_at_once(sessions, workspace, text)
+    assert best.action.id == "add_contact" and best.args[field] == value
 
 
 def test_a_phone_number_after_phone_is_no_entry_number(
@@ -1571,9 +1568,8 @@ def test_an_attempt_that_failed_is_an_interaction_to_log(
 def test_where_a_contact_is_asks_for_its_address(
     sessions: sessionmaker[Session], workspace: str, text: str, contact: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert (decision.best.action.id, decision.best.args) == (
+    best = run_at_once(sessions, workspace, text)
+    assert (best.action.id, best.args) == (
         "contact_card",
         {"contact": contact, "field": "address"},
     )
@@ -1672,9 +1668,8 @@ def test_how_many_times_something_was_done_is_a_statistic(
 def test_a_name_that_is_nobody_s_yet_is_searched_for(
     sessions: sessionmaker[Session], workspace: str, text: str, looked_for: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert (decision.best.action.id, decision.best.args["text"]) == ("contacts", looked_for)
+    best = run_at_once(sessions, workspace, text)
+    assert (best.action.id, best.args["text"]) == ("contacts", looked_for)
 
 
 @pytest.mark.parametrize("text", ["busca vuelos a Roma", "search flights to Rome"])
@@ -1697,10 +1692,9 @@ def test_a_place_to_travel_to_is_no_name_to_search(
 def test_what_was_done_with_a_contact_told_in_passing_is_logged(
     sessions: sessionmaker[Session], workspace: str, text: str, template: str, contact: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert decision.best.action.id == "create_interaction"
-    assert (decision.best.args["template"], decision.best.args["contact"]) == (template, contact)
+    best = run_at_once(sessions, workspace, text)
+    assert best.action.id == "create_interaction"
+    assert (best.args["template"], best.args["contact"]) == (template, contact)
 
 
 def test_a_to_do_with_a_kind_of_interaction_is_a_task_not_one_told(
@@ -1722,9 +1716,8 @@ def test_a_purge_is_never_asked_about_unless_the_sentence_names_what_it_removes(
 def test_a_purge_named_in_full_is_asked_about(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert decision.best.action.id == "delete_canceled_entries"
+    best = run_at_once(sessions, workspace, text)
+    assert best.action.id == "delete_canceled_entries"
 
 
 @pytest.mark.parametrize(
@@ -1737,10 +1730,9 @@ def test_a_purge_named_in_full_is_asked_about(
 def test_chat_spelling_and_regional_verbs_still_log_the_interaction(
     sessions: sessionmaker[Session], workspace: str, text: str, template: str, contact: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None
-    assert decision.best.action.id == "create_interaction"
-    assert (decision.best.args["template"], decision.best.args["contact"]) == (template, contact)
+    best = run_at_once(sessions, workspace, text)
+    assert best.action.id == "create_interaction"
+    assert (best.args["template"], best.args["contact"]) == (template, contact)
 
 
 @pytest.mark.parametrize(
@@ -1791,5 +1783,4 @@ def test_marcar_como_is_marking_and_marcar_a_someone_is_a_call(
 def test_contacts_in_the_plural_list_them_rather_than_open_one_card(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
-    decision = decide(ask(sessions, workspace, text))
-    assert decision.kind == "run" and decision.best is not None and decision.best.action.id == "contacts"
+    assert run_at_once(sessions, workspace, text).action.id == "contacts"
