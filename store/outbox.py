@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -200,19 +201,7 @@ def put_in(
     message_id = session.execute(_INSERT, values).scalar_one()
     if not send_now:
         return None
-    return Outgoing(
-        id=message_id,
-        team_id=team_id,
-        user_id=user_id,
-        enterprise_id=values["enterprise_id"],
-        destination=destination,
-        target=json.loads(values["target"]),  # copies: the caller's dicts stay the caller's
-        body=json.loads(values["body"]),
-        file=values["file"],
-        attempts=1,
-        give_up_at=values["give_up_at"],
-        claim_token=values["claim_token"],
-    )
+    return _outgoing(values | {"id": message_id})
 
 
 _EARLIER = (
@@ -249,7 +238,7 @@ def claim(
         claimed = session.execute(_CLAIM, moments | {"found": found, "token": token}).first()
         if claimed is None:
             return None
-        row = session.get(OutboxMessage, found, populate_existing=True)
+        row = session.execute(_CLAIMED, {"found": found}).mappings().first()
         return None if row is None else _outgoing(row)
 
 
@@ -281,6 +270,7 @@ _CANDIDATES = (
     .with_for_update(skip_locked=True, of=OutboxMessage)
 )
 """Polled by every process about once a second: built once."""
+_CLAIMED = select(OutboxMessage.__table__).where(OutboxMessage.__table__.c.id == bindparam("found"))
 _CLAIM = (
     update(OutboxMessage)
     .where(OutboxMessage.id == bindparam("found"), _due())
@@ -389,17 +379,18 @@ def purge(sessions: sessionmaker[Session], older_than: timedelta) -> int:
         return result.rowcount
 
 
-def _outgoing(row: OutboxMessage) -> Outgoing:
+def _outgoing(row: Mapping[str, Any]) -> Outgoing:
+    """A message's row (as written, or as read back when claimed) as the one try its claimer makes."""
     return Outgoing(
-        id=row.id,
-        team_id=row.team_id,
-        user_id=row.user_id,
-        enterprise_id=row.enterprise_id,
-        destination=row.destination,
-        target=json.loads(row.target),
-        body=json.loads(row.body),
-        file=row.file,
-        attempts=row.attempts,
-        give_up_at=row.give_up_at,
-        claim_token=row.claim_token,
+        id=row["id"],
+        team_id=row["team_id"],
+        user_id=row["user_id"],
+        enterprise_id=row["enterprise_id"],
+        destination=row["destination"],
+        target=json.loads(row["target"]),
+        body=json.loads(row["body"]),
+        file=row["file"],
+        attempts=row["attempts"],
+        give_up_at=row["give_up_at"],
+        claim_token=row["claim_token"],
     )
