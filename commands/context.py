@@ -23,9 +23,10 @@ class Context:
     action that asks first (the purges) acts only on a click of its own question's Delete button; one
     that can be undone (cancel) runs when typed, with an Undo button."""
 
-    job: int | None = None
-    """The queued job this runs as (store.jobs), None when it runs at once: a job claimed again after its
-    process died is the same job, so a segment log it began is picked up where it stopped."""
+    job: str | None = None
+    """The queued job this runs as, by a key no other job ever has (job numbers can be given again on
+    SQLite once old jobs are forgotten); None when it runs at once. A job claimed again after its process
+    died is the same job, so a segment log it began is picked up where it stopped."""
 
     fixed_now: datetime | None = None
     """The clock, when it must stand still (benchmarks, tests); the real one otherwise."""

@@ -369,7 +369,7 @@ def _begin_log(
         .with_for_update()
     )
     if logged is not None:
-        if run and logged.logging_by == run and log_state(logged) == "":
+        if run and logged.logging_by == run and log_state(logged) == "" and not logged.canceled:
             return logged, False  # this run wrote its last chunk, then its process died before answering
         _check_continue(logged, run)
         if template_code and template_code.strip().upper() != logged.template_code:

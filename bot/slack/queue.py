@@ -1,6 +1,7 @@
 """Background work in the database's job queue: what a queued job carries (the work, where to answer,
 who asked) and running it in whichever serving process claims it."""
 
+import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,7 @@ from store import jobs
 
 def enqueue(sessions: sessionmaker[Session], origin: Origin, ctx: Context, work: BackgroundWork) -> int:
     payload = {
+        "key": uuid.uuid4().hex,
         "work": work.payload,
         "origin": origin.to_dict(),
         "context": {
@@ -28,5 +30,6 @@ def enqueue(sessions: sessionmaker[Session], origin: Origin, ctx: Context, work:
 def unpack(sessions: sessionmaker[Session], job: jobs.ClaimedJob) -> tuple[Origin, Context, BackgroundWork]:
     origin = Origin.from_dict(job.payload["origin"])
     asked: dict[str, Any] = job.payload["context"]
-    ctx = Context(sessions, job.team_id, job.user_id, channel_id=origin.channel_id, job=job.id, **asked)
+    key = str(job.payload.get("key") or job.id)  # a job queued before jobs had keys: its number
+    ctx = Context(sessions, job.team_id, job.user_id, channel_id=origin.channel_id, job=key, **asked)
     return origin, ctx, BackgroundWork(job.kind, job.payload["work"])

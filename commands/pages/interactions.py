@@ -74,13 +74,14 @@ def interaction_input(ctx: Context, args: Args) -> InteractionInput:
 
 def create(ctx: Context, args: Args) -> Reply:
     with ctx.sessions.begin() as session:
-        # Held here, the contact create_interaction reads stays in the session for the entry's line.
+        # Found once (a name may take a fuzzy search), and held, so that create_interaction finds it by
+        # its number in the session and the entry's line has its name.
         contact = find_contact(session, ctx.team_id, args["contact"])
         entry = create_interaction(
             session,
             ctx.team_id,
             ctx.user_id,
-            interaction_input(ctx, args),
+            interaction_input(ctx, {**args, "contact": contact.no}),
             postpone=bool(args.get("postpone")),
             now=ctx.now(),
         )

@@ -48,6 +48,19 @@ def test_writers_of_one_process_each_get_their_turn_and_lose_nothing(sqlite_sess
     assert _count(sqlite_sessions) == 400
 
 
+def test_a_reader_spends_no_begin_and_each_statement_sees_the_latest_commit(sqlite_sessions) -> None:
+    engine = sqlite_sessions.kw["bind"]
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, statement, *_: sent.append(statement))
+    with reading(sqlite_sessions) as session:
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 0
+        with sqlite_sessions.begin() as writer:
+            writer.execute(text("UPDATE counter SET n = 3"))
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 3
+    reads = "SELECT n FROM counter"
+    assert sent == [reads, "BEGIN IMMEDIATE", "UPDATE counter SET n = 3", reads]  # the writer's BEGIN alone
+
+
 def test_a_reader_goes_on_while_a_writer_holds_its_turn(sqlite_sessions) -> None:
     with sqlite_sessions.begin() as writer:
         writer.execute(text("UPDATE counter SET n = 5"))

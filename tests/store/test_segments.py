@@ -256,6 +256,10 @@ def test_a_log_whose_process_died_after_its_last_chunk_answers_what_it_logged_wh
     assert_logged_once_each(sessions, target, logged_target(sessions, target.team))
     with pytest.raises(Conflict, match="logged already"):
         in_chunks(sessions, target.team, run="job 2")
+    with sessions.begin() as s:
+        set_logged_segment_canceled(s, target.team, "U1", done.entry_no, True)
+    with pytest.raises(Conflict, match="logged already"):
+        in_chunks(sessions, target.team)  # the same run again, once its log was canceled
 
 
 def test_while_a_segment_is_being_logged_nothing_that_would_spoil_it_runs(sessions, target, monkeypatch):
