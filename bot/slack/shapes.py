@@ -6,7 +6,7 @@ raising inside Bolt."""
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 NULL = type(None)
 TEXT = (str,)
@@ -82,16 +82,18 @@ def problem(raw: bytes, content_type: str) -> str:
     """Why Bolt must not read this signed body ("" when it may)."""
     try:
         text = raw.decode("utf-8")
-        if content_type.startswith("application/json"):
+        # Read as Bolt reads it (slack_bolt.request.internals.parse_body), so that what is checked is what
+        # Bolt gets: JSON, else the form's last `payload` field, else a slash command's fields.
+        if content_type == "application/json" or text.startswith("{"):
             body: Any = json.loads(text)
             spec = EVENT
         else:
-            if not _may_hold_payload(raw):
+            payload = (
+                dict(parse_qsl(text, keep_blank_values=True)).get("payload") if "payload" in text else None
+            )
+            if payload is None:
                 return ""  # a slash command: every field is a string
-            form = parse_qs(text)
-            if "payload" not in form:
-                return ""
-            body = json.loads(form["payload"][0])
+            body = json.loads(payload)
             spec = INTERACTION
     except (UnicodeDecodeError, ValueError, RecursionError):
         return "not a Slack payload"
@@ -109,13 +111,6 @@ def problem(raw: bytes, content_type: str) -> str:
             if isinstance(value, str) and UNSTORABLE.search(value):
                 return f"{'.'.join(path)} has a character no id has"
     return ""
-
-
-def _may_hold_payload(form: bytes) -> bool:
-    """Whether a form's field names could spell `payload`; most bodies are slash commands, whose names
-    are plain words, so they are not parsed twice (Bolt parses them)."""
-    names = (field.partition(b"=")[0] for field in form.split(b"&"))
-    return any(name == b"payload" or b"%" in name or b"+" in name for name in names)
 
 
 def _values(data: Any, path: tuple[str, ...]) -> list[Any]:
