@@ -312,6 +312,30 @@ def sent(sessions: sessionmaker[Session], message: Outgoing) -> bool:
     return _finish(sessions, message, status=SENT, finished_at=utcnow(), last_error="", file=None)
 
 
+def drop_if_newer(sessions: sessionmaker[Session], message: Outgoing) -> bool:
+    """For a message only the newest of which matters (a superseding one, see `put_in`): end a try that
+    failed as superseded when a newer message to its conversation was written meanwhile (the one being
+    tried goes on, so it was not dropped then). Whether it was."""
+    with sessions.begin() as session:
+        owned = {"message_id": message.id, "owner_token": message.claim_token, "now": utcnow()}
+        return session.execute(_DROP_IF_NEWER, owned).first() is not None
+
+
+_NEWER = aliased(OutboxMessage)
+_DROP_IF_NEWER = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("message_id"),
+        OutboxMessage.status == SENDING,
+        OutboxMessage.claim_token == bindparam("owner_token"),
+        exists().where(_NEWER.conversation == OutboxMessage.conversation, _NEWER.id > OutboxMessage.id),
+    )
+    .values(status=SUPERSEDED, finished_at=bindparam("now"), claim_token="", file=None)
+    .returning(OutboxMessage.id)
+    .execution_options(synchronize_session=False)
+)
+
+
 def retry(sessions: sessionmaker[Session], message: Outgoing, error: str, at: datetime) -> bool:
     """Try again at `at` (never after the message's give-up time)."""
     at = min(at, message.give_up_at)

@@ -204,6 +204,10 @@ class Outbox:
                 log.warning("outbox message %s was sent after its claim expired", message.id)
 
     def _later(self, client: WebClient, message: outbox.Outgoing, failure: Undelivered) -> None:
+        if message.destination == HOME and outbox.drop_if_newer(self.sessions, message):
+            # A newer view was written while this one was being tried: it goes out instead.
+            self.wake_worker()
+            return
         now = utcnow()
         if now >= message.give_up_at:
             self._give_up(client, message, failure.reason)

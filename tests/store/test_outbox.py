@@ -141,3 +141,15 @@ def test_a_view_read_before_one_already_written_is_never_sent(sessions: Any, tea
     assert claim_mine(sessions, team) is None
     put(sessions, team, f"home-{team}", text="older still", supersede=True, as_of=read_first)
     assert claim_mine(sessions, team) is None, "a view older than the one shown is not sent over it"
+
+
+def test_a_view_that_fails_while_a_newer_one_was_written_gives_way_to_it(sessions: Any, team: str) -> None:
+    put(sessions, team, f"home-{team}", text="first", supersede=True)
+    tried = claim_mine(sessions, team)
+    assert tried is not None and tried.body == {"text": "first"}
+    assert not outbox.drop_if_newer(sessions, tried), "nothing newer yet: it is tried again"
+    put(sessions, team, f"home-{team}", text="newer", supersede=True)  # written while the first is tried
+    assert claim_mine(sessions, team) is None, "the newer one waits for the try in flight"
+    assert outbox.drop_if_newer(sessions, tried)
+    newer = claim_mine(sessions, team)
+    assert newer is not None and newer.body == {"text": "newer"}
