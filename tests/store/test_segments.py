@@ -173,6 +173,14 @@ def in_chunks(sessions, team, run="job 1", chunk=4):
     )
 
 
+def dies_after_chunks(monkeypatch, sessions, team, chunks):
+    """A chunked log of TARGET whose process dies once `chunks` chunks are committed."""
+    with monkeypatch.context() as dying:
+        dies_between_chunks(dying, after=chunks)
+        with pytest.raises(Died):
+            in_chunks(sessions, team)
+
+
 def logged_target(sessions, team):
     with sessions() as s:
         return logged_segment_of(s, team, "TARGET")
@@ -213,10 +221,7 @@ def test_a_segment_logged_in_chunks_gets_the_entries_logging_it_at_once_gives(se
 def test_a_log_whose_process_died_between_chunks_is_finished_by_its_run_without_duplicates(
     sessions, target, monkeypatch
 ):
-    with monkeypatch.context() as dying:
-        dies_between_chunks(dying, after=2)
-        with pytest.raises(Died):
-            in_chunks(sessions, target.team)
+    dies_after_chunks(monkeypatch, sessions, target.team, 2)
     logged = logged_target(sessions, target.team)
     assert (log_state(logged), logged.logged, logged.contacts) == (LOGGING, 8, 9)
     assert len(log_entries(sessions, target.team, logged.entry_no)) == 8
@@ -229,10 +234,7 @@ def test_a_log_whose_process_died_between_chunks_is_finished_by_its_run_without_
 def test_a_log_being_written_is_refused_to_others_until_it_stalls_then_taken_over(
     sessions, target, monkeypatch
 ):
-    with monkeypatch.context() as dying:
-        dies_between_chunks(dying, after=1)
-        with pytest.raises(Died):
-            in_chunks(sessions, target.team)
+    dies_after_chunks(monkeypatch, sessions, target.team, 1)
     with pytest.raises(Conflict, match=r"TARGET is being logged: 4 of 9 entries so far"):
         in_chunks(sessions, target.team, run="job 2")
     with sessions.begin() as s:  # no chunk committed for longer than a live process ever takes
@@ -264,10 +266,7 @@ def test_a_log_whose_process_died_after_its_last_chunk_answers_what_it_logged_wh
 
 def test_while_a_segment_is_being_logged_nothing_that_would_spoil_it_runs(sessions, target, monkeypatch):
     team = target.team
-    with monkeypatch.context() as dying:
-        dies_between_chunks(dying, after=1)
-        with pytest.raises(Died):
-            in_chunks(sessions, team)
+    dies_after_chunks(monkeypatch, sessions, team, 1)
     number = logged_target(sessions, team).entry_no
     refusals = {
         "cancel": lambda s: set_logged_segment_canceled(s, team, "U1", number, True),
