@@ -5,15 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from store.contacts import find_contact
+from store.contacts import CONTACT_NO, find_contact
 from store.enums import ContactType
 from store.errors import Invalid
-from store.models import Contact
+from store.models import Contact, InteractionGroup, InteractionTemplate, Segment
 from store.models import InteractionLogEntry as Entry
 from store.segments import get_segment
 from store.templates import get_group, get_template
@@ -78,24 +78,27 @@ _OPTIONAL = (
     "date_from",
     "date_to",
 )
+_ENTRY = Entry.__table__.c
+"""The entries' table columns, not the mapped attributes: a statement built only of Core columns skips the
+ORM's compiling and loading when a session runs it (a page's query cost twice as much through the ORM)."""
 _TESTS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
-    "team_id": lambda value: Entry.team_id == value,
-    "postponed": lambda value: Entry.postponed == value,
-    "canceled": lambda value: Entry.canceled == value,
-    "canceled_through": lambda value: Entry.cancellation_no <= value,
-    "entry_nos": lambda value: Entry.entry_no.in_(value),
-    "contact_no": lambda value: Entry.contact_no == value,
-    "company_no": lambda value: Entry.contact_company_no == value,
-    "segment_no": lambda value: Entry.segment_no == value,
-    "template_code": lambda value: Entry.template_code == value,
-    "group_code": lambda value: Entry.group_code == value,
-    "salesperson": lambda value: Entry.salesperson == value,
-    "user_id": lambda value: Entry.user_id == value,
-    "document_type": lambda value: Entry.document_type == value,
-    "document_no": lambda value: Entry.document_no == value,
-    "logged_segment_entry_no": lambda value: Entry.logged_segment_entry_no == value,
-    "date_from": lambda value: Entry.date >= value,
-    "date_to": lambda value: Entry.date <= value,
+    "team_id": lambda value: _ENTRY.team_id == value,
+    "postponed": lambda value: _ENTRY.postponed == value,
+    "canceled": lambda value: _ENTRY.canceled == value,
+    "canceled_through": lambda value: _ENTRY.cancellation_no <= value,
+    "entry_nos": lambda value: _ENTRY.entry_no.in_(value),
+    "contact_no": lambda value: _ENTRY.contact_no == value,
+    "company_no": lambda value: _ENTRY.contact_company_no == value,
+    "segment_no": lambda value: _ENTRY.segment_no == value,
+    "template_code": lambda value: _ENTRY.template_code == value,
+    "group_code": lambda value: _ENTRY.group_code == value,
+    "salesperson": lambda value: _ENTRY.salesperson == value,
+    "user_id": lambda value: _ENTRY.user_id == value,
+    "document_type": lambda value: _ENTRY.document_type == value,
+    "document_no": lambda value: _ENTRY.document_no == value,
+    "logged_segment_entry_no": lambda value: _ENTRY.logged_segment_entry_no == value,
+    "date_from": lambda value: _ENTRY.date >= value,
+    "date_to": lambda value: _ENTRY.date <= value,
 }
 
 
@@ -114,13 +117,59 @@ def count_entries(session: Session, team_id: str, given: EntryFilter) -> int:
 
 @cache
 def _counting(names: tuple[str, ...]) -> Select[tuple[int]]:
-    return select(func.count()).select_from(Entry).where(condition(names))
+    return select(func.count()).select_from(Entry.__table__).where(condition(names))
 
 
-def contact_scope(contact: Contact) -> dict[str, str]:
+class _Typed(Protocol):
+    no: str
+    type: str
+
+
+def contact_scope(contact: Contact | _Typed) -> dict[str, str]:
     """The EntryFilter fields that select a contact's entries: a company's include its people's (Business
     Central's Contact Company No.), a person's are their own."""
     return {"company_no": contact.no} if contact.type == ContactType.COMPANY else {"contact_no": contact.no}
+
+
+_CONTACTS = Contact.__table__.c
+_CONTACT_TYPE = select(_CONTACTS.no, _CONTACTS.type).where(
+    _CONTACTS.team_id == bindparam("team_id"), _CONTACTS.no == bindparam("key")
+)
+
+
+def _scope_of(session: Session, team_id: str, contact: str) -> dict[str, str]:
+    """A contact given by number (as buttons and pages give it) is one Core query; a name, an e-mail, or a
+    number that is not there goes to find_contact, which explains."""
+    if CONTACT_NO.match(contact.strip()):
+        found = session.execute(_CONTACT_TYPE, {"team_id": team_id, "key": contact.strip().upper()}).first()
+        if found is not None:
+            return contact_scope(found)
+    return contact_scope(find_contact(session, team_id, contact))
+
+
+Coded = Segment | InteractionTemplate | InteractionGroup
+_LOOKUP: dict[type[Coded], tuple[str, Callable[[Session, str, str], Any]]] = {
+    Segment: ("no", get_segment),
+    InteractionTemplate: ("code", get_template),
+    InteractionGroup: ("code", get_group),
+}
+
+
+@cache
+def _having(model: type[Coded]) -> Select[tuple[str]]:
+    columns, (key, _) = model.__table__.c, _LOOKUP[model]
+    found = columns[key]
+    return select(found).where(columns.team_id == bindparam("team_id"), found == bindparam("key"))
+
+
+def _known(session: Session, team_id: str, model: type[Coded], code: str) -> str:
+    """The code if a record has it (one Core query, no object loaded: a template loaded as one cost twice
+    the page's own query); otherwise the model's getter raises its NotFound, naming the codes there are."""
+    found = session.scalar(_having(model), {"team_id": team_id, "key": code.strip().upper()})
+    if found is not None:
+        return str(found)
+    key, get = _LOOKUP[model]
+    return str(getattr(get(session, team_id, code), key))
 
 
 def entry_filter(
@@ -137,12 +186,11 @@ def entry_filter(
 ) -> EntryFilter:
     """The filter for what a user named, each named record checked to exist in the workspace (an unknown
     template is an error, not an empty list)."""
-    scope = contact_scope(find_contact(session, team_id, contact)) if contact.strip() else {}
     return EntryFilter(
-        **scope,
-        segment_no=get_segment(session, team_id, segment).no if segment.strip() else "",
-        template_code=get_template(session, team_id, template).code if template.strip() else "",
-        group_code=get_group(session, team_id, group).code if group.strip() else "",
+        **(_scope_of(session, team_id, contact) if contact.strip() else {}),
+        segment_no=_known(session, team_id, Segment, segment) if segment.strip() else "",
+        template_code=_known(session, team_id, InteractionTemplate, template) if template.strip() else "",
+        group_code=_known(session, team_id, InteractionGroup, group) if group.strip() else "",
         canceled=canceled,
         date_from=date_from,
         date_to=date_to,

@@ -359,8 +359,9 @@ def comments(session: Session, team_id: str, entry_no: int) -> list[Comment]:
     return [Comment._make(row) for row in found]
 
 
-_COMMENTS = (
-    select(*(CommentLine.__table__.c[name] for name in Comment._fields))
-    .where(CommentLine.team_id == bindparam("team_id"), CommentLine.entry_no == bindparam("entry_no"))
-    .order_by(CommentLine.line_no)
+_COMMENT_LINES = CommentLine.__table__.c
+_COMMENTS = (  # of Core columns only (see store.filters._ENTRY)
+    select(*(_COMMENT_LINES[name] for name in Comment._fields))
+    .where(_COMMENT_LINES.team_id == bindparam("team_id"), _COMMENT_LINES.entry_no == bindparam("entry_no"))
+    .order_by(_COMMENT_LINES.line_no)
 )

@@ -105,16 +105,20 @@ def entry_row(session: Session, team_id: str, entry_no: int) -> EntryRow:
     return EntryRow.of(found)
 
 
+_ENTRIES = InteractionLogEntry.__table__
+_CONTACTS = Contact.__table__
+
+
 def _with_contact_name() -> Select[Any]:
-    entry = InteractionLogEntry
-    columns = InteractionLogEntry.__table__.c
-    return select(*(columns[name] for name in LoggedEntry._fields), Contact.name).outerjoin(
-        Contact, (Contact.team_id == entry.team_id) & (Contact.no == entry.contact_no)
+    """Of Core columns only (see store.filters._ENTRY)."""
+    entry, contact = _ENTRIES.c, _CONTACTS.c
+    return select(*(entry[name] for name in LoggedEntry._fields), contact.name).select_from(
+        _ENTRIES.outerjoin(_CONTACTS, (contact.team_id == entry.team_id) & (contact.no == entry.contact_no))
     )
 
 
 _ONE_ENTRY = _with_contact_name().where(
-    InteractionLogEntry.team_id == bindparam("team_id"), InteractionLogEntry.entry_no == bindparam("entry_no")
+    _ENTRIES.c.team_id == bindparam("team_id"), _ENTRIES.c.entry_no == bindparam("entry_no")
 )
 
 
@@ -160,7 +164,7 @@ def _below(before: Cursor | None, by_date: bool) -> str:
 def _page_query(names: tuple[str, ...], by_date: bool, below: str) -> Select[Any]:
     """A page's query for one shape of filter (the filter's `names`), built once (see
     store.filters.condition); `below` as `_below` says."""
-    entry = InteractionLogEntry
+    entry = _ENTRIES.c
     query = _with_contact_name().where(condition(names)).limit(bindparam("page_limit"))
     if below == "day":
         query = query.where(

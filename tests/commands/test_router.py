@@ -349,6 +349,22 @@ def test_a_company_filter_takes_in_its_people(ctx, workspace):
     assert run(ctx, "delete-canceled contact=Adatum").text.startswith("1 canceled interaction log entry")
 
 
+def test_a_filter_takes_numbers_and_codes_in_any_case_and_names_the_ones_that_are_not_there(ctx, workspace):
+    run(ctx, f"log PHONE {workspace.john}")
+    run(ctx, f"log LETTER {workspace.jane}")
+
+    def listed(text: str) -> list[str]:
+        return [item.text.split()[0] for item in run(ctx, text).items]
+
+    assert listed(f"entries contact={workspace.adatum.lower()}") == ["*2*", "*1*"]
+    assert listed(f"entries contact={workspace.john.lower()} template=phone group=calls") == ["*1*"]
+    assert run(ctx, "entries segment=newsletter").text.endswith(": none found.")  # none logged for it
+    assert run(ctx, "entries contact=CT999999").text == "Contact CT999999 does not exist."
+    assert run(ctx, "entries template=nope").text.startswith("Template NOPE does not exist.")
+    assert run(ctx, "entries group=nope").text.startswith("Interaction group NOPE does not exist.")
+    assert run(ctx, "entries segment=nope").text.startswith("Segment NOPE does not exist.")
+
+
 def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
     reply = run(ctx, "export entries template=NOPE")
     assert reply.error and reply.file is None
