@@ -169,9 +169,10 @@ def _fill(
     entry.doc_no_occurrence = given.doc_no_occurrence
 
 
-_LANGUAGES = select(InteractionTemplateLanguage).where(
-    InteractionTemplateLanguage.team_id == bindparam("team_id"),
-    InteractionTemplateLanguage.template_code == bindparam("template_code"),
+_TEMPLATE_LANGUAGES = InteractionTemplateLanguage.__table__.c
+_LANGUAGES = select(_TEMPLATE_LANGUAGES.language_code, _TEMPLATE_LANGUAGES.attachment_no).where(
+    _TEMPLATE_LANGUAGES.team_id == bindparam("team_id"),
+    _TEMPLATE_LANGUAGES.template_code == bindparam("template_code"),
 )
 
 
@@ -195,13 +196,11 @@ def _language(
 ) -> tuple[str, int | None]:
     """The contact's language when the template has a row for it, else the template's default; the
     attachment comes from that row."""
-    rows = {
-        row.language_code: row
-        for row in session.scalars(_LANGUAGES, {"team_id": template.team_id, "template_code": template.code})
-    }
+    found = session.execute(_LANGUAGES, {"team_id": template.team_id, "template_code": template.code})
+    rows: dict[str, int | None] = {code: attachment_no for code, attachment_no in found}
     for code in (chosen, contact.language_code, template.language_code):
         if code is not None and code.upper() in rows:
-            return code.upper(), rows[code.upper()].attachment_no
+            return code.upper(), rows[code.upper()]
     if chosen:
         known = ", ".join(sorted(rows)) or "none"
         raise Invalid(f"Template {template.code} has no language {chosen.upper()} (it has: {known}).")

@@ -15,7 +15,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, Engine, Update, bindparam, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from store.db import NO_SYNC, dialect_insert
+from store.db import dialect_insert
 from store.models import NumberSeries
 
 HELD = "crm_series_held"
@@ -44,14 +44,14 @@ def reserve(
             return reserve(own, team_id, series, count, in_use=in_use)
     values = {"series_team": team_id, "series_name": series, "series_count": count}
     step = _step(in_use, bind.dialect.name)
-    reserved = session.execute(step, values, execution_options=NO_SYNC).scalar()
+    reserved = session.execute(step, values).scalar()
     if reserved is None:  # the first number of a series needs its row first (another writer's is fine)
         session.execute(
             dialect_insert(session)(NumberSeries)
             .values(team_id=team_id, series=series, last_no=0)
             .on_conflict_do_nothing(index_elements=["team_id", "series"])
         )
-        reserved = session.execute(step, values, execution_options=NO_SYNC).scalar_one()
+        reserved = session.execute(step, values).scalar_one()
     held[(team_id, series)] = session.get_transaction()
     return reserved - count + 1
 
@@ -59,18 +59,19 @@ def reserve(
 @cache
 def _step(in_use: InstrumentedAttribute[int] | None, dialect: str) -> Update:
     """One statement, built once: the series row is locked, stepped over the highest number in use, and
-    its new last number returned."""
-    last: ColumnElement[int] = NumberSeries.last_no
+    its new last number returned. Of Core columns only, so the ORM's bulk UPDATE machinery is skipped."""
+    series = NumberSeries.__table__
+    last: ColumnElement[int] = series.c.last_no
     if in_use is not None:
-        scope = in_use.class_.team_id == bindparam("series_team")
-        highest = select(func.coalesce(func.max(in_use), 0)).where(scope).scalar_subquery()
-        greatest = func.greatest if dialect == "postgresql" else func.max  # SQLite's max(a, b)
-        last = greatest(last, highest)
-    return (
-        update(NumberSeries)
-        .where(
-            NumberSeries.team_id == bindparam("series_team"), NumberSeries.series == bindparam("series_name")
+        used = in_use.class_.__table__.c
+        highest = select(func.coalesce(func.max(used[in_use.key]), 0)).where(
+            used.team_id == bindparam("series_team")
         )
+        greatest = func.greatest if dialect == "postgresql" else func.max  # SQLite's max(a, b)
+        last = greatest(last, highest.scalar_subquery())
+    return (
+        update(series)
+        .where(series.c.team_id == bindparam("series_team"), series.c.series == bindparam("series_name"))
         .values(last_no=last + bindparam("series_count"))
-        .returning(NumberSeries.last_no)
+        .returning(series.c.last_no)
     )
