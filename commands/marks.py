@@ -95,4 +95,6 @@ def labelled(when: datetime, timezone: str = "UTC") -> str:
 def plain(text: str, timezone: str = "UTC") -> str:
     """The text with people as their user ids and moments labelled in `timezone` (the console's form,
     and the one for logs)."""
+    if _OPEN not in text and _CLOSE not in text:  # a button's label, a table's cell: nearly always
+        return text
     return write(text, lambda piece: piece, lambda user_id: user_id, lambda when: labelled(when, timezone))

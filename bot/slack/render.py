@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from commands import marks
@@ -96,9 +97,11 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
+@lru_cache(maxsize=4096)
 def date_token(when: datetime) -> str:
     """Slack writes the moment in each viewer's own time zone; the fallback (old clients, some
-    notifications) says it in UTC."""
+    notifications) says it in UTC. Kept for the moments last written: a page writes each twice (its
+    blocks and its fallback), and writing one cost more than the rest of its line."""
     fallback = f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
