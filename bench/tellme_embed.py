@@ -79,7 +79,15 @@ def descriptions(action: Action) -> list[str]:
 class Scorer:
     """Cosine of a sentence with each action's descriptions, embedded once."""
 
-    def __init__(self, encode: Encoder, actions: Sequence[Action], pooling: str = "max") -> None:
+    def __init__(
+        self,
+        encode: Encoder,
+        actions: Sequence[Action],
+        pooling: str = "max",
+        examples: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """`examples`: labelled sentences (text, action id) that count as descriptions of their action,
+        but never for the sentence itself (leave-one-out)."""
         self.encode = encode
         self.ids = [action.id for action in actions]
         texts, owners = [], []
@@ -87,6 +95,12 @@ class Scorer:
             for text in descriptions(action):
                 texts.append(text)
                 owners.append(n)
+        self.texts = texts + [text for text, _ in examples]
+        owners += [self.ids.index(action_id) for _, action_id in examples]
+        texts = self.texts
+        self.rows: dict[str, list[int]] = {}
+        for n, text in enumerate(texts):
+            self.rows.setdefault(text, []).append(n)
         self.vectors = encode(texts)
         self.owners = np.asarray(owners)
         self.pooling = pooling
@@ -99,6 +113,7 @@ class Scorer:
             per_action = self.means @ query
         else:
             similar = self.vectors @ query
+            similar[self.rows.get(sentence, [])] = -1.0
             per_action = np.full(len(self.ids), -1.0, dtype=np.float32)
             np.maximum.at(per_action, self.owners, similar)
         return dict(zip(self.ids, per_action.tolist(), strict=True))
@@ -147,7 +162,16 @@ def alone(models: list[str], pooling: str) -> None:
             print(f"  best cosine >= {cut:.3f} (a quantile of the labelled): {100 * share:.1f} % of no-match")
 
 
-def combine(name: str, how: str, weight: float, pooling: str, quick: bool, sets: list[str]) -> None:
+def combine(
+    name: str,
+    how: str,
+    weight: float,
+    pooling: str,
+    quick: bool,
+    sets: list[str],
+    cached: bool,
+    exemplars: bool,
+) -> None:
     spec = importlib.util.spec_from_file_location("tellme_bench", HERE / "tellme.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
@@ -157,7 +181,11 @@ def combine(name: str, how: str, weight: float, pooling: str, quick: bool, sets:
     from commands.tellme.ranking import Ranker
 
     started = time.perf_counter()
-    scorer = Scorer(load_model(name), ROUTER.ranker.actions, pooling)
+    examples = [(item["q"], item["expect"]) for item in tuning() if item["expect"] and exemplars]
+    scorer = Scorer(load_model(name), ROUTER.ranker.actions, pooling, examples)
+    print(
+        f"{len(examples)} tuning sentences as examples (leave-one-out)" if examples else "declarations only"
+    )
     print(f"{name} loaded and the catalog embedded in {time.perf_counter() - started:.2f} s")
     typed: list[str] = [""]
     read_words = tellme.words
@@ -168,17 +196,28 @@ def combine(name: str, how: str, weight: float, pooling: str, quick: bool, sets:
 
     ranked_lexically = Ranker.rank
 
+    seen: dict[str, dict[str, float]] = {}
+
+    def cosine() -> dict[str, float]:
+        if not cached:
+            return scorer.scores(typed[0])
+        if typed[0] not in seen:
+            seen[typed[0]] = scorer.scores(typed[0])
+        return seen[typed[0]]
+
     def rank(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        ranked = ranked_lexically(self, *args, **kwargs)
-        return folded(ranked, scorer.scores(typed[0]), how, weight)
+        return folded(ranked_lexically(self, *args, **kwargs), cosine, how, weight)
 
     tellme.words = words  # type: ignore[assignment]
     Ranker.rank = rank  # type: ignore[method-assign]
-    print(f"variant: {how}, weight {weight}, pooling {pooling}")
+    print(
+        f"variant: {how}, weight {weight}, pooling {pooling}"
+        + (" (cached: latency not measured)" if cached else "")
+    )
     bench.main(bench.QUICK_CONTACTS if quick else bench.CONTACTS, [bench.SHORT[s] for s in sets], False)
 
 
-def folded(ranked: list, cosine: dict[str, float], how: str, weight: float) -> list:  # type: ignore[type-arg]
+def folded(ranked: list, cosine: Callable[[], dict[str, float]], how: str, weight: float) -> list:  # type: ignore[type-arg]
     """The lexical ranking (action, score), best first, with the embedding folded in.
 
     tiebreak: the actions within `weight` points of the first are put in the embedding's order, keeping
@@ -191,18 +230,21 @@ def folded(ranked: list, cosine: dict[str, float], how: str, weight: float) -> l
         close = [pair for pair in ranked if pair[1] >= top - weight]
         if len(close) < 2:
             return ranked
-        order = sorted(close, key=lambda pair: -cosine[pair[0].id])
+        similar = cosine()
+        order = sorted(close, key=lambda pair: -similar[pair[0].id])
         kept = [(pair[0], score) for pair, (_, score) in zip(order, close, strict=True)]
         return kept + ranked[len(close) :]
     if how == "penalty":
-        best = max(cosine.values())
-        scored = [(a, round(max(0.0, s - weight * 100 * (best - cosine[a.id])), 1)) for a, s in ranked]
+        similar = cosine()
+        best = max(similar.values())
+        scored = [(a, round(max(0.0, s - weight * 100 * (best - similar[a.id])), 1)) for a, s in ranked]
         return sorted(scored, key=lambda pair: -pair[1])
     if how == "fallback":
         if ranked[0][1] >= 58.0:
             return ranked
         head = ranked[:6]
-        order = sorted(head, key=lambda pair: -cosine[pair[0].id])
+        similar = cosine()
+        order = sorted(head, key=lambda pair: -similar[pair[0].id])
         return [(pair[0], score) for pair, (_, score) in zip(order, head, strict=True)] + ranked[6:]
     raise SystemExit(f"unknown combination {how}")
 
@@ -215,6 +257,8 @@ def options() -> argparse.Namespace:
     parser.add_argument("--how", choices=["tiebreak", "penalty", "fallback"], default="tiebreak")
     parser.add_argument("--weight", type=float, default=3.0)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--examples", action="store_true", help="tuning sentences describe their action")
+    parser.add_argument("--cached", action="store_true", help="embed each sentence once: quality only")
     parser.add_argument("--set", action="append", choices=["tuning", "held-out", "legacy"])
     return parser.parse_args()
 
@@ -225,4 +269,12 @@ if __name__ == "__main__":
     if chosen.what == "alone":
         alone(models, chosen.pooling)
     else:
-        combine(models[0], chosen.how, chosen.weight, chosen.pooling, chosen.quick, chosen.set or ["tuning"])
+        combine(
+            models[0],
+            chosen.how,
+            chosen.weight,
+            chosen.pooling,
+            chosen.quick,
+            chosen.set or ["tuning"],
+            chosen.cached,
+        )
