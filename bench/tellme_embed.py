@@ -277,4 +277,5 @@ if __name__ == "__main__":
             chosen.quick,
             chosen.set or ["tuning"],
             chosen.cached,
+            chosen.examples,
         )
