@@ -199,8 +199,10 @@ def combine(
     ranked_lexically = Ranker.rank
 
     seen: dict[str, dict[str, float]] = {}
+    calls = {"rank": 0, "embed": 0}
 
     def cosine() -> dict[str, float]:
+        calls["embed"] += 1
         if not cached:
             return scorer.scores(typed[0])
         if typed[0] not in seen:
@@ -208,6 +210,7 @@ def combine(
         return seen[typed[0]]
 
     def rank(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["rank"] += 1
         return folded(ranked_lexically(self, *args, **kwargs), cosine, how, weight)
 
     tellme.words = words  # type: ignore[assignment]
@@ -217,6 +220,7 @@ def combine(
         + (" (cached: latency not measured)" if cached else "")
     )
     bench.main(bench.QUICK_CONTACTS if quick else bench.CONTACTS, [bench.SHORT[s] for s in sets], False)
+    print(f"the sentence was embedded for {calls['embed']} of {calls['rank']} rankings")
 
 
 def folded(ranked: list, cosine: Callable[[], dict[str, float]], how: str, weight: float) -> list:  # type: ignore[type-arg]
