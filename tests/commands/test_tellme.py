@@ -1784,3 +1784,27 @@ def test_contacts_in_the_plural_list_them_rather_than_open_one_card(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert run_at_once(sessions, workspace, text).action.id == "contacts"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("schedule a meeting with Contoso for thursday", "2026-11-26"),
+        ("book a call with Fabrikam next monday", "2026-11-30"),
+        ("agenda una reunión con Fabrikam para el jueves", "2026-11-26"),
+        ("registra una visita a Contoso el próximo lunes", "2026-11-30"),
+        ("visita a Contoso el lunes que viene", "2026-11-30"),
+    ],
+)
+def test_a_weekday_said_as_one_to_come_is_the_coming_one_even_when_logging(
+    sessions: sessionmaker[Session], workspace: str, text: str, day: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("date")) == ("create_interaction", day)
+
+
+@pytest.mark.parametrize("text", ["met Contoso on thursday", "visité a Contoso el jueves"])
+def test_a_bare_weekday_when_logging_is_the_last_one(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args.get("date") == "2026-11-19"
