@@ -70,6 +70,7 @@ RATED = {
             "malisimo",
             "malisima",
             "catastrofe",
+            "fatal",
         ),
         Evaluation.VERY_NEGATIVE,
     ),
@@ -83,7 +84,6 @@ RATED = {
             "malo",
             "badly",
             "poorly",
-            "fatal",
             "flojo",
             "floja",
             "disappointing",
@@ -93,7 +93,21 @@ RATED = {
         Evaluation.NEGATIVE,
     ),
     **dict.fromkeys(
-        ("happy", "satisfied", "satisfecho", "satisfecha"),
+        (
+            "happy",
+            "satisfied",
+            "satisfecho",
+            "satisfecha",
+            "contento",
+            "contenta",
+            "encantado",
+            "encantada",
+            "feliz",
+            "felices",
+            "pleased",
+            "glad",
+            "delighted",
+        ),
         Evaluation.POSITIVE,
     ),
     **dict.fromkeys(
@@ -589,6 +603,15 @@ def _about(found: list[Word], args: Arguments, claim: Any) -> None:
             return
 
 
+def _rated(text: str) -> Evaluation | None:
+    """A rating word in any of its Spanish forms ("contentos", "encantadas" of "contento", "encantada")."""
+    if text in RATED:
+        return RATED[text]
+    if len(text) > 4 and text.endswith(("os", "as")):
+        return RATED.get(text[:-1])
+    return None
+
+
 def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
     """How it went, by the evaluation's own words (misspelt too), the words sentences rate with ("it went
     great", "fue un desastre") and "very" or "re" before them; "so-so" is neutral."""
@@ -600,7 +623,7 @@ def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any)
         if text in THUMBS and i + 1 < len(found) and found[i + 1].text in THUMBS[text]:
             claim("evaluation", THUMBS[text][found[i + 1].text].value, [i, i + 1])  # "thumbs up"
             return
-        value = inputs.EVALUATION.words.get(text) or RATED.get(text) or _misspelt_rating(text)
+        value = inputs.EVALUATION.words.get(text) or _rated(text) or _misspelt_rating(text)
         if value is None:
             continue
         stronger = VERY_OF.get(value)
@@ -633,7 +656,9 @@ RATINGS = {word: value for word, value in {**inputs.EVALUATION.words, **RATED}.i
 
 
 def _misspelt_rating(text: str) -> Evaluation | None:
-    if len(text) < 6:
+    """A slip of a rating word, unless the word is one Tell Me knows otherwise ("contestó" is no
+    "contento")."""
+    if len(text) < 6 or text.startswith(UNANSWERED) or concept(text) != text:
         return None
     found = process.extractOne(text, list(RATINGS), scorer=fuzz.ratio, score_cutoff=80)
     return RATINGS[found[0]] if found else None
@@ -748,8 +773,9 @@ def _located(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
     if "contact" not in args.values or "field" in args.values:
         return
     for i in free:
-        if found[i].text in WHERE and i + 1 < len(found) and found[i + 1].text in LOCATED:
-            if found[i + 1].text in args.used.get("template", ()):
+        asked_where = found[i].text in WHERE and i + 1 < len(found)
+        if asked_where and any(found[j].text in LOCATED for j in range(i + 1, min(i + 4, len(found)))):
+            if found[i + 1].text in LOCATED and found[i + 1].text in args.used.get("template", ()):
                 args.forget("template")  # "¿dónde queda ...?" is no "quedada"
                 free.append(i + 1)
             asked = LOCATED | WHERE

@@ -77,6 +77,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "platicamos",
         "platicar",
         "platico",
+        "texted",
+        "messaged",
+        "whatsapped",
     ),
     "entry": (
         "entry",
@@ -899,6 +902,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "escribi",
         "escribimos",
         "le escribi",
+        "wrote",
+        "written",
         "emilio",
         "mensaje de correo",
         "e-mails",
@@ -1118,6 +1123,7 @@ NEGATIONS = frozenset({"no", "not", "never", "nunca", "didn", "don", "doesn", "i
 """Said around what happened ("didn't answer", "no contestó"): known words, though no action's."""
 STOPWORDS = NEGATIONS | frozenset(
     [
+        "pickedup",  # "nobody picked up": says only, after a "not", that the attempt failed
         "a",
         "an",
         "the",
@@ -1305,7 +1311,9 @@ WORD_FORMS_ONLY = frozenset({"canceled", "logged"})
 """Concepts that are participles of another concept's verb ("cancelados" of "cancelar", "grabados" of
 "grabar"): only the forms listed mean them, so the stem they share with the verb stays the verb's."""
 
-REVERSAL = frozenset({"undo", "un", "deshacer", "deshaz", "revert", "reverse", "revertir", "unde"})
+REVERSAL = frozenset({"undo", "un", "deshacer", "deshaz", "revert", "reverse", "revertir", "unde", "undid"})
+REVERSAL_STEMS = ("deshac", "deshag", "deshaz", "revert")
+"""Every form of the reversal verbs ("deshacé", "deshaga", "deshazlo", "reverting")."""
 """A word that turns the action after it round: "undo the cancel" restores, "un-postpone" resumes."""
 INVERSE = {
     "cancel": "restore",
@@ -1402,7 +1410,7 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "contact group": ("segment",),
     "grupos de contactos": ("segment",),
     "grupo de contactos": ("segment",),
-    "picked up": (),
+    "picked up": ("pickedup",),
     "off the phone": ("call",),
     "caught up with": ("talk",),
     "catch up with": ("talk",),

@@ -1808,3 +1808,58 @@ def test_a_bare_weekday_when_logging_is_the_last_one(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert ask(sessions, workspace, text)[0].args.get("date") == "2026-11-19"
+
+
+@pytest.mark.parametrize("text", ["record that Fabrikam never picked up", "called Contoso, nobody picked up"])
+def test_nobody_picking_up_is_a_failed_attempt(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("failed")) == ("create_interaction", True)
+
+
+def test_someone_picking_up_is_no_failed_attempt(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert "failed" not in ask(sessions, workspace, "called Contoso, he picked up at once")[0].args
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("hablamos con Adatum, quedaron contentos", "positive"),
+        ("visité a Contoso, quedaron encantadas", "positive"),
+        ("met Fabrikam, they were delighted", "positive"),
+        ("la reunión con Contoso salió fatal", "very-negative"),
+    ],
+)
+def test_how_it_went_is_read_in_any_form_of_the_word(
+    sessions: sessionmaker[Session], workspace: str, text: str, rating: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args.get("evaluation") == rating
+
+
+@pytest.mark.parametrize(
+    "text", ["deshacé la anulación de la 81", "deshaga la anulación del 81", "undid cancel 81"]
+)
+def test_any_form_of_a_reversal_verb_turns_the_action_round(text: str) -> None:
+    best = search(text, today=TODAY)[0]
+    assert (best.action.id, best.args.get("entry_nos")) == ("restore_entry", [81])
+
+
+@pytest.mark.parametrize("text", ["where's Fabrikam located?", "¿dónde está ubicada Fabrikam?"])
+def test_where_a_contact_is_located_asks_for_its_address(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("field")) == ("contact_card", "address")
+
+
+@pytest.mark.parametrize("text", ["wrote to Laura Fernández yesterday", "le escribí a Laura Fernández ayer"])
+def test_having_written_to_a_contact_is_an_e_mail_logged(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("template"), best.args.get("contact")) == (
+        "create_interaction",
+        "EMAIL",
+        "CT000009",
+    )
