@@ -255,6 +255,8 @@ class Arguments:
     """Per argument, the query words it took, so ranking does not count them against an action."""
     numbers: list[int] = field(default_factory=list)
     segment_no: int | None = None
+    task_numbered: bool = False
+    """The number follows "task" ("la tarea 3"): a task's number, no entry's."""
     after_first_number: str = ""
     after_positions: list[int] = field(default_factory=list)
     described_after: str = ""
@@ -289,13 +291,15 @@ class Arguments:
         found: list[tuple[str, ...]] = []
         if self.numbers or self.segment_no is not None:
             found.append(
-                ("entry_nos", "entry_no", "segment", "task_no", "entry")
-                if self.segment_no is None
-                else ("segment_no", "segment")
+                ("segment_no", "segment")
+                if self.segment_no is not None
+                else ("task_no",)
+                if self.task_numbered
+                else ("entry_nos", "entry_no", "segment", "task_no", "entry")
             )
         for names in (
             ("contact", "contacts"),
-            ("from", "to", "date", "due"),
+            ("from", "to", "date", "due", "until"),
             ("template",),
             ("segment",),
             ("evaluation",),
@@ -323,6 +327,8 @@ class Arguments:
         places = action.placeholders()
         for arg in action.args:
             name, kind = arg.name, arg.kind
+            if kind in (inputs.ENTRY_NOS, inputs.ENTRY_NO) and self.task_numbered:
+                continue  # "la tarea 3": no entry of that number
             if kind is inputs.ENTRY_NOS and self.numbers:
                 chosen[name] = list(self.numbers)
             elif kind is inputs.ENTRY_NO and self.numbers:
@@ -557,6 +563,9 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             continue
         if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
             args.segment_no = int(word.text)
+        elif concept(previous) == "task" and not args.numbers:
+            args.task_numbered = True
+            args.numbers.append(int(word.text))
         elif previous in THROUGH and before.isdigit() and args.numbers and args.numbers[-1] == int(before):
             # "entries 30 to 33", "del 30 al 33": every number between
             first, last = args.numbers[-1], int(word.text)

@@ -49,6 +49,7 @@ SELECTION = "criteria"
 """The argument whose words say which contacts, not which action (a segment step's criteria)."""
 MISFIT = {
     "entry_nos": 0.85,
+    "task_no": 0.8,
     "contact": 0.92,
     "segment": 0.9,
     "template": 0.9,
@@ -307,7 +308,7 @@ class Ranker:
         views: dict[tuple[frozenset[str], bool], tuple[list[tuple[str, Resolved]], dict[str, float]]] = {}
         exact = self.exact.get(" ".join(content), set())
         said_numbers = numbers or {}
-        numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
+        numbered = any(names[0] in ("entry_nos", "segment_no", "task_no") for names in evidence)
         aligned = []
         taken_by: dict[frozenset[str], set[str]] = {}
         named_one = any(names[0] == "contact" for names in evidence)

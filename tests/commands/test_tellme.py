@@ -1863,3 +1863,9 @@ def test_having_written_to_a_contact_is_an_e_mail_logged(
         "EMAIL",
         "CT000009",
     )
+
+
+@pytest.mark.parametrize("text", ["aplaza la tarea 5 una semana", "push task 5 to next week"])
+def test_a_number_after_task_is_a_tasks_number_not_an_entrys(text: str) -> None:
+    best = search(text, today=TODAY)[0]
+    assert (best.action.id, best.args.get("task_no"), "entry" in best.args) == ("snooze_task", 5, False)
