@@ -667,7 +667,7 @@ RATINGS = {word: value for word, value in {**inputs.EVALUATION.words, **RATED}.i
 def _misspelt_rating(text: str) -> Evaluation | None:
     """A slip of a rating word, unless the word is one Tell Me knows otherwise ("contestó" is no
     "contento")."""
-    if len(text) < 6 or text.startswith(UNANSWERED) or concept(text) != text:
+    if len(text) < 6 or text in STOPWORDS or text.startswith(UNANSWERED) or concept(text) != text:
         return None
     found = process.extractOne(text, list(RATINGS), scorer=fuzz.ratio, score_cutoff=80)
     return RATINGS[found[0]] if found else None
@@ -924,6 +924,9 @@ NEW_THINGS = {"template", "segment", "group"}
 FOR = {"for", "de", "para", "of", "about", "sobre"}
 
 
+DESCRIBED_ARTICLES = {"the", "a", "an", "our", "el", "la", "los", "las", "un", "una", "nuestra", "nuestro"}
+
+
 def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
     """What a new template, segment or group is for describes it ("a new template for video calls",
     "un segmento nuevo para la feria"): those words ask for no action of their own, so only the actions
@@ -933,6 +936,8 @@ def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) 
     for i, word in enumerate(found[:-2]):
         if concept(word.text) in NEW_THINGS and found[i + 1].text in FOR and i + 1 in free:
             rest = [j for j in range(i + 2, len(found)) if j in free and found[j].text not in OPENERS]
+            while len(rest) > 1 and found[rest[0]].text in DESCRIBED_ARTICLES:
+                rest.pop(0)  # "for the Christmas campaign", "para la feria": the campaign, the fair
             if rest:
                 claim("description", " ".join(found[j].raw for j in rest), [i + 1, *rest])
                 args.hidden["code"] = frozenset(found[j].text for j in rest)

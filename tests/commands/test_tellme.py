@@ -1853,19 +1853,31 @@ def test_where_a_contact_is_located_asks_for_its_address(
     assert (best.action.id, best.args.get("field")) == ("contact_card", "address")
 
 
-@pytest.mark.parametrize("text", ["wrote to Laura Fernández yesterday", "le escribí a Laura Fernández ayer"])
-def test_having_written_to_a_contact_is_an_e_mail_logged(
-    sessions: sessionmaker[Session], workspace: str, text: str
+@pytest.mark.parametrize(
+    ("text", "template"),
+    [("wrote a letter to Laura Fernández", "LETTER"), ("le escribí un correo a Laura Fernández", "EMAIL")],
+)
+def test_having_written_to_a_contact_is_an_interaction_of_the_kind_said(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str
 ) -> None:
     best = ask(sessions, workspace, text)[0]
     assert (best.action.id, best.args.get("template"), best.args.get("contact")) == (
         "create_interaction",
-        "EMAIL",
+        template,
         "CT000009",
     )
 
 
-@pytest.mark.parametrize("text", ["aplaza la tarea 5 una semana", "push task 5 to next week"])
-def test_a_number_after_task_is_a_tasks_number_not_an_entrys(text: str) -> None:
-    best = search(text, today=TODAY)[0]
-    assert (best.action.id, best.args.get("task_no"), "entry" in best.args) == ("snooze_task", 5, False)
+def test_a_slip_of_a_rating_word_is_no_rating_when_it_is_a_politeness_word() -> None:
+    assert search("please rate interaction 20 as neutral", today=TODAY)[0].args.get("evaluation") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        ("create a segment for the Christmas campaign", "Christmas campaign"),
+        ("nuevo segmento para la feria de Barcelona", "feria de Barcelona"),
+    ],
+)
+def test_what_a_new_segment_is_for_is_its_description_without_the_article(text: str, description: str) -> None:
+    assert search(text, today=TODAY)[0].args.get("description") == description
