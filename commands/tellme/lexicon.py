@@ -1302,6 +1302,9 @@ ORDINARY = frozenset(
         "descuentos",
         "propuesta",
         "propuestas",
+        "gmail",
+        "hotmail",
+        "outlook",
     ]
 )
 """Everyday words of sales talk that are spelled like Tell Me's ("contract" like "contact", "month" like

@@ -1879,5 +1879,24 @@ def test_a_slip_of_a_rating_word_is_no_rating_when_it_is_a_politeness_word() -> 
         ("nuevo segmento para la feria de Barcelona", "feria de Barcelona"),
     ],
 )
-def test_what_a_new_segment_is_for_is_its_description_without_the_article(text: str, description: str) -> None:
+def test_what_a_new_segment_is_for_is_its_description_without_the_article(
+    text: str, description: str
+) -> None:
     assert search(text, today=TODAY)[0].args.get("description") == description
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["anything logged w/ carlos ruiz yesterday?", "¿qué llamadas le hicimos a Laura Fernández en octubre?"],
+)
+def test_a_list_whose_arguments_the_sentence_names_runs_though_its_verb_is_loose(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert run_at_once(sessions, workspace, text).action.id == "log_entries"
+
+
+@pytest.mark.parametrize("text", ["how are you today?", "open gmail", "abre outlook"])
+def test_small_talk_with_a_date_and_another_apps_name_run_nothing(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind != "run"
