@@ -117,6 +117,9 @@ RATED = {
     **dict.fromkeys(("meh", "regular", "average", "normalito", "normalita"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
+OK = {"ok", "okay", "oki", "okey", "okis"}
+OK_AFTER = {"todo", "all", "everything", "went", "was", "fue", "salio", "esta", "ta", "estuvo", "quedo"}
+"""Before "ok", how it went ("todo ok", "it went ok"); "ok" alone only agrees."""
 VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
 THUMBS = {
     "thumbs": {"up": Evaluation.POSITIVE, "down": Evaluation.NEGATIVE},
@@ -632,6 +635,10 @@ def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any)
         if text in THUMBS and i + 1 < len(found) and found[i + 1].text in THUMBS[text]:
             claim("evaluation", THUMBS[text][found[i + 1].text].value, [i, i + 1])  # "thumbs up"
             return
+        if text in OK and i > 0 and found[i - 1].text in OK_AFTER:
+            claim("evaluation", Evaluation.POSITIVE.value, [i - 1, i])  # "todo ok", "it went ok"
+            args.hidden["evaluation"] = frozenset({found[i - 1].text, text})
+            return
         value = inputs.EVALUATION.words.get(text) or _rated(text) or _misspelt_rating(text)
         if value is None:
             continue
@@ -1016,6 +1023,8 @@ def _contact(
                 if seen is None:
                     break
                 at = run[seen.start : seen.end]
+                if len(seen.nos) == 1:
+                    at = _whole_name(found, free, at, index, seen.nos[0])
                 value = seen.nos[0] if len(seen.nos) == 1 else " ".join(found[i].raw for i in at)
                 if "contact" not in args.values:
                     claim("contact", value, at)
@@ -1039,9 +1048,25 @@ def _contact(
         personal = before == "a" and rest[0] > 1 and concept(found[rest[0] - 2].text) in ("find", "show")
         to_place = before in TO_PLACE and not personal
         verb = any(concept(found[j].text) in VERBS for j in range(rest[0]))
-        args.leftover = " ".join(found[i].raw for i in rest)
+        args.leftover = _name_text(found, rest)
         args.take("name", args.leftover, [found[i] for i in rest])
         args.sought = verb and not to_place and not spotted and proper_name(args.leftover)
+
+
+def _whole_name(found: list[Word], free: list[int], at: list[int], index: ContactIndex, no: str) -> list[int]:
+    """The words next to a contact's that are words of its name too, though Tell Me knows them otherwise
+    ("ana martinez": "ana" is read as "añade" alone): the whole name names it."""
+    own = set(index.tokens[index.by_no[no.upper()]])
+    at = list(at)
+
+    def of_the_name(i: int) -> bool:
+        return 0 <= i < len(found) and i in free and i not in at and "".join(name_tokens(found[i].raw)) in own
+
+    while of_the_name(at[0] - 1):
+        at.insert(0, at[0] - 1)
+    while of_the_name(at[-1] + 1):
+        at.append(at[-1] + 1)
+    return at
 
 
 TO_PLACE = {"to", "a", "al", "in", "en", "into", "hacia"}
@@ -1062,8 +1087,33 @@ def _joined(found: list[Word], rest: list[int], taken: set[int]) -> list[int]:
             and all(found[j].text in NAME_JOINERS and j not in taken and found[j].raw.islower() for j in gap)
         ):
             joined.extend(gap)
+        if _elided(found, i - 1) and i - 1 not in taken and (not joined or joined[-1] < i - 1):
+            joined.append(i - 1)  # "O'Brien": the "O" is no stopword
         joined.append(i)
     return joined
+
+
+def _elided(found: list[Word], i: int) -> bool:
+    """A capital letter and an apostrophe before a capitalised word, in one name: "O'Brien", "D'Angelo"."""
+    if i < 0 or i + 1 >= len(found):
+        return False
+    letter, rest = found[i], found[i + 1]
+    return (
+        len(letter.raw) == 1
+        and letter.raw.isupper()
+        and rest.start == letter.end + 1
+        and rest.raw[:1].isupper()
+    )
+
+
+def _name_text(found: list[Word], positions: list[int]) -> str:
+    text = ""
+    for n, i in enumerate(positions):
+        glue = (
+            "'" if n and _elided(found, positions[n - 1]) and positions[n - 1] == i - 1 else " " if n else ""
+        )
+        text += glue + found[i].raw
+    return text
 
 
 def _runs(positions: list[int]) -> list[list[int]]:

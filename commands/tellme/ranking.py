@@ -288,6 +288,10 @@ class Ranker:
             else (word, {} if word in STOPWORDS else self.resolve(word))
             for word in content
         ]
+        # A word read as a contact's name says nothing else ("Ana" is no "añade", "Peter" no "meter").
+        names_said = explained.get("contact", frozenset()) | explained.get("contacts", frozenset())
+        if names_said:
+            resolved = [(word, {} if word in names_said else meanings) for word, meanings in resolved]
         stand_in_names = [
             names
             for names in evidence

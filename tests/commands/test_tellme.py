@@ -1900,3 +1900,38 @@ def test_small_talk_with_a_date_and_another_apps_name_run_nothing(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert decide(ask(sessions, workspace, text)).kind != "run"
+
+
+@pytest.mark.parametrize("text", ["history of ana martinez", "historial de ana martinez"])
+def test_a_contacts_whole_name_in_lower_case_names_it_though_a_word_of_it_is_known_otherwise(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("contact")) == ("log_entries", "CT000006")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("create contact Liam O'Brien at Contoso", "Liam O'Brien"),
+        ("agrega a Luca D'Angelo de Contoso", "Luca D'Angelo"),
+    ],
+)
+def test_a_new_name_keeps_its_apostrophe(
+    sessions: sessionmaker[Session], workspace: str, text: str, name: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("name"), best.args.get("company")) == (
+        "add_contact",
+        name,
+        "CT000003",
+    )
+
+
+@pytest.mark.parametrize("text", ["llamé a María García, todo ok", "called María García, it went ok"])
+def test_ok_after_how_it_went_is_positive(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert ask(sessions, workspace, text)[0].args.get("evaluation") == "positive"
+
+
+def test_ok_alone_rates_nothing(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert decide(ask(sessions, workspace, "ok thanks")).kind == "nothing"
