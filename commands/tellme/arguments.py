@@ -437,6 +437,7 @@ def read_arguments(
             args.values["contact_type"] = CONTACT_TYPES[typed[0]]
     if session is not None and team_id is not None:
         codes = workspace_codes(session, team_id)
+        _code_to_create(found, free, claim)  # "create template WEBINAR": its code, even one taken already
         _segment(found, free, codes.segments, claim)
         for name in read_criteria(found, free, args.values, period, session, team_id, claim):
             args.forget(name)
@@ -894,6 +895,8 @@ def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], cl
 
 
 def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments, claim: Any) -> None:
+    if "code" in args.values:
+        return
     """The code of something new (a group, template or segment to create): a word in capitals that is
     no known code ("create group EVENTS Trade events"), or the word after "code"/"llamado"; what follows
     it, up to "in group ...", describes it."""
@@ -914,17 +917,46 @@ def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments,
         claim("code", word.raw.upper(), taken)
         # What follows the new code describes it, whatever else its words may name (the "Newsletter" of
         # a segment, the year in "Newsletter 2026"); "called ..." names it.
-        start = i + 1
-        while start < len(found) and found[start].text in CALLED:
-            start += 1
-        rest = []
-        for j in range(start, len(found)):
-            if found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
-                break
-            rest.append(j)
-        if rest:
-            claim("description", " ".join(found[j].raw for j in rest), rest)
+        _describe_after(found, i + 1, claim)
         return
+
+
+BETWEEN_CREATE_AND_THING = {"a", "an", "the", "un", "una", "el", "la", "new", "nuevo", "nueva", "interaction"}
+BETWEEN_CREATE_AND_THING |= {"interaccion", "de"}
+
+
+def _code_to_create(found: list[Word], free: list[int], claim: Any) -> None:
+    """A code in capitals right after "create"/"new" and the thing it names ("create template WEBINAR",
+    "nuevo grupo EVENTOS"): the code to create, though one exists already (the command then says so),
+    not the existing thing to act on."""
+    for i, word in enumerate(found[:-1]):
+        if concept(word.text) != "create":
+            continue
+        j = i + 1
+        while j < len(found) and (
+            found[j].text in BETWEEN_CREATE_AND_THING or concept(found[j].text) == "create"
+        ):
+            j += 1
+        if j + 1 >= len(found) or concept(found[j].text) not in NEW_THINGS:
+            continue
+        code = found[j + 1]
+        if j + 1 in free and NEW_CODE.match(code.raw) and not code.raw.isdigit() and len(code.raw) >= 2:
+            claim("code", code.raw.upper(), [j + 1])
+            _describe_after(found, j + 2, claim)
+        return
+
+
+def _describe_after(found: list[Word], start: int, claim: Any) -> None:
+    """What follows a new code describes it, up to "in group ..."."""
+    while start < len(found) and found[start].text in CALLED:
+        start += 1
+    rest = []
+    for j in range(start, len(found)):
+        if found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
+            break
+        rest.append(j)
+    if rest:
+        claim("description", " ".join(found[j].raw for j in rest), rest)
 
 
 NEW_THINGS = {"template", "segment", "group"}

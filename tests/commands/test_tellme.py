@@ -1935,3 +1935,18 @@ def test_ok_after_how_it_went_is_positive(sessions: sessionmaker[Session], works
 
 def test_ok_alone_rates_nothing(sessions: sessionmaker[Session], workspace: str) -> None:
     assert decide(ask(sessions, workspace, "ok thanks")).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("create template PHONE in group GENERAL", "add_template"),
+        ("nuevo segmento SM00001 Primavera", "add_segment"),
+    ],
+)
+def test_a_code_to_create_is_read_as_the_new_code_though_it_is_taken(
+    sessions: sessionmaker[Session], workspace: str, text: str, action: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == action
+    assert best.args.get("code") == text.split()[2]
