@@ -452,6 +452,7 @@ def read_arguments(
         index = index_at(session, team_id, codes.contacts_version)  # one version for the whole sentence
     _contact(found, free, ranker, index, args, claim)
     _located(found, free, args, claim)
+    _number_of(found, free, args, claim)
     left = [i for i in args.after_positions if i in free]
     while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
         left.pop(0)
@@ -766,6 +767,24 @@ def _field(found: list[Word], free: list[int], args: Arguments, claim: Any) -> N
         claim("field", field.value, [i, *near])
         args.hidden["field"] = frozenset(found[j].text for j in (i, *near))
         return
+
+
+NUMBER_WORDS = {"number", "numero", "num"}
+OF = {"of", "de", "del", "for"}
+
+
+def _number_of(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """ "el número de María García", "the number of Peter Jones": a contact's number is its phone (read once
+    the contact is; "número de interacciones de Contoso" counts them)."""
+    if "contact" not in args.values or "field" in args.values:
+        return
+    named = args.used.get("contact", frozenset())
+    for i in free:
+        if found[i].text in NUMBER_WORDS and i + 2 < len(found) and found[i + 1].text in OF:
+            if found[i + 2].text in named:
+                claim("field", "phone", [i, i + 1])
+                args.hidden["field"] = frozenset({found[i].text})
+            return
 
 
 WHERE = {"where", "donde"}

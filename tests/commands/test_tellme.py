@@ -1950,3 +1950,29 @@ def test_a_code_to_create_is_read_as_the_new_code_though_it_is_taken(
     best = ask(sessions, workspace, text)[0]
     assert best.action.id == action
     assert best.args.get("code") == text.split()[2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el número de María García porfa",
+        "what's the number of María García?",
+        "pasame el tel de María García",
+    ],
+)
+def test_a_contacts_number_is_its_phone(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("contact"), best.args.get("field")) == (
+        "contact_card",
+        "CT000002",
+        "phone",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["número de interacciones de Contoso", "number of interactions with Contoso"]
+)
+def test_a_number_of_interactions_is_still_their_statistics(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "statistics"
