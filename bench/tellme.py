@@ -4,11 +4,12 @@ SQLite database, beside a plain substring search over titles. For each sentence:
 the top three, the arguments read, and what typing it after /crm does (the action run, asked about or
 whose form opens; the sentences run for real, in the benchmark's own workspace).
 
-    python bench/tellme.py [--contacts N | --quick] [--set tuning|held-out|legacy] [--verbose]
+    python bench/tellme.py [--contacts N | --quick] [--set tuning|held-out|legacy] [--verbose] [--since LINE]
 
 --quick is 10,000 contacts, enough to iterate in seconds; the figures to quote are at 100,000. --verbose
 prints each miss, but never a held-out sentence (only its aggregate figures count): restrict it with
---set tuning or --set legacy.
+--set tuning or --set legacy. --since LINE measures only the tuning sentences from that line on (a round's
+new ones, before and after its changes).
 """
 
 import sys
