@@ -4,11 +4,12 @@ SQLite database, beside a plain substring search over titles. For each sentence:
 the top three, the arguments read, and what typing it after /crm does (the action run, asked about or
 whose form opens; the sentences run for real, in the benchmark's own workspace).
 
-    python bench/tellme.py [--contacts N | --quick] [--set tuning|held-out|legacy] [--verbose]
+    python bench/tellme.py [--contacts N | --quick] [--set tuning|held-out|legacy] [--verbose] [--since LINE]
 
 --quick is 10,000 contacts, enough to iterate in seconds; the figures to quote are at 100,000. --verbose
 prints each miss, but never a held-out sentence (only its aggregate figures count): restrict it with
---set tuning or --set legacy.
+--set tuning or --set legacy. --since LINE measures only the tuning sentences from that line on (a round's
+new ones, before and after its changes).
 """
 
 import sys
@@ -316,7 +317,7 @@ class Recorder:
         return ""
 
 
-def main(contacts: int, chosen: list[str], verbose: bool) -> None:
+def main(contacts: int, chosen: list[str], verbose: bool, since: int = 1) -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/bench.db")
         upgrade(engine)
@@ -339,7 +340,8 @@ def main(contacts: int, chosen: list[str], verbose: bool) -> None:
             print(f"first search: {1000 * (time.perf_counter() - started):.0f} ms")
             for name in chosen:
                 path = SETS[name]
-                queries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+                lines = path.read_text("utf-8").splitlines()[since - 1 if name == "tuning" else 0 :]
+                queries = [json.loads(line) for line in lines if line.strip()]
                 ours, plain = Tally(), Tally()
                 for _ in range(2 if name == timed else 0):
                     ROUTER.ranker.resolve.cache_clear()  # every pass meets its words for the first time
@@ -448,6 +450,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_CONTACTS:,} contacts")
     parser.add_argument("--set", choices=[*SHORT, "all"], default="all", help="one set of sentences")
     parser.add_argument("-v", "--verbose", action="store_true", help="each miss (never a held-out one)")
+    parser.add_argument(
+        "--since", type=int, default=1, help="the tuning sentences from this line on (a round's new ones)"
+    )
     return parser.parse_args()
 
 
@@ -457,4 +462,5 @@ if __name__ == "__main__":
         QUICK_CONTACTS if chosen.quick else max(len(KNOWN_CONTACTS), chosen.contacts),
         list(SETS) if chosen.set == "all" else [SHORT[chosen.set]],
         chosen.verbose,
+        chosen.since,
     )

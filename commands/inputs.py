@@ -390,7 +390,8 @@ CONTACT_FIELD = Choice(
     {"mail": ContactField.EMAIL, "correo": ContactField.EMAIL, "telefono": ContactField.PHONE}
     | {"telephone": ContactField.PHONE, "mobile": ContactField.PHONE, "movil": ContactField.PHONE}
     | {"direccion": ContactField.ADDRESS, "e-mail": ContactField.EMAIL, "teléfono": ContactField.PHONE}
-    | {"cell": ContactField.PHONE, "cel": ContactField.PHONE, "celular": ContactField.PHONE},
+    | {"cell": ContactField.PHONE, "cel": ContactField.PHONE, "celular": ContactField.PHONE}
+    | {"tel": ContactField.PHONE, "tlf": ContactField.PHONE, "telf": ContactField.PHONE},
 )
 CANCELED = Choice(
     CanceledFilter,

@@ -32,6 +32,11 @@ UNDERSTOOD = 0.4
 """Nothing runs from a sentence with less than this share of words Tell Me knows ("cancela mi vuelo")."""
 OFFER_SCORE = 58.0
 """Below this nothing is offered; the closest actions are still listed."""
+READ_SCORE = 48.0
+"""A read-only winner below the scores above still runs when the sentence is all known words and names two
+of its arguments or more ("anything logged w/ carlos ruiz yesterday?", "¿qué llamadas le hicimos a Laura
+en octubre?"): what to show is said, only the verb is loose. Calibrated on bench/tellme/tuning.jsonl."""
+READ_ARGUMENTS = 2
 LEAD = 10.0
 """Of the actions offered, the first is suggested ("Did you mean ...?") when it leads the others by this
 much: not clear enough to run, but no even choice either..."""
@@ -321,6 +326,10 @@ def understood(
 
 
 def decide(matches: list[Match]) -> Decision:
+    if matches and not matches[0].elsewhere:
+        lead = matches[0].score - (matches[1].score if len(matches) > 1 else 0.0)
+        if _says_what_to_show(matches[0], lead):
+            return Decision("run", (matches[0],))
     if not matches or matches[0].score < OFFER_SCORE or matches[0].understood < UNDERSTOOD:
         return Decision("nothing", tuple(matches[:3]))
     if matches[0].elsewhere:
@@ -350,6 +359,20 @@ def decide(matches: list[Match]) -> Decision:
     # One offered is asked about as such; of several, one well ahead of every other found.
     leads = best.understood >= LEAD_UNDERSTOOD and (len(offered) == 1 or lead >= LEAD)
     return Decision("choose", offered, leads)
+
+
+def _says_what_to_show(best: Match, lead: float) -> bool:
+    named = {"from" if name == "to" else name for name in best.args if name not in ("text", "description")}
+    return (
+        best.action.policy.read_only
+        and best.score >= READ_SCORE
+        and lead >= RUN_MARGIN
+        and best.understood == 1.0
+        and best.named
+        and best.whole
+        and len(named) >= READ_ARGUMENTS
+        and best.complete()
+    )
 
 
 __all__ = ["OFFER_SCORE", "Decision", "DecisionKind", "Match", "Ranker", "decide", "search"]

@@ -70,6 +70,7 @@ RATED = {
             "malisimo",
             "malisima",
             "catastrofe",
+            "fatal",
         ),
         Evaluation.VERY_NEGATIVE,
     ),
@@ -83,7 +84,6 @@ RATED = {
             "malo",
             "badly",
             "poorly",
-            "fatal",
             "flojo",
             "floja",
             "disappointing",
@@ -93,7 +93,21 @@ RATED = {
         Evaluation.NEGATIVE,
     ),
     **dict.fromkeys(
-        ("happy", "satisfied", "satisfecho", "satisfecha"),
+        (
+            "happy",
+            "satisfied",
+            "satisfecho",
+            "satisfecha",
+            "contento",
+            "contenta",
+            "encantado",
+            "encantada",
+            "feliz",
+            "felices",
+            "pleased",
+            "glad",
+            "delighted",
+        ),
         Evaluation.POSITIVE,
     ),
     **dict.fromkeys(
@@ -103,6 +117,9 @@ RATED = {
     **dict.fromkeys(("meh", "regular", "average", "normalito", "normalita"), Evaluation.NEUTRAL),
 }
 """How a sentence says how it went ("it went great"), beyond the evaluation's own words."""
+OK = {"ok", "okay", "oki", "okey", "okis"}
+OK_AFTER = {"todo", "all", "everything", "went", "was", "fue", "salio", "esta", "ta", "estuvo", "quedo"}
+"""Before "ok", how it went ("todo ok", "it went ok"); "ok" alone only agrees."""
 VERY = {"very", "muy", "re", "super", "really", "so", "bastante", "tan", "realmente", "total"}
 THUMBS = {
     "thumbs": {"up": Evaluation.POSITIVE, "down": Evaluation.NEGATIVE},
@@ -241,6 +258,8 @@ class Arguments:
     """Per argument, the query words it took, so ranking does not count them against an action."""
     numbers: list[int] = field(default_factory=list)
     segment_no: int | None = None
+    task_numbered: bool = False
+    """The number follows "task" ("la tarea 3"): a task's number, no entry's."""
     after_first_number: str = ""
     after_positions: list[int] = field(default_factory=list)
     described_after: str = ""
@@ -275,13 +294,15 @@ class Arguments:
         found: list[tuple[str, ...]] = []
         if self.numbers or self.segment_no is not None:
             found.append(
-                ("entry_nos", "entry_no", "segment", "task_no", "entry")
-                if self.segment_no is None
-                else ("segment_no", "segment")
+                ("segment_no", "segment")
+                if self.segment_no is not None
+                else ("task_no",)
+                if self.task_numbered
+                else ("entry_nos", "entry_no", "segment", "task_no", "entry")
             )
         for names in (
             ("contact", "contacts"),
-            ("from", "to", "date", "due"),
+            ("from", "to", "date", "due", "until"),
             ("template",),
             ("segment",),
             ("evaluation",),
@@ -309,6 +330,8 @@ class Arguments:
         places = action.placeholders()
         for arg in action.args:
             name, kind = arg.name, arg.kind
+            if kind in (inputs.ENTRY_NOS, inputs.ENTRY_NO) and self.task_numbered:
+                continue  # "la tarea 3": no entry of that number
             if kind is inputs.ENTRY_NOS and self.numbers:
                 chosen[name] = list(self.numbers)
             elif kind is inputs.ENTRY_NO and self.numbers:
@@ -414,6 +437,7 @@ def read_arguments(
             args.values["contact_type"] = CONTACT_TYPES[typed[0]]
     if session is not None and team_id is not None:
         codes = workspace_codes(session, team_id)
+        _code_to_create(found, free, claim)  # "create template WEBINAR": its code, even one taken already
         _segment(found, free, codes.segments, claim)
         for name in read_criteria(found, free, args.values, period, session, team_id, claim):
             args.forget(name)
@@ -428,6 +452,7 @@ def read_arguments(
         index = index_at(session, team_id, codes.contacts_version)  # one version for the whole sentence
     _contact(found, free, ranker, index, args, claim)
     _located(found, free, args, claim)
+    _number_of(found, free, args, claim)
     left = [i for i in args.after_positions if i in free]
     while left and (found[left[0]].text in STOPWORDS or found[left[0]].text in SAYING):
         left.pop(0)
@@ -543,6 +568,9 @@ def _numbers(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
             continue
         if previous in SEGMENT_WORDS or (previous in {"logged", "grabado"} and args.segment_no is None):
             args.segment_no = int(word.text)
+        elif concept(previous) == "task" and not args.numbers:
+            args.task_numbered = True
+            args.numbers.append(int(word.text))
         elif previous in THROUGH and before.isdigit() and args.numbers and args.numbers[-1] == int(before):
             # "entries 30 to 33", "del 30 al 33": every number between
             first, last = args.numbers[-1], int(word.text)
@@ -589,6 +617,15 @@ def _about(found: list[Word], args: Arguments, claim: Any) -> None:
             return
 
 
+def _rated(text: str) -> Evaluation | None:
+    """A rating word in any of its Spanish forms ("contentos", "encantadas" of "contento", "encantada")."""
+    if text in RATED:
+        return RATED[text]
+    if len(text) > 4 and text.endswith(("os", "as")):
+        return RATED.get(text[:-1])
+    return None
+
+
 def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
     """How it went, by the evaluation's own words (misspelt too), the words sentences rate with ("it went
     great", "fue un desastre") and "very" or "re" before them; "so-so" is neutral."""
@@ -600,7 +637,11 @@ def _evaluation(found: list[Word], free: list[int], args: Arguments, claim: Any)
         if text in THUMBS and i + 1 < len(found) and found[i + 1].text in THUMBS[text]:
             claim("evaluation", THUMBS[text][found[i + 1].text].value, [i, i + 1])  # "thumbs up"
             return
-        value = inputs.EVALUATION.words.get(text) or RATED.get(text) or _misspelt_rating(text)
+        if text in OK and i > 0 and found[i - 1].text in OK_AFTER:
+            claim("evaluation", Evaluation.POSITIVE.value, [i - 1, i])  # "todo ok", "it went ok"
+            args.hidden["evaluation"] = frozenset({found[i - 1].text, text})
+            return
+        value = inputs.EVALUATION.words.get(text) or _rated(text) or _misspelt_rating(text)
         if value is None:
             continue
         stronger = VERY_OF.get(value)
@@ -633,7 +674,9 @@ RATINGS = {word: value for word, value in {**inputs.EVALUATION.words, **RATED}.i
 
 
 def _misspelt_rating(text: str) -> Evaluation | None:
-    if len(text) < 6:
+    """A slip of a rating word, unless the word is one Tell Me knows otherwise ("contestó" is no
+    "contento")."""
+    if len(text) < 6 or text in STOPWORDS or text.startswith(UNANSWERED) or concept(text) != text:
         return None
     found = process.extractOne(text, list(RATINGS), scorer=fuzz.ratio, score_cutoff=80)
     return RATINGS[found[0]] if found else None
@@ -726,6 +769,24 @@ def _field(found: list[Word], free: list[int], args: Arguments, claim: Any) -> N
         return
 
 
+NUMBER_WORDS = {"number", "numero", "num"}
+OF = {"of", "de", "del", "for"}
+
+
+def _number_of(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
+    """ "el número de María García", "the number of Peter Jones": a contact's number is its phone (read once
+    the contact is; "número de interacciones de Contoso" counts them)."""
+    if "contact" not in args.values or "field" in args.values:
+        return
+    named = args.used.get("contact", frozenset())
+    for i in free:
+        if found[i].text in NUMBER_WORDS and i + 2 < len(found) and found[i + 1].text in OF:
+            if found[i + 2].text in named:
+                claim("field", "phone", [i, i + 1])
+                args.hidden["field"] = frozenset({found[i].text})
+            return
+
+
 WHERE = {"where", "donde"}
 LOCATED = {
     "is",
@@ -748,8 +809,9 @@ def _located(found: list[Word], free: list[int], args: Arguments, claim: Any) ->
     if "contact" not in args.values or "field" in args.values:
         return
     for i in free:
-        if found[i].text in WHERE and i + 1 < len(found) and found[i + 1].text in LOCATED:
-            if found[i + 1].text in args.used.get("template", ()):
+        asked_where = found[i].text in WHERE and i + 1 < len(found)
+        if asked_where and any(found[j].text in LOCATED for j in range(i + 1, min(i + 4, len(found)))):
+            if found[i + 1].text in LOCATED and found[i + 1].text in args.used.get("template", ()):
                 args.forget("template")  # "¿dónde queda ...?" is no "quedada"
                 free.append(i + 1)
             asked = LOCATED | WHERE
@@ -852,6 +914,8 @@ def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], cl
 
 
 def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments, claim: Any) -> None:
+    if "code" in args.values:
+        return
     """The code of something new (a group, template or segment to create): a word in capitals that is
     no known code ("create group EVENTS Trade events"), or the word after "code"/"llamado"; what follows
     it, up to "in group ...", describes it."""
@@ -872,21 +936,53 @@ def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments,
         claim("code", word.raw.upper(), taken)
         # What follows the new code describes it, whatever else its words may name (the "Newsletter" of
         # a segment, the year in "Newsletter 2026"); "called ..." names it.
-        start = i + 1
-        while start < len(found) and found[start].text in CALLED:
-            start += 1
-        rest = []
-        for j in range(start, len(found)):
-            if found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
-                break
-            rest.append(j)
-        if rest:
-            claim("description", " ".join(found[j].raw for j in rest), rest)
+        _describe_after(found, i + 1, claim)
         return
+
+
+BETWEEN_CREATE_AND_THING = {"a", "an", "the", "un", "una", "el", "la", "new", "nuevo", "nueva", "interaction"}
+BETWEEN_CREATE_AND_THING |= {"interaccion", "de"}
+
+
+def _code_to_create(found: list[Word], free: list[int], claim: Any) -> None:
+    """A code in capitals right after "create"/"new" and the thing it names ("create template WEBINAR",
+    "nuevo grupo EVENTOS"): the code to create, though one exists already (the command then says so),
+    not the existing thing to act on."""
+    for i, word in enumerate(found[:-1]):
+        if concept(word.text) != "create":
+            continue
+        j = i + 1
+        while j < len(found) and (
+            found[j].text in BETWEEN_CREATE_AND_THING or concept(found[j].text) == "create"
+        ):
+            j += 1
+        if j + 1 >= len(found) or concept(found[j].text) not in NEW_THINGS:
+            continue
+        code = found[j + 1]
+        if j + 1 in free and NEW_CODE.match(code.raw) and not code.raw.isdigit() and len(code.raw) >= 2:
+            claim("code", code.raw.upper(), [j + 1])
+            _describe_after(found, j + 2, claim)
+        return
+
+
+def _describe_after(found: list[Word], start: int, claim: Any) -> None:
+    """What follows a new code describes it, up to "in group ..."."""
+    while start < len(found) and found[start].text in CALLED:
+        start += 1
+    rest = []
+    for j in range(start, len(found)):
+        if found[j].text in GROUP_WORDS or found[j].text in ("in", "en"):
+            break
+        rest.append(j)
+    if rest:
+        claim("description", " ".join(found[j].raw for j in rest), rest)
 
 
 NEW_THINGS = {"template", "segment", "group"}
 FOR = {"for", "de", "para", "of", "about", "sobre"}
+
+
+DESCRIBED_ARTICLES = {"the", "a", "an", "our", "el", "la", "los", "las", "un", "una", "nuestra", "nuestro"}
 
 
 def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) -> None:
@@ -898,6 +994,8 @@ def _described(found: list[Word], free: list[int], args: Arguments, claim: Any) 
     for i, word in enumerate(found[:-2]):
         if concept(word.text) in NEW_THINGS and found[i + 1].text in FOR and i + 1 in free:
             rest = [j for j in range(i + 2, len(found)) if j in free and found[j].text not in OPENERS]
+            while len(rest) > 1 and found[rest[0]].text in DESCRIBED_ARTICLES:
+                rest.pop(0)  # "for the Christmas campaign", "para la feria": the campaign, the fair
             if rest:
                 claim("description", " ".join(found[j].raw for j in rest), [i + 1, *rest])
                 args.hidden["code"] = frozenset(found[j].text for j in rest)
@@ -976,6 +1074,8 @@ def _contact(
                 if seen is None:
                     break
                 at = run[seen.start : seen.end]
+                if len(seen.nos) == 1:
+                    at = _whole_name(found, free, at, index, seen.nos[0])
                 value = seen.nos[0] if len(seen.nos) == 1 else " ".join(found[i].raw for i in at)
                 if "contact" not in args.values:
                     claim("contact", value, at)
@@ -999,9 +1099,25 @@ def _contact(
         personal = before == "a" and rest[0] > 1 and concept(found[rest[0] - 2].text) in ("find", "show")
         to_place = before in TO_PLACE and not personal
         verb = any(concept(found[j].text) in VERBS for j in range(rest[0]))
-        args.leftover = " ".join(found[i].raw for i in rest)
+        args.leftover = _name_text(found, rest)
         args.take("name", args.leftover, [found[i] for i in rest])
         args.sought = verb and not to_place and not spotted and proper_name(args.leftover)
+
+
+def _whole_name(found: list[Word], free: list[int], at: list[int], index: ContactIndex, no: str) -> list[int]:
+    """The words next to a contact's that are words of its name too, though Tell Me knows them otherwise
+    ("ana martinez": "ana" is read as "añade" alone): the whole name names it."""
+    own = set(index.tokens[index.by_no[no.upper()]])
+    at = list(at)
+
+    def of_the_name(i: int) -> bool:
+        return 0 <= i < len(found) and i in free and i not in at and "".join(name_tokens(found[i].raw)) in own
+
+    while of_the_name(at[0] - 1):
+        at.insert(0, at[0] - 1)
+    while of_the_name(at[-1] + 1):
+        at.append(at[-1] + 1)
+    return at
 
 
 TO_PLACE = {"to", "a", "al", "in", "en", "into", "hacia"}
@@ -1022,8 +1138,33 @@ def _joined(found: list[Word], rest: list[int], taken: set[int]) -> list[int]:
             and all(found[j].text in NAME_JOINERS and j not in taken and found[j].raw.islower() for j in gap)
         ):
             joined.extend(gap)
+        if _elided(found, i - 1) and i - 1 not in taken and (not joined or joined[-1] < i - 1):
+            joined.append(i - 1)  # "O'Brien": the "O" is no stopword
         joined.append(i)
     return joined
+
+
+def _elided(found: list[Word], i: int) -> bool:
+    """A capital letter and an apostrophe before a capitalised word, in one name: "O'Brien", "D'Angelo"."""
+    if i < 0 or i + 1 >= len(found):
+        return False
+    letter, rest = found[i], found[i + 1]
+    return (
+        len(letter.raw) == 1
+        and letter.raw.isupper()
+        and rest.start == letter.end + 1
+        and rest.raw[:1].isupper()
+    )
+
+
+def _name_text(found: list[Word], positions: list[int]) -> str:
+    text = ""
+    for n, i in enumerate(positions):
+        glue = (
+            "'" if n and _elided(found, positions[n - 1]) and positions[n - 1] == i - 1 else " " if n else ""
+        )
+        text += glue + found[i].raw
+    return text
 
 
 def _runs(positions: list[int]) -> list[list[int]]:

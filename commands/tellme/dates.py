@@ -119,6 +119,10 @@ ONE = {"a", "an", "one", "un", "una", "uno"}
 RANGE_TO = {"to", "until", "till", "through", "al", "hasta", "a"}
 """Between the first and the last day of a period said as two ("from Oct 1 to Oct 15")."""
 EARLIER_SAME_DAY = {"earlier", "later"}
+FORWARD = {"para", "for", "next", "proximo", "proxima", "coming", "siguiente"}
+"""Before a weekday ("para el jueves", "for thursday", "next monday", "el próximo lunes"): the one to come,
+whatever the action (a meeting booked for Thursday is this Thursday, not last week's)."""
+ARTICLES_BEFORE_A_DAY = {"el", "la", "the", "on", "this", "este", "esta"}
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,9 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
     if word in UNITS and following in THIS:
         return _unit_span(UNITS[word], today, 0), 2
     if word in WEEKDAYS:
+        if _forward(tokens, i):
+            day = today + timedelta(days=(WEEKDAYS[word] - today.weekday()) % 7 or 7)
+            return (day, day), 1 + 2 * (following == "que" and after == "viene")
         back = (today.weekday() - WEEKDAYS[word]) % 7 or 7
         day = today - timedelta(days=back)
         return (day, day), 1
@@ -229,6 +236,17 @@ def _span_at(tokens: list[str], i: int, today: date) -> tuple[tuple[date, date],
         day = today - timedelta(days=int(following) * (7 if after.startswith("semana") else 1))
         return (day, day), 3
     return None
+
+
+def _forward(tokens: list[str], i: int) -> bool:
+    """A weekday said as one to come: after "para", "for", "next" (articles between) or before "que viene",
+    "next"."""
+    if tokens[i + 1 : i + 3] == ["que", "viene"] or tokens[i + 1 : i + 2] in (["next"], ["proximo"]):
+        return True
+    j = i - 1
+    while j >= 0 and tokens[j] in ARTICLES_BEFORE_A_DAY:
+        j -= 1
+    return j >= 0 and tokens[j] in FORWARD
 
 
 def _unit(word: str) -> str:
@@ -306,7 +324,7 @@ def find_period(found: list[Word], today: date) -> Period | None:
         if i > 0 and tokens[i - 1] in EARLIER_SAME_DAY and tokens[i] in DAY_WORDS:
             return Period(first, last, frozenset(used | {i - 1}))  # "earlier today": today
         j = i - 1
-        while j >= 0 and tokens[j] in FILLER:
+        while j >= 0 and tokens[j] in FILLER | FORWARD:
             used.add(j)
             j -= 1
         if j >= 0 and tokens[j] in SINCE:

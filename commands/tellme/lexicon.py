@@ -46,6 +46,9 @@ ABBREVIATIONS = {
     "q": "que",
     "xq": "porque",
     "tmb": "tambien",
+    # irregular pasts no stemmer relates to their verb, and too close to another word to be a keyword
+    # ("wrote" is a slip of "write", which comments and notes are written with): in touch, by some means
+    "wrote": "talked",
 }
 
 # One concept per line: every word on it means the same thing to Tell Me.
@@ -77,6 +80,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "platicamos",
         "platicar",
         "platico",
+        "whatsapped",
     ),
     "entry": (
         "entry",
@@ -1118,6 +1122,7 @@ NEGATIONS = frozenset({"no", "not", "never", "nunca", "didn", "don", "doesn", "i
 """Said around what happened ("didn't answer", "no contestó"): known words, though no action's."""
 STOPWORDS = NEGATIONS | frozenset(
     [
+        "pickedup",  # "nobody picked up": says only, after a "not", that the attempt failed
         "a",
         "an",
         "the",
@@ -1297,6 +1302,9 @@ ORDINARY = frozenset(
         "descuentos",
         "propuesta",
         "propuestas",
+        "gmail",
+        "hotmail",
+        "outlook",
     ]
 )
 """Everyday words of sales talk that are spelled like Tell Me's ("contract" like "contact", "month" like
@@ -1305,7 +1313,9 @@ WORD_FORMS_ONLY = frozenset({"canceled", "logged"})
 """Concepts that are participles of another concept's verb ("cancelados" of "cancelar", "grabados" of
 "grabar"): only the forms listed mean them, so the stem they share with the verb stays the verb's."""
 
-REVERSAL = frozenset({"undo", "un", "deshacer", "deshaz", "revert", "reverse", "revertir", "unde"})
+REVERSAL = frozenset({"undo", "un", "deshacer", "deshaz", "revert", "reverse", "revertir", "unde", "undid"})
+REVERSAL_STEMS = ("deshac", "deshag", "deshaz", "revert")
+"""Every form of the reversal verbs ("deshacé", "deshaga", "deshazlo", "reverting")."""
 """A word that turns the action after it round: "undo the cancel" restores, "un-postpone" resumes."""
 INVERSE = {
     "cancel": "restore",
@@ -1402,7 +1412,7 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "contact group": ("segment",),
     "grupos de contactos": ("segment",),
     "grupo de contactos": ("segment",),
-    "picked up": (),
+    "picked up": ("pickedup",),
     "off the phone": ("call",),
     "caught up with": ("talk",),
     "catch up with": ("talk",),

@@ -26,6 +26,7 @@ from commands.tellme.lexicon import (
     RECORDS,
     RELATIVE,
     REVERSAL,
+    REVERSAL_STEMS,
     STOPWORDS,
     WORD_FORMS_ONLY,
 )
@@ -451,7 +452,7 @@ def _reverse(found: list[Word]) -> list[Word]:
                     break
             del turned[i]
             continue
-        if turned[i].text not in REVERSAL:
+        if turned[i].text not in REVERSAL and not turned[i].text.startswith(REVERSAL_STEMS):
             continue
         for j in range(i + 1, min(i + 6, len(turned))):
             meaning = concept(turned[j].text)

@@ -49,6 +49,7 @@ SELECTION = "criteria"
 """The argument whose words say which contacts, not which action (a segment step's criteria)."""
 MISFIT = {
     "entry_nos": 0.85,
+    "task_no": 0.8,
     "contact": 0.92,
     "segment": 0.9,
     "template": 0.9,
@@ -287,6 +288,10 @@ class Ranker:
             else (word, {} if word in STOPWORDS else self.resolve(word))
             for word in content
         ]
+        # A word read as a contact's name says nothing else ("Ana" is no "añade", "Peter" no "meter").
+        names_said = explained.get("contact", frozenset()) | explained.get("contacts", frozenset())
+        if names_said:
+            resolved = [(word, {} if word in names_said else meanings) for word, meanings in resolved]
         stand_in_names = [
             names
             for names in evidence
@@ -307,7 +312,7 @@ class Ranker:
         views: dict[tuple[frozenset[str], bool], tuple[list[tuple[str, Resolved]], dict[str, float]]] = {}
         exact = self.exact.get(" ".join(content), set())
         said_numbers = numbers or {}
-        numbered = any(names[0] in ("entry_nos", "segment_no") for names in evidence)
+        numbered = any(names[0] in ("entry_nos", "segment_no", "task_no") for names in evidence)
         aligned = []
         taken_by: dict[frozenset[str], set[str]] = {}
         named_one = any(names[0] == "contact" for names in evidence)

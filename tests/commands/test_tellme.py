@@ -1784,3 +1784,195 @@ def test_contacts_in_the_plural_list_them_rather_than_open_one_card(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert run_at_once(sessions, workspace, text).action.id == "contacts"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("schedule a meeting with Contoso for thursday", "2026-11-26"),
+        ("book a call with Fabrikam next monday", "2026-11-30"),
+        ("agenda una reunión con Fabrikam para el jueves", "2026-11-26"),
+        ("registra una visita a Contoso el próximo lunes", "2026-11-30"),
+        ("visita a Contoso el lunes que viene", "2026-11-30"),
+    ],
+)
+def test_a_weekday_said_as_one_to_come_is_the_coming_one_even_when_logging(
+    sessions: sessionmaker[Session], workspace: str, text: str, day: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("date")) == ("create_interaction", day)
+
+
+@pytest.mark.parametrize("text", ["met Contoso on thursday", "visité a Contoso el jueves"])
+def test_a_bare_weekday_when_logging_is_the_last_one(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args.get("date") == "2026-11-19"
+
+
+@pytest.mark.parametrize("text", ["record that Fabrikam never picked up", "called Contoso, nobody picked up"])
+def test_nobody_picking_up_is_a_failed_attempt(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("failed")) == ("create_interaction", True)
+
+
+def test_someone_picking_up_is_no_failed_attempt(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert "failed" not in ask(sessions, workspace, "called Contoso, he picked up at once")[0].args
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("hablamos con Adatum, quedaron contentos", "positive"),
+        ("visité a Contoso, quedaron encantadas", "positive"),
+        ("met Fabrikam, they were delighted", "positive"),
+        ("la reunión con Contoso salió fatal", "very-negative"),
+    ],
+)
+def test_how_it_went_is_read_in_any_form_of_the_word(
+    sessions: sessionmaker[Session], workspace: str, text: str, rating: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].args.get("evaluation") == rating
+
+
+@pytest.mark.parametrize(
+    "text", ["deshacé la anulación de la 81", "deshaga la anulación del 81", "undid cancel 81"]
+)
+def test_any_form_of_a_reversal_verb_turns_the_action_round(text: str) -> None:
+    best = search(text, today=TODAY)[0]
+    assert (best.action.id, best.args.get("entry_nos")) == ("restore_entry", [81])
+
+
+@pytest.mark.parametrize("text", ["where's Fabrikam located?", "¿dónde está ubicada Fabrikam?"])
+def test_where_a_contact_is_located_asks_for_its_address(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("field")) == ("contact_card", "address")
+
+
+@pytest.mark.parametrize(
+    ("text", "template"),
+    [("wrote a letter to Laura Fernández", "LETTER"), ("le escribí un correo a Laura Fernández", "EMAIL")],
+)
+def test_having_written_to_a_contact_is_an_interaction_of_the_kind_said(
+    sessions: sessionmaker[Session], workspace: str, text: str, template: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("template"), best.args.get("contact")) == (
+        "create_interaction",
+        template,
+        "CT000009",
+    )
+
+
+def test_a_slip_of_a_rating_word_is_no_rating_when_it_is_a_politeness_word() -> None:
+    assert search("please rate interaction 20 as neutral", today=TODAY)[0].args.get("evaluation") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        ("create a segment for the Christmas campaign", "Christmas campaign"),
+        ("nuevo segmento para la feria de Barcelona", "feria de Barcelona"),
+    ],
+)
+def test_what_a_new_segment_is_for_is_its_description_without_the_article(
+    text: str, description: str
+) -> None:
+    assert search(text, today=TODAY)[0].args.get("description") == description
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["anything logged w/ carlos ruiz yesterday?", "¿qué llamadas le hicimos a Laura Fernández en octubre?"],
+)
+def test_a_list_whose_arguments_the_sentence_names_runs_though_its_verb_is_loose(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert run_at_once(sessions, workspace, text).action.id == "log_entries"
+
+
+@pytest.mark.parametrize("text", ["how are you today?", "open gmail", "abre outlook"])
+def test_small_talk_with_a_date_and_another_apps_name_run_nothing(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert decide(ask(sessions, workspace, text)).kind != "run"
+
+
+@pytest.mark.parametrize("text", ["history of ana martinez", "historial de ana martinez"])
+def test_a_contacts_whole_name_in_lower_case_names_it_though_a_word_of_it_is_known_otherwise(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("contact")) == ("log_entries", "CT000006")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("create contact Liam O'Brien at Contoso", "Liam O'Brien"),
+        ("agrega a Luca D'Angelo de Contoso", "Luca D'Angelo"),
+    ],
+)
+def test_a_new_name_keeps_its_apostrophe(
+    sessions: sessionmaker[Session], workspace: str, text: str, name: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("name"), best.args.get("company")) == (
+        "add_contact",
+        name,
+        "CT000003",
+    )
+
+
+@pytest.mark.parametrize("text", ["llamé a María García, todo ok", "called María García, it went ok"])
+def test_ok_after_how_it_went_is_positive(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    assert ask(sessions, workspace, text)[0].args.get("evaluation") == "positive"
+
+
+def test_ok_alone_rates_nothing(sessions: sessionmaker[Session], workspace: str) -> None:
+    assert decide(ask(sessions, workspace, "ok thanks")).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("create template PHONE in group GENERAL", "add_template"),
+        ("nuevo segmento SM00001 Primavera", "add_segment"),
+    ],
+)
+def test_a_code_to_create_is_read_as_the_new_code_though_it_is_taken(
+    sessions: sessionmaker[Session], workspace: str, text: str, action: str
+) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert best.action.id == action
+    assert best.args.get("code") == text.split()[2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el número de María García porfa",
+        "what's the number of María García?",
+        "pasame el tel de María García",
+    ],
+)
+def test_a_contacts_number_is_its_phone(sessions: sessionmaker[Session], workspace: str, text: str) -> None:
+    best = ask(sessions, workspace, text)[0]
+    assert (best.action.id, best.args.get("contact"), best.args.get("field")) == (
+        "contact_card",
+        "CT000002",
+        "phone",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["número de interacciones de Contoso", "number of interactions with Contoso"]
+)
+def test_a_number_of_interactions_is_still_their_statistics(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert ask(sessions, workspace, text)[0].action.id == "statistics"
