@@ -9,6 +9,7 @@ from commands.tellme.lexicon import HOW_TO, NAMING, NOUNS_TOO, OPENERS, QUESTION
 from commands.tellme.normalize import SURFACE, Word, concept
 
 SHOWING = "show"
+HISTORY = "history"
 COUNTING = {"cuanto", "cuantos", "cuanta", "cuantas"}
 CHANGING = WRITE_VERBS - (NOUNS_TOO - {"log"})
 """Verbs that open a request to change something; "call" or "meeting" may as well open a noun."""
@@ -100,6 +101,8 @@ def _opening(found: list[Word]) -> Intent:
             return Intent(reading=True)
         meaning = concept(text)
         if meaning == SHOWING:
+            return Intent(reading=True)
+        if meaning in NOUNS_TOO and concept(following) == HISTORY:  # "call history", "email log"
             return Intent(reading=True)
         if meaning in CHANGING and not plural_noun(word):
             return NEUTRAL if _noun(found, at) else Intent(changing=True)

@@ -557,6 +557,13 @@ def test_the_users_own_tasks_calls_and_entries_are_still_theirs_in_the_crm(
     assert run_at_once(sessions, workspace, text).action.id == action
 
 
+@pytest.mark.parametrize("text", ["call history", "show the meeting history with Fabrikam"])
+def test_a_kind_of_interaction_before_history_names_the_log_not_one_to_log(
+    sessions: sessionmaker[Session], workspace: str, text: str
+) -> None:
+    assert run_at_once(sessions, workspace, text).action.id == "log_entries"
+
+
 @pytest.mark.parametrize("text", ["kill entry 8", "quítame la 8"])
 def test_a_cancel_naming_its_entry_is_asked_about_and_one_naming_none_is_only_offered(
     sessions: sessionmaker[Session], workspace: str, text: str
