@@ -10,7 +10,6 @@ policy and calls the handler; help, Tell Me, the console, the Slack share rule a
 the same declaration."""
 
 import re
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -242,13 +241,14 @@ class Action:
         return ends and not OPTION_LIKE.match(text) and text.lower() not in bare
 
     def _render(self, name: str, value: Any, *, placed: bool = False) -> str:
-        """The value as one word of the command; typographic quotes in it become plain ones (the grammar
-        reads them so), and whatever has spaces or quotes is quoted."""
+        """The value as one word of the command (inputs.quote); a name of several words in its place needs
+        no quotes."""
         kind = self.arg_by_name[name].kind
-        text = kind.render(value).translate(inputs.QUOTES)
-        if placed and kind.spaced and not any(ch in "'\"" for ch in text):
+        text = kind.render(value)
+        quotes = inputs.DOUBLE_QUOTES | inputs.SINGLE_QUOTES
+        if placed and kind.spaced and not any(ch in quotes for ch in text):
             return text
-        return shlex.quote(text) if any(ch.isspace() or ch in "'\"" for ch in text) or not text else text
+        return inputs.quote(text)
 
 
 def _absent(value: Any) -> bool:

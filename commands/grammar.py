@@ -13,7 +13,7 @@ from typing import Any
 
 from commands.action import Action
 from commands.context import Context
-from commands.inputs import UsageError
+from commands.inputs import Text, UsageError, as_typed
 
 OPTION = re.compile(r"^([a-z][a-z_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
 CONFIRMED = "confirmed"
@@ -186,7 +186,9 @@ def _place(action: Action, words: list[str], options: dict[str, str], ctx: Conte
             taken = 1
         else:
             taken = max(1, min(len(rest), action.arg_by_name[name].kind.take(rest, ctx, more)))
-        options[name] = " ".join(rest[:taken])
+        words_taken = rest[:taken]  # free text of several words keeps its quotes, as typed
+        free_text = isinstance(action.arg_by_name[name].kind, Text) and taken > 1
+        options[name] = as_typed(words_taken) if free_text else " ".join(words_taken)
         del rest[:taken]
     if rest:
         raise UsageError(f"Unexpected “{' '.join(rest)}”.")

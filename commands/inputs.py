@@ -5,7 +5,6 @@ A kind reads text into a value (`parse`), writes a value back as the text that r
 for buttons and queued work), and says how many of a command's words it takes (`take`)."""
 
 import re
-import shlex
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -47,29 +46,98 @@ E = TypeVar("E", bound=StrEnum)
 YES_NO = {"yes": True, "y": True, "true": True, "si": True, "sí": True, "no": False, "n": False}
 
 
-IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
-WORD_END = re.compile(r"(?<=\w)'(?=\s|$)")
-"""An apostrophe in a word ("didn't", "Kim's") is part of it, never a quote; one ending a word ("Jones'")
-is when no quote it could close was opened."""
+DOUBLE_QUOTES = frozenset('"“”„«»')
+SINGLE_QUOTES = frozenset("'‘’")
 
 
 SHELL_WHITESPACE = re.compile(r"[ \t\r\n]+")
 """What shlex splits words on (not every Unicode space: "entry\u00a0123" stays one word there too)."""
 
 
+class Token(str):
+    """A word of a command, and `raw`: how it was typed, quotes and all."""
+
+    raw: str
+
+    def __new__(cls, value: str, raw: str) -> "Token":
+        token = super().__new__(cls, value)
+        token.raw = raw
+        return token
+
+
+def as_typed(words: Sequence[str]) -> str:
+    """Words as they were typed: free text keeps its quotes ("said “call me back”")."""
+    return " ".join(getattr(word, "raw", word) for word in words)
+
+
 def split(text: str) -> list[str]:
-    typed = text.translate(QUOTES)
-    if not any(mark in typed for mark in "'\"\\"):  # nothing quoted or escaped: shlex's words, sooner
-        return [word for word in SHELL_WHITESPACE.split(typed) if word]
-    typed = IN_WORD.sub("\\'", typed)
-    try:
-        return shlex.split(typed)
-    except ValueError:
-        pass
-    try:
-        return shlex.split(WORD_END.sub("\\'", typed))
-    except ValueError as error:
-        raise UsageError("A quote is not closed.") from error
+    """The words of a command (each a Token when the command has quotes). Double quotes (plain or
+    typographic) group words, a backslash in them keeping a quote or a backslash that follows it; single
+    quotes group words only from the start of a word (or right after `name=`) to a quote that ends one,
+    so an apostrophe ("O'Brien", "Kim's", "Jones'", "Robert');") is always kept as typed. Everything else
+    is kept as typed too, backslashes included."""
+    if not any(ch in DOUBLE_QUOTES or ch in SINGLE_QUOTES for ch in text):  # the usual command, sooner
+        return [word for word in SHELL_WHITESPACE.split(text) if word]
+    words: list[str] = []
+    word: list[str] = []
+    quoted, start, at = False, 0, 0
+    while at < len(text):
+        ch = text[at]
+        if ch in " \t\r\n":
+            if word or quoted:
+                words.append(Token("".join(word), text[start:at]))
+            word, quoted, at = [], False, at + 1
+            continue
+        if not word and not quoted:
+            start = at
+        if ch in DOUBLE_QUOTES:
+            piece, at = _double_quoted(text, at + 1)
+            word.append(piece)
+            quoted = True
+        elif ch in SINGLE_QUOTES and (not word or word[-1].endswith("=")) and (end := _closing(text, at)):
+            word.append(text[at + 1 : end])
+            quoted, at = True, end + 1
+        else:
+            word.append(ch)
+            at += 1
+    if word or quoted:
+        words.append(Token("".join(word), text[start:]))
+    return words
+
+
+def _double_quoted(text: str, start: int) -> tuple[str, int]:
+    """The text of a double-quoted group from `start` and where the command goes on after it."""
+    piece: list[str] = []
+    at = start
+    while at < len(text):
+        ch = text[at]
+        if ch == "\\" and at + 1 < len(text) and (text[at + 1] == "\\" or text[at + 1] in DOUBLE_QUOTES):
+            piece.append(text[at + 1])
+            at += 2
+        elif ch in DOUBLE_QUOTES:
+            return "".join(piece), at + 1
+        else:
+            piece.append(ch)
+            at += 1
+    raise UsageError("A quote is not closed.")
+
+
+def _closing(text: str, opening: int) -> int:
+    """Where the single quote opened at `opening` closes: the next one that ends a word; 0 if none does
+    (the opening one is then an apostrophe)."""
+    for at in range(opening + 1, len(text)):
+        after = text[at + 1 : at + 2]
+        if text[at] in SINGLE_QUOTES and not (after.isalnum() or after == "_"):
+            return at
+    return 0
+
+
+def quote(text: str) -> str:
+    """The text as one word that `split` reads back as it is."""
+    if text and not any(ch.isspace() or ch in DOUBLE_QUOTES or ch in SINGLE_QUOTES for ch in text):
+        return text
+    escaped = "".join("\\" + ch if ch == "\\" or ch in DOUBLE_QUOTES else ch for ch in text)
+    return f'"{escaped}"'
 
 
 class Text(Kind):

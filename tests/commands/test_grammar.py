@@ -1,7 +1,7 @@
 """Every command the bot writes (on a button, in queued work, for Tell Me) reads back as the same action
 with the same arguments, whatever the values hold: quotes, `=`, a flag's word, typographic quotes."""
 
-import shlex
+import re
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from commands import grammar, inputs
 from commands.action import Action
-from commands.inputs import QUOTES, split
+from commands.inputs import QUOTES, quote, split
 from commands.router import ROUTER
 from commands.when import Due
 
@@ -76,13 +76,46 @@ def test_a_written_command_reads_back_as_its_action_and_arguments(
     }
 
 
+WORD_TEXT = st.text(alphabet=st.sampled_from("ab1 \t\n\u00a0#=-_.,:;é'\"\\“”‘’«»()"), max_size=16)
+
+
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from("ab1 \t\r\n\u00a0\u2003#=-_.,:;é'\"\\“”’"), max_size=24))
-def test_a_command_splits_into_the_words_a_shell_would_read(text: str) -> None:
-    typed = text.translate(QUOTES)
-    try:
-        expected = shlex.split(typed)
-    except ValueError:
-        return  # an unclosed quote: split's own repairs, tested with the router
-    if "'" not in typed:  # split reads an apostrophe inside a word as part of it
-        assert split(text) == expected
+@given(words=st.lists(WORD_TEXT, max_size=5))
+def test_any_words_written_as_a_command_read_back_as_they_were(words: list[str]) -> None:
+    assert split(" ".join(quote(word) for word in words)) == words
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab1 \t\r\n\u00a0\u2003#=-_.,:;é\\"), max_size=24))
+def test_a_command_without_quotes_splits_on_spaces_only(text: str) -> None:
+    assert split(text) == [word for word in re.split("[ \t\r\n]+", text) if word]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            'contact add "Sarah O\'Brien" company=Tailspin',
+            ["contact", "add", "Sarah O'Brien", "company=Tailspin"],
+        ),
+        ("contact add 'Sarah O’Brien' x", ["contact", "add", "Sarah O’Brien", "x"]),
+        ("comment 38 Robert'); DROP TABLE", ["comment", "38", "Robert');", "DROP", "TABLE"]),
+        ("contacts ' OR 1=1 --", ["contacts", "'", "OR", "1=1", "--"]),
+        ("log PHONE Jones' car", ["log", "PHONE", "Jones'", "car"]),
+        (
+            'entries contact="John Smith" from=2026-11-01',
+            ["entries", "contact=John Smith", "from=2026-11-01"],
+        ),
+        ("a “b c” d", ["a", "b c", "d"]),
+        ('note "she said \\"yes\\"" C:\\temp', ["note", 'she said "yes"', "C:\\temp"]),
+    ],
+)
+def test_apostrophes_stay_and_quotes_group_words(text: str, words: list[str]) -> None:
+    assert split(text) == words
+
+
+def test_free_text_of_several_words_keeps_its_quotes_as_typed(ctx: Any) -> None:
+    words = split('comment 38 Customer said "call me back" — it’s urgent')
+    action = grammar.match(ROUTER.actions, words)
+    assert action is not None and action.id == "comment_entry"
+    assert grammar.read(action, words, ctx).args["text"] == 'Customer said "call me back" — it’s urgent'

@@ -365,6 +365,17 @@ def test_a_filter_takes_numbers_and_codes_in_any_case_and_names_the_ones_that_ar
     assert run(ctx, "entries segment=nope").text.startswith("Segment NOPE does not exist.")
 
 
+def test_apostrophes_and_quotes_are_saved_as_typed(ctx, sessions, workspace):
+    assert "CT" in run(ctx, 'contact add "Sarah O\'Brien" type=person').text
+    assert "Sarah O'Brien" in run(ctx, "contacts O'Brien").items[0].text
+    run(ctx, f'log PHONE {workspace.john} Kim\'s "budget" review')
+    run(ctx, 'comment 1 Customer said "call me back" — it’s urgent')
+    with sessions() as s:
+        assert get_entry(s, workspace.team, 1).description == 'Kim\'s "budget" review'
+        (comment,) = comments(s, workspace.team, 1)
+    assert comment.comment == 'Customer said "call me back" — it’s urgent'
+
+
 def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
     reply = run(ctx, "export entries template=NOPE")
     assert reply.error and reply.file is None

@@ -298,7 +298,7 @@ def test_a_segment_is_found_by_its_description_said_in_the_other_language(
 def test_a_comment_keeps_the_words_after_the_entry_number() -> None:
     best = search("comment on entry 42 customer wants a callback")[0]
     assert best.args == {"entry_no": 42, "text": "customer wants a callback"}
-    assert best.command_text() == "comment 42 'customer wants a callback'"
+    assert best.command_text() == 'comment 42 "customer wants a callback"'
 
 
 def test_a_clear_harmless_winner_runs_at_once() -> None:
@@ -349,10 +349,10 @@ def test_command_text_quotes_values_with_spaces() -> None:
     )
     assert command_text(
         "create_interaction", {"template": "PHONE", "contact": "CT000002", "description": "a b"}
-    ) == ("log PHONE CT000002 'a b'")
+    ) == ('log PHONE CT000002 "a b"')
     assert command_text(
         "create_interaction", {"template": "PHONE", "contact": "Jane Doe", "description": "a b"}
-    ) == ("log PHONE contact='Jane Doe' description='a b'"), "a name could take the description's words"
+    ) == ('log PHONE contact="Jane Doe" description="a b"'), "a name could take the description's words"
     assert command_text("cancel_logged_segment", {"segment": 3}) == "cancel segment=3"
     with pytest.raises(ValueError):
         command_text("help", {"contact": "CT1"})
