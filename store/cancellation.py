@@ -46,6 +46,7 @@ def cancel_entries(
         raise Conflict(
             f"Postponed interactions cannot be canceled ({', '.join(postponed)}): resume them or delete them."
         )
+    _all_in_state(entries, canceled=False)
     number = reserve(session, team_id, SERIES)
     for entry in entries:
         entry.canceled = True
@@ -60,6 +61,7 @@ def restore_entries(
 ) -> list[InteractionLogEntry]:
     """An entry of a canceled logged segment can only come back with its segment."""
     entries = entries_by_no(session, team_id, entry_nos, for_update=True)
+    _all_in_state(entries, canceled=True)
     segments = {e.logged_segment_entry_no for e in entries if e.logged_segment_entry_no is not None}
     canceled_segments = set(
         session.scalars(
@@ -82,6 +84,15 @@ def restore_entries(
     audit.record(session, team_id, user_id, "restore_entry", entries=[e.entry_no for e in entries])
     session.flush()
     return entries
+
+
+def _all_in_state(entries: list[InteractionLogEntry], *, canceled: bool) -> None:
+    """All or nothing: a cancel takes entries that are not canceled, a restore entries that are."""
+    wrong = [str(e.entry_no) for e in entries if e.canceled != canceled]
+    if wrong:
+        which = f"Entry {wrong[0]} is" if len(wrong) == 1 else f"Entries {', '.join(wrong)} are"
+        state = "not canceled" if canceled else "canceled already"
+        raise Conflict(f"{which} {state}: nothing changed.")
 
 
 def set_logged_segment_canceled(

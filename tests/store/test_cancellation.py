@@ -54,6 +54,25 @@ def test_cancel_names_missing_entries_and_changes_nothing(sessions, team, worksp
         assert not get_entry(s, team, nos[0]).canceled
 
 
+def test_restoring_what_is_not_canceled_or_canceling_twice_is_refused_and_changes_nothing(
+    sessions, team, workspace
+):
+    with sessions.begin() as s:
+        nos = log_calls(s, team, workspace.john, 3)
+        cancel_entries(s, team, "U1", [nos[0]])
+    refused = {
+        f"Entry {nos[1]} is not canceled: nothing changed.": (restore_entries, nos[:2]),
+        f"Entry {nos[0]} is canceled already: nothing changed.": (cancel_entries, nos),
+        f"Entries {nos[1]}, {nos[2]} are not canceled: nothing changed.": (restore_entries, nos),
+    }
+    for message, (change, which) in refused.items():
+        with pytest.raises(Conflict) as failed, sessions.begin() as s:
+            change(s, team, "U1", which)
+        assert failed.value.message == message
+    with sessions() as s:
+        assert [get_entry(s, team, no).canceled for no in nos] == [True, False, False]
+
+
 def test_postponed_entries_cannot_be_canceled(session, team, workspace):
     entry = create_interaction(session, team, "U1", InteractionInput(workspace.john, "PHONE"), postpone=True)
     with pytest.raises(Conflict, match="resume them or delete them"):
