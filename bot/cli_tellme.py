@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_admin import opened_store
+from bot.cli_admin import DEFAULT_TEAM, TeamOption, opened_store
 from commands.router import ROUTER
 from commands.tellme import OFFER_SCORE, Match, decide, search
 
@@ -16,10 +16,7 @@ def register(app: typer.Typer) -> None:
         query: Annotated[list[str], typer.Argument(help="What you want, in your own words.")],
         lang: Annotated[str, typer.Option(help="Language of the titles shown: en or es.")] = "en",
         as_json: Annotated[bool, typer.Option("--json", help="A JSON list, best first.")] = False,
-        team: Annotated[
-            str | None,
-            typer.Option(help="Workspace (team id) whose contacts, templates and segments to look up."),
-        ] = None,
+        team: TeamOption = DEFAULT_TEAM,
     ) -> None:
         """Find the action a sentence asks for, in English or Spanish, typos and all."""
         if lang not in ("en", "es"):
@@ -39,9 +36,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"-> {decision.kind}")
 
 
-def _search(text: str, lang: str, team: str | None) -> list[Match]:
-    if team is None:
-        return search(text, ROUTER.ranker, lang=lang, limit=5)
+def _search(text: str, lang: str, team: str) -> list[Match]:
+    """Against the workspace's contacts, templates and segments, as the bot reads it."""
     with opened_store() as sessions, sessions() as session:
         return search(text, ROUTER.ranker, session=session, team_id=team, lang=lang, limit=5)
 

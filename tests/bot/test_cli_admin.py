@@ -14,7 +14,7 @@ import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot import cli_admin
+from bot import cli_admin, cli_tellme
 from store.cancellation import cancel_entries
 from store.contacts import NewContact, add_contact, find_contact
 from store.db import make_engine
@@ -152,6 +152,15 @@ def test_the_workspace_comes_from_crm_team(app, workdir, team, sessions):
     ok(run(app, "demo", env={"CRM_TEAM": team}))
     with sessions() as session:
         assert count(session, Contact, team) == 13
+
+
+def test_tellme_reads_the_workspace_it_is_given_as_every_command_does(workdir, team, sessions):
+    app = typer.Typer()
+    cli_admin.register(app)
+    cli_tellme.register(app)
+    ok(run(app, "demo", env={"CRM_TEAM": team}))
+    out = ok(run(app, "tellme", "show me the calls to Contoso last month", env={"CRM_TEAM": team}))
+    assert "contact=CT000003" in out
 
 
 # --- import contacts --------------------------------------------------------------------------------
