@@ -13,7 +13,7 @@ from typing import Any
 
 from commands.action import Action
 from commands.context import Context
-from commands.inputs import Text, UsageError, as_typed
+from commands.inputs import ContactRef, Text, UsageError, as_typed
 
 OPTION = re.compile(r"^([a-z][a-z_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
 CONFIRMED = "confirmed"
@@ -120,6 +120,7 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
     options: dict[str, str] = {}
     typed: set[str] = set()
     last = ""
+    just_given = ""  # the option the word before gave: a word after it may be meant as more of its value
     continues = not action.placeholders()
     free = any(arg.kind.options for arg in action.args)
     for index, word in enumerate(words):
@@ -128,10 +129,11 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
             break
         found = OPTION.match(word)
         name = found.group(1).lower() if found else ""
+        given = ""
         if found and name in names:
             options[name] = found.group(2).strip()
             typed.add(name)
-            last = name
+            last = given = name
         elif found and " " not in word and not free:
             known = ", ".join(f"{n}=" for n in sorted(names) if n not in flags)
             raise OptionError(f"Unknown option {name}=." + (f" Options: {known}." if known else ""))
@@ -140,8 +142,15 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
             last = ""
         elif last and (continues or names[last].kind.rest):
             options[last] = f"{options[last]} {word}".strip()
+        elif just_given and isinstance(names[just_given].kind, Text | ContactRef):
+            value = f"{options[just_given]} {word}"
+            raise OptionError(
+                f"“{word}” follows {just_given}={options[just_given]}: if it is part of that value, put the "
+                f'value in quotes ({just_given}="{value}"); otherwise put it before the options.'
+            )
         else:
             positional.append(word)
+        just_given = given
     reading.confirmed = options.pop(CONFIRMED, "") == "yes"
     _place(action, positional, options, ctx)
     reading.texts = dict(options)

@@ -376,6 +376,18 @@ def test_apostrophes_and_quotes_are_saved_as_typed(ctx, sessions, workspace):
     assert comment.comment == 'Customer said "call me back" — it’s urgent'
 
 
+def test_a_word_after_an_option_that_could_be_part_of_its_value_is_asked_about_not_guessed(
+    ctx, sessions, workspace
+):
+    refused = run(ctx, "contact add Tailspin Toys type=company phone=555 0100")
+    assert refused.error and 'phone="555 0100"' in refused.text
+    assert run(ctx, "contacts Tailspin").text == "No contacts found."
+    run(ctx, f"log PHONE {workspace.john} duration=15 Discussed pricing")  # a number takes no more words
+    with sessions() as s:
+        entry = get_entry(s, workspace.team, 1)
+    assert (entry.duration, entry.description) == (15, "Discussed pricing")
+
+
 def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
     reply = run(ctx, "export entries template=NOPE")
     assert reply.error and reply.file is None
