@@ -14,6 +14,7 @@ from typing import Any
 from commands.action import Action
 from commands.context import Context
 from commands.inputs import ContactRef, Text, UsageError, as_typed
+from commands.kind import TooLong
 
 OPTION = re.compile(r"^([a-z][a-z_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
 CONFIRMED = "confirmed"
@@ -162,6 +163,8 @@ def read(action: Action, words: Sequence[str], ctx: Context) -> Reading:
             continue
         try:
             reading.args[arg.name] = arg.kind.parse(text, ctx, arg.name)
+        except TooLong:
+            raise
         except UsageError as refused:
             if arg.name in typed:
                 raise OptionError(refused.message) from None

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from commands.context import Context
-from commands.kind import Kind, UsageError
+from commands.kind import Kind, TooLong, UsageError
 from commands.when import DateKind, IsoDate, TimeKind, When
 from store.contacts import CONTACT_NO, longest_known_name
 from store.db import reading
@@ -151,7 +151,7 @@ class Text(Kind):
     def parse(self, text: str, ctx: Context | None, name: str) -> str:
         text = " ".join(text.split())
         if len(text) > self.limit:
-            raise UsageError(f"{name} can have at most {self.limit:,} characters.")
+            raise TooLong(f"{name} can have at most {self.limit:,} characters.")
         return text
 
     def take(self, words: Sequence[str], ctx: Context, more: bool) -> int:
@@ -185,7 +185,7 @@ class Code(Kind):
         if not code or " " in code:
             raise UsageError(f"Give {self.label}.")
         if len(code) > MAX_CODE:
-            raise UsageError(f"A {self.what} code has at most {MAX_CODE} characters.")
+            raise TooLong(f"A {self.what} code has at most {MAX_CODE} characters.")
         return code
 
 
@@ -263,7 +263,7 @@ class ContactRef(Kind):
         if not text:
             raise UsageError(f"Give {self.label}.")
         if len(text) > MAX_CONTACT:
-            raise UsageError(f"A contact's name has at most {MAX_CONTACT} characters.")
+            raise TooLong(f"A contact's name has at most {MAX_CONTACT} characters.")
         return text
 
     def ends_itself(self, text: str) -> bool:

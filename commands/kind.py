@@ -14,6 +14,11 @@ class UsageError(Exception):
         self.message = message
 
 
+class TooLong(UsageError):
+    """A value longer than its bound: the command was understood, so its words are not read again as a
+    sentence (which would only offer the same command)."""
+
+
 class Kind:
     label = "a value"
     """What to give, after "Give": "an entry number"."""

@@ -18,6 +18,7 @@ from commands.action import Action, Args, FormSpec, Section
 from commands.context import Context
 from commands.forms import Form, FormErrors
 from commands.inputs import QUOTES, Code, Number, Numbers, UsageError, split
+from commands.kind import TooLong
 from commands.reply import BackgroundWork, Button, Modal, Reply, error
 from commands.tellme import Match, Ranker
 from commands.tellme.normalize import fold
@@ -81,7 +82,7 @@ class Router:
                 if other is not None and other.action is not action:
                     return assistant.carry_out(ctx, other, self)
             return self._carry_out(ctx, reading)
-        except grammar.OptionError:
+        except (grammar.OptionError, TooLong):
             raise
         except Ambiguous as failure:
             if reading is None:

@@ -388,6 +388,20 @@ def test_a_word_after_an_option_that_could_be_part_of_its_value_is_asked_about_n
     assert (entry.duration, entry.description) == (15, "Discussed pricing")
 
 
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        ("contact add " + "A" * 140, "name can have at most 100 characters."),
+        ("comment 1 " + "x" * 5000, "text can have at most 2,000 characters."),
+        ("log PHONE John Smith " + "word " * 60, "description can have at most 100 characters."),
+    ],
+)
+def test_a_value_too_long_is_refused_with_its_limit_not_read_as_another_request(ctx, workspace, text, limit):
+    run(ctx, f"log PHONE {workspace.john}")
+    refused = run(ctx, text)
+    assert refused.error and refused.text == limit
+
+
 def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
     reply = run(ctx, "export entries template=NOPE")
     assert reply.error and reply.file is None
