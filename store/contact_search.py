@@ -256,14 +256,15 @@ class ContactIndex:
                 continue
             if lone and not capitalized[start] and len(text) < 7:
                 continue  # "madre" is no misspelt Madrez
-            matches = self.search(text, 2)
+            matches = self.search(text, SPOTTED)
             if not matches or matches[0].score < FUZZY_SPOT:
                 continue
             if lone:  # one word: a slip of a letter in a word of the name, not just its first letters
                 name = self.tokens[self.by_no[matches[0].no.upper()]]
                 if not any(DamerauLevenshtein.distance(text, token) <= 1 for token in name):
                     continue
-            return Spotted(start, end, [matches[0].no], exact=False)
+            tied = [match.no for match in matches if match.score == matches[0].score]  # two John Smiths
+            return Spotted(start, end, tied, exact=False)
         return None
 
     def _score(self, wanted: str, position: int, token_score: float) -> float:

@@ -18,6 +18,7 @@ from commands.tellme import Match, decide
 from commands.tellme import search as find
 from store.contact_search import normalize_name, search_contacts
 from store.contacts import NewContact, add_contact
+from store.enums import ContactType
 from store.frecency import frecency_scores, record_use
 from store.models import Contact, InteractionGroup, InteractionTemplate, Segment, Workspace
 from store.segments import add_segment_lines
@@ -538,6 +539,14 @@ def test_a_request_about_the_users_own_things_elsewhere_is_not_even_offered(
     sessions: sessionmaker[Session], workspace: str, text: str
 ) -> None:
     assert decide(ask(sessions, workspace, text)).kind == "nothing"
+
+
+def test_a_misspelt_name_two_contacts_share_is_asked_about_not_guessed(admin: Context) -> None:
+    with admin.sessions.begin() as session:
+        twin = add_contact(session, admin.team_id, NewContact("John Smith", type=ContactType.PERSON)).no
+    reply = logged(admin, "log a call with jon smth")
+    assert "More than one contact could be “jon smth”" in reply.text
+    assert {b.command.split()[-1] for b in reply.buttons} >= {"CT000001", twin}
 
 
 @pytest.mark.parametrize(
