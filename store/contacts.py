@@ -290,12 +290,30 @@ def _any(session: Session, query: Select[tuple[Contact]]) -> bool:
 
 
 def longest_known_name(session: Session, team_id: str, words: list[str]) -> int:
-    """How many leading words name a contact exactly (0 when none do): "John Smith Called back" -> 2."""
+    """How many leading words name a contact: the longest run that is a whole name ("John Smith Called
+    back" -> 2); else the first word alone when it is a word of some contact's name ("Kim quick check-in"
+    -> 1, for find_contact to find Kim Akers or ask which Kim); 0 when neither."""
     names = {normalize_name(" ".join(words[:size])): size for size in range(1, min(len(words), 12) + 1)}
     known = session.scalars(
         select(Contact.search_name).where(Contact.team_id == team_id, Contact.search_name.in_(names))
     ).all()
-    return max((names[name] for name in known), default=0)
+    whole = max((names[name] for name in known), default=0)
+    if whole or not words:
+        return whole
+    return 1 if _is_name_word(session, team_id, normalize_name(words[0])) else 0
+
+
+def _is_name_word(session: Session, team_id: str, word: str) -> bool:
+    """Whether some contact's name has this whole word ("kim" of Kim Akers; "jon" is not Jones)."""
+    if len(word) < 3 or " " in word:
+        return False
+    name = Contact.search_name
+    has = (
+        name.startswith(word + " ", autoescape=True)
+        | name.endswith(" " + word, autoescape=True)
+        | name.contains(" " + word + " ", autoescape=True)
+    )
+    return session.scalar(select(Contact.no).where(Contact.team_id == team_id, has).limit(1)) is not None
 
 
 def company_names(session: Session, team_id: str, contacts: Sequence[Contact]) -> dict[str, str]:

@@ -402,6 +402,15 @@ def test_a_value_too_long_is_refused_with_its_limit_not_read_as_another_request(
     assert refused.error and refused.text == limit
 
 
+def test_a_contact_named_by_one_word_of_its_name_keeps_the_description_after_it(ctx, sessions, workspace):
+    run(ctx, "log PHONE Adatum follow up on the quote")
+    run(ctx, "log PHONE Jane quick check-in")
+    with sessions() as s:
+        first, second = (get_entry(s, workspace.team, no) for no in (1, 2))
+    assert (first.contact_no, first.description) == (workspace.adatum, "follow up on the quote")
+    assert (second.contact_no, second.description) == (workspace.jane, "quick check-in")
+
+
 def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
     reply = run(ctx, "export entries template=NOPE")
     assert reply.error and reply.file is None
