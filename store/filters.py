@@ -148,27 +148,36 @@ def _scope_of(session: Session, team_id: str, contact: str) -> dict[str, str]:
 
 
 Coded = Segment | InteractionTemplate | InteractionGroup
-_LOOKUP: dict[type[Coded], tuple[str, Callable[[Session, str, str], Any]]] = {
-    Segment: ("no", get_segment),
-    InteractionTemplate: ("code", get_template),
-    InteractionGroup: ("code", get_group),
+_LOOKUP: dict[type[Coded], tuple[str, Callable[[Session, str, str], Any], str]] = {
+    Segment: ("no", get_segment, "segment_no"),
+    InteractionTemplate: ("code", get_template, "template_code"),
+    InteractionGroup: ("code", get_group, "group_code"),
 }
+"""For each kind of record: its code's column, its getter, and the entries' column that holds the code."""
 
 
 @cache
 def _having(model: type[Coded]) -> Select[tuple[str]]:
-    columns, (key, _) = model.__table__.c, _LOOKUP[model]
+    columns, (key, _, _) = model.__table__.c, _LOOKUP[model]
     found = columns[key]
     return select(found).where(columns.team_id == bindparam("team_id"), found == bindparam("key"))
 
 
+@cache
+def _logged_with(model: type[Coded]) -> Select[tuple[str]]:
+    held = _ENTRY[_LOOKUP[model][2]]
+    return select(held).where(_ENTRY.team_id == bindparam("team_id"), held == bindparam("key")).limit(1)
+
+
 def _known(session: Session, team_id: str, model: type[Coded], code: str) -> str:
-    """The code if a record has it (one Core query, no object loaded: a template loaded as one cost twice
-    the page's own query); otherwise the model's getter raises its NotFound, naming the codes there are."""
-    found = session.scalar(_having(model), {"team_id": team_id, "key": code.strip().upper()})
+    """The code if a record has it, or entries still do (a template deleted since); one Core query, no
+    object loaded (a template loaded as one cost twice the page's own query). Otherwise the model's getter
+    raises its NotFound, naming the codes there are."""
+    values = {"team_id": team_id, "key": code.strip().upper()}
+    found = session.scalar(_having(model), values) or session.scalar(_logged_with(model), values)
     if found is not None:
         return str(found)
-    key, get = _LOOKUP[model]
+    key, get, _ = _LOOKUP[model]
     return str(getattr(get(session, team_id, code), key))
 
 

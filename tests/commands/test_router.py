@@ -10,6 +10,7 @@ from commands.inputs import split
 from commands.reply import Modal
 from commands.router import ROUTER, _sentence, run
 from store import segments
+from store.attachments import delete_template
 from store.frecency import frecency_scores
 from store.interactions import comments, get_entry
 from store.templates import TemplateDefaults, add_template
@@ -409,6 +410,14 @@ def test_a_contact_named_by_one_word_of_its_name_keeps_the_description_after_it(
         first, second = (get_entry(s, workspace.team, no) for no in (1, 2))
     assert (first.contact_no, first.description) == (workspace.adatum, "follow up on the quote")
     assert (second.contact_no, second.description) == (workspace.jane, "quick check-in")
+
+
+def test_entries_of_a_deleted_template_are_still_found_by_its_code(ctx, sessions, workspace):
+    run(ctx, f"log LETTER {workspace.john}")
+    with sessions.begin() as s:
+        delete_template(s, workspace.team, "U1", "LETTER")
+    assert [item.text.split()[0] for item in run(ctx, "entries template=letter").items] == ["*1*"]
+    assert run(ctx, "entries template=nope").text.startswith("Template NOPE does not exist.")
 
 
 def test_an_unknown_template_in_an_export_is_named_not_an_empty_file(ctx):
