@@ -10,6 +10,8 @@ from typing import Any
 
 import typer
 import uvicorn
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from uvicorn.supervisors import Multiprocess
 
 from bot.asgi import DEFAULT_THREADS
@@ -110,6 +112,20 @@ def check(settings: Settings, socket_mode: bool) -> list[str]:
     return missing
 
 
+def token_problem(settings: Settings) -> str:
+    """Why Slack would not take the bot token, "" when it does. Asked once, here: Bolt asks in each worker
+    as it starts, and a worker that is refused dies with a traceback and is started again, over and over."""
+    if settings.oauth_enabled or not settings.bot_token:
+        return ""
+    try:
+        WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=10).auth_test()
+    except SlackApiError as refused:
+        return f"Slack refused SLACK_BOT_TOKEN ({refused.response.get('error') or 'no reason given'})."
+    except OSError as failure:
+        return f"Slack cannot be reached at {settings.api_url} to check SLACK_BOT_TOKEN ({failure})."
+    return ""
+
+
 def serve_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -145,6 +161,9 @@ def register(app: typer.Typer) -> None:
         if missing:
             typer.echo(f"Cannot start: set {', '.join(missing)}.", err=True)
             raise typer.Exit(2)
+        if problem := token_problem(settings):
+            typer.echo(f"Cannot start: {problem}", err=True)
+            raise typer.Exit(3)
         if socket_mode:
             serve_socket_mode(settings)
             return

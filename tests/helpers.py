@@ -1,3 +1,5 @@
+import socket
+from contextlib import closing
 from dataclasses import replace
 from typing import Any
 
@@ -88,3 +90,10 @@ def fails_in_chunk(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
         return merge(*args, **kwargs)
 
     monkeypatch.setattr(segments, "merge_entry_documents", failing)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (now)."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -14,7 +14,7 @@ import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot import cli_admin, cli_tellme
+from bot import cli_admin, cli_serve, cli_tellme
 from store.cancellation import cancel_entries
 from store.contacts import NewContact, add_contact, find_contact
 from store.db import make_engine
@@ -25,6 +25,8 @@ from store.interactions import InteractionInput, comments, create_interaction
 from store.migrate import is_current
 from store.models import Contact, InteractionLogEntry, LoggedSegment, Workspace
 from store.templates import TemplateDefaults, add_group, add_template, get_setup
+from tests.fake_slack import FakeSlack
+from tests.helpers import free_port
 
 runner = CliRunner()
 
@@ -161,6 +163,21 @@ def test_tellme_reads_the_workspace_it_is_given_as_every_command_does(workdir, t
     ok(run(app, "demo", env={"CRM_TEAM": team}))
     out = ok(run(app, "tellme", "show me the calls to Contoso last month", env={"CRM_TEAM": team}))
     assert "contact=CT000003" in out
+
+
+@pytest.mark.parametrize("reachable", [True, False], ids=["refused", "unreachable"])
+def test_serve_with_a_token_slack_refuses_stops_with_one_line(workdir, reachable):
+    app = typer.Typer()
+    cli_admin.register(app)  # more than one command: `serve` is then named, as in `crm serve`
+    cli_serve.register(app)
+    with FakeSlack().running() as fake:
+        fake.fail("/auth.test", 200, {"ok": False, "error": "invalid_auth"})
+        url = fake.base_url if reachable else f"http://127.0.0.1:{free_port()}/"
+        env = {"SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": url}
+        result = runner.invoke(app, ["serve", "--port", str(free_port())], env=env)
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    expected = "Slack refused SLACK_BOT_TOKEN (invalid_auth)." if reachable else "Slack cannot be reached at"
+    assert result.output.startswith(f"Cannot start: {expected}")
 
 
 # --- import contacts --------------------------------------------------------------------------------
