@@ -87,6 +87,8 @@ def _plain_tokens(plain: str) -> list[Word]:
             continue
         if match.group().startswith("+") and raw.isdigit():
             raw = "+" + raw  # a phone's country code: "+34 600 123 456"
+        elif match.group().startswith("-") and raw.isdigit():
+            raw = "-" + raw  # "-1": a number below zero, never an entry's
         if raw.lower() == "s" and found and plain[match.start() - 1 : match.start()] in ("'", "’"):
             found[-1] = replace(found[-1], possessive=True)
             continue
@@ -99,7 +101,7 @@ def _plain_tokens(plain: str) -> list[Word]:
                 for part in re.finditer(r"[A-Za-z0-9]+", match.group()):
                     found.append(_word(part.group(), offset + part.start(), offset + part.end(), False))
                 continue
-        start = match.start() + len(match.group()) - len(match.group().lstrip(".-+")) - raw.startswith("+")
+        start = match.start() + len(match.group()) - len(match.group().lstrip(".-+")) - (raw[:1] in "+-")
         before = plain[start - 1 : start] if start else ""
         after = plain[start + len(raw) : start + len(raw) + 1]
         if raw[:1].isdigit() and before and before in CURRENCY_SIGNS:

@@ -185,6 +185,11 @@ def test_several_entry_numbers_are_read() -> None:
     assert best.command_text() == "cancel 12, 13"
 
 
+@pytest.mark.parametrize("text", ["entry -1", "cancel -3", "anula la -3"])
+def test_a_number_below_zero_is_no_entry_number(text: str) -> None:
+    assert all("entry_nos" not in match.args and "entry_no" not in match.args for match in search(text))
+
+
 @pytest.mark.parametrize("text", ["cancel entries 30 to 33", "anula los movimientos del 30 al 33"])
 def test_a_range_of_entry_numbers_is_every_number_in_it(text: str) -> None:
     best = search(text)[0]
