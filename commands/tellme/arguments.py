@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -914,11 +915,11 @@ def _segment(found: list[Word], free: list[int], rows: list[tuple[str, str]], cl
 
 
 def _new_code(found: list[Word], free: list[int], codes: Codes, args: Arguments, claim: Any) -> None:
-    if "code" in args.values:
-        return
     """The code of something new (a group, template or segment to create): a word in capitals that is
     no known code ("create group EVENTS Trade events"), or the word after "code"/"llamado"; what follows
     it, up to "in group ...", describes it."""
+    if "code" in args.values:
+        return
     known = {code.casefold() for rows in (codes.templates, codes.groups, codes.segments) for code, _ in rows}
     for i in list(free):
         word = found[i]
@@ -1158,12 +1159,10 @@ def _elided(found: list[Word], i: int) -> bool:
 
 
 def _name_text(found: list[Word], positions: list[int]) -> str:
-    text = ""
-    for n, i in enumerate(positions):
-        glue = (
-            "'" if n and _elided(found, positions[n - 1]) and positions[n - 1] == i - 1 else " " if n else ""
-        )
-        text += glue + found[i].raw
+    """The words of a name as typed, an elided letter kept on its word ("O'Brien")."""
+    text = found[positions[0]].raw if positions else ""
+    for previous, i in pairwise(positions):
+        text += ("'" if previous == i - 1 and _elided(found, previous) else " ") + found[i].raw
     return text
 
 
