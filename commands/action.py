@@ -245,8 +245,7 @@ class Action:
         no quotes."""
         kind = self.arg_by_name[name].kind
         text = kind.render(value)
-        quotes = inputs.DOUBLE_QUOTES | inputs.SINGLE_QUOTES
-        if placed and kind.spaced and not any(ch in quotes for ch in text):
+        if placed and kind.spaced and not any(ch in inputs.QUOTE_MARKS for ch in text):
             return text
         return inputs.quote(text)
 

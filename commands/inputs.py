@@ -33,8 +33,12 @@ from store.queries import Cursor
 from store.tasks import TaskScope
 from store.templates import MAX_CODE
 
-# Slack clients often send typographic quotes; they count as the plain ones.
-QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+DOUBLE_QUOTES = frozenset('"“”„«»')
+SINGLE_QUOTES = frozenset("'‘’")
+"""Slack clients often send typographic quotes: they group words as the plain ones do."""
+QUOTE_MARKS = DOUBLE_QUOTES | SINGLE_QUOTES
+QUOTES = str.maketrans({mark: '"' for mark in DOUBLE_QUOTES} | {mark: "'" for mark in SINGLE_QUOTES})
+"""Each quote mark as its plain one."""
 NUMBER = re.compile(r"^#?\d+$")
 NUMBERS = re.compile(r"^[#\d,]+$")
 SLACK_USER = re.compile(r"^<?@?([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>?$")
@@ -46,12 +50,9 @@ E = TypeVar("E", bound=StrEnum)
 YES_NO = {"yes": True, "y": True, "true": True, "si": True, "sí": True, "no": False, "n": False}
 
 
-DOUBLE_QUOTES = frozenset('"“”„«»')
-SINGLE_QUOTES = frozenset("'‘’")
-
-
-SHELL_WHITESPACE = re.compile(r"[ \t\r\n]+")
-"""What shlex splits words on (not every Unicode space: "entry\u00a0123" stays one word there too)."""
+WHITESPACE = " \t\r\n"
+"""What a command's words are split on (not every Unicode space: "entry\u00a0123" stays one word)."""
+SPACES = re.compile(f"[{WHITESPACE}]+")
 
 
 class Token(str):
@@ -76,14 +77,14 @@ def split(text: str) -> list[str]:
     quotes group words only from the start of a word (or right after `name=`) to a quote that ends one,
     so an apostrophe ("O'Brien", "Kim's", "Jones'", "Robert');") is always kept as typed. Everything else
     is kept as typed too, backslashes included."""
-    if not any(ch in DOUBLE_QUOTES or ch in SINGLE_QUOTES for ch in text):  # the usual command, sooner
-        return [word for word in SHELL_WHITESPACE.split(text) if word]
+    if not any(ch in QUOTE_MARKS for ch in text):  # the usual command, sooner
+        return [word for word in SPACES.split(text) if word]
     words: list[str] = []
     word: list[str] = []
     quoted, start, at = False, 0, 0
     while at < len(text):
         ch = text[at]
-        if ch in " \t\r\n":
+        if ch in WHITESPACE:
             if word or quoted:
                 words.append(Token("".join(word), text[start:at]))
             word, quoted, at = [], False, at + 1
@@ -134,7 +135,7 @@ def _closing(text: str, opening: int) -> int:
 
 def quote(text: str) -> str:
     """The text as one word that `split` reads back as it is."""
-    if text and not any(ch.isspace() or ch in DOUBLE_QUOTES or ch in SINGLE_QUOTES for ch in text):
+    if text and not any(ch.isspace() or ch in QUOTE_MARKS for ch in text):
         return text
     escaped = "".join("\\" + ch if ch == "\\" or ch in DOUBLE_QUOTES else ch for ch in text)
     return f'"{escaped}"'
