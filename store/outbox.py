@@ -25,6 +25,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    and_,
     bindparam,
     delete,
     exists,
@@ -292,17 +293,21 @@ def _finish(sessions: sessionmaker[Session], message: Outgoing, **values: Any) -
         return session.execute(_finishing(tuple(values)), owned | values).first() is not None
 
 
+_OWNED = and_(
+    OutboxMessage.__table__.c.id == bindparam("message_id"),
+    OutboxMessage.__table__.c.status == SENDING,
+    OutboxMessage.__table__.c.claim_token == bindparam("owner_token"),
+)
+"""The message being tried, while the claim is still its claimer's."""
+
+
 @cache
 def _finishing(names: tuple[str, ...]) -> Any:
     """The UPDATE that ends a try setting these columns, built once for each set of them."""
     table = OutboxMessage.__table__
     return (
         update(table)
-        .where(
-            table.c.id == bindparam("message_id"),
-            table.c.status == SENDING,
-            table.c.claim_token == bindparam("owner_token"),
-        )
+        .where(_OWNED)
         .values(claim_token="", **{name: bindparam(name) for name in names})
         .returning(table.c.id)
     )
@@ -325,9 +330,7 @@ _NEWER = aliased(OutboxMessage)
 _DROP_IF_NEWER = (
     update(OutboxMessage)
     .where(
-        OutboxMessage.id == bindparam("message_id"),
-        OutboxMessage.status == SENDING,
-        OutboxMessage.claim_token == bindparam("owner_token"),
+        _OWNED,
         exists().where(_NEWER.conversation == OutboxMessage.conversation, _NEWER.id > OutboxMessage.id),
     )
     .values(status=SUPERSEDED, finished_at=bindparam("now"), claim_token="", file=None)
